@@ -1,0 +1,1 @@
+"""petitionflow's service: storage, use cases, the Flask app and the command line."""

@@ -1,0 +1,202 @@
+"""The `petitionflow` command: serve, migrate, validate and deploy diagrams, manage users, audit.
+
+Every command builds what it needs from the environment when it runs; a failure prints one line
+starting with `error:` on standard error and exits with status 1 (2 for wrong usage).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .config import Settings
+from .pack import is_resource, read_bundle
+from .usecases import accounts, models
+from .usecases import audit as audit_trail
+from .usecases.context import Actor, Context
+from .usecases.errors import Invalid, UseCaseError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _clear_errors(func: F) -> F:
+    """Turn the errors users cause into one line and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except Invalid as exc:
+            _fail(f"{exc}: " + "; ".join(exc.problems) if exc.problems else str(exc))
+        except (UseCaseError, OSError) as exc:
+            _fail(str(exc))
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _context() -> Context:
+    return Context.from_settings(Settings.from_env())
+
+
+def _admin(ctx: Context, agency: str | None) -> Actor:
+    return Actor("cli", agency or ctx.settings.default_agency, frozenset({"admin", "designer"}))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """petitionflow: petitions, dialogues and their deadlines, run as BPMN workflows."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Web worker processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web app and the API."""
+    from .server import run_server
+
+    run_server(host, port, workers)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@_clear_errors
+def db_upgrade() -> None:
+    """Bring the database to the newest schema."""
+    from .store.migrate import upgrade
+
+    ctx = _context()
+    revision = upgrade(ctx.db.engine)
+    click.echo(f"database at revision {revision}")
+
+
+@main.group()
+def bpmn() -> None:
+    """Process models: validate and deploy BPMN diagrams with their forms and decision tables."""
+
+
+def _bundles(files: tuple[Path, ...]) -> list[Any]:
+    diagrams = [f for f in files if not is_resource(f)]
+    extra = [f for f in files if is_resource(f)]
+    if not diagrams:
+        _fail("give at least one .bpmn file")
+    return [read_bundle(f, extra) for f in diagrams]
+
+
+@bpmn.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_clear_errors
+def bpmn_validate(files: tuple[Path, ...]) -> None:
+    """Check diagrams (schema, lanes, forms, scripts) without deploying them."""
+    bad = 0
+    for bundle in _bundles(files):
+        try:
+            model = models.validate(bundle.bpmn, bundle.resources, bundle.file_name)
+        except Invalid as exc:
+            bad += 1
+            click.echo("error: " + "; ".join(exc.problems), err=True)
+            continue
+        click.echo(f"ok: {bundle.file_name}: process '{model.key}', {len(model.human_tasks)} human tasks, "
+                   f"lanes {', '.join(model.lanes) or '-'}")
+    if bad:
+        sys.exit(1)
+
+
+@bpmn.command("deploy")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--agency", default=None, help="Agency whose audit trail records the deployment.")
+@_clear_errors
+def bpmn_deploy(files: tuple[Path, ...], agency: str | None) -> None:
+    """Deploy diagrams as new versions (an unchanged diagram keeps its version)."""
+    ctx = _context()
+    for bundle in _bundles(files):
+        info = models.deploy(ctx, _admin(ctx, agency), bundle.bpmn, bundle.resources, bundle.file_name)
+        state = "deployed" if info.created else "unchanged"
+        click.echo(f"{state}: {info.key} version {info.version} ({info.sha256[:12]})")
+
+
+@main.group()
+def user() -> None:
+    """User accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, help="A role; repeat for several.")
+@click.option("--agency", default=None, help="Agency the roles are granted in.")
+@click.option("--name", "display_name", default="", help="Display name.")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+@_clear_errors
+def user_add(username: str, roles: tuple[str, ...], agency: str | None, display_name: str,
+             password_stdin: bool) -> None:
+    """Create an account, reading its password from standard input."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    ctx = _context()
+    actor = _admin(ctx, agency)
+    info = accounts.add_user(ctx, actor, username, password, roles, actor.agency, display_name)
+    click.echo(f"created: {info.username} ({', '.join(roles)}) in {actor.agency}")
+
+
+@user.command("list")
+@_clear_errors
+def user_list() -> None:
+    """List accounts and their roles."""
+    for info in accounts.list_users(_context()):
+        roles = "; ".join(f"{agency}: {', '.join(r)}" for agency, r in info.roles.items())
+        click.echo(f"{info.username}\t{'active' if info.active else 'disabled'}\t{roles}")
+
+
+@user.command("disable")
+@click.argument("username")
+@_clear_errors
+def user_disable(username: str) -> None:
+    """Disable an account (it is kept, with its history)."""
+    ctx = _context()
+    accounts.set_active(ctx, _admin(ctx, None), username, False)
+    click.echo(f"disabled: {username}")
+
+
+@main.command()
+@click.option("--pack", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Process pack folder (default: PETITIONFLOW_BPMN_DIR).")
+@_clear_errors
+def demo(pack: Path | None) -> None:
+    """Load the process pack and the demo users (safe to run again)."""
+    from .usecases.demo import DEMO_PASSWORD, load_demo
+
+    ctx = _context()
+    report = load_demo(ctx, pack or Path(ctx.settings.bpmn_dir))
+    for info in report.versions:
+        click.echo(f"{'deployed' if info.created else 'unchanged'}: {info.key} version {info.version}")
+    if report.users_created:
+        click.echo(f"demo users created (password '{DEMO_PASSWORD}'): {', '.join(report.users_created)}")
+
+
+@main.group()
+def audit() -> None:
+    """The audit trail."""
+
+
+@audit.command("verify")
+@_clear_errors
+def audit_verify() -> None:
+    """Recompute every hash chain; exit 1 and name the first broken event if any."""
+    result = audit_trail.verify_trail(_context())
+    if not result.ok:
+        _fail(f"audit trail broken at event {result.broken_event_id} of {result.broken_chain}: {result.reason}")
+    click.echo(f"ok: {result.events_checked} events in {result.chains_checked} chains verified")

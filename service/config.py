@@ -1,0 +1,63 @@
+"""Every setting petitionflow reads, with its environment variable and default, in one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+DEFAULT_DATABASE_FILE = "petitionflow.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's settings; `from_env` reads them, tests build them directly."""
+
+    database_url: str = ""
+    """PETITIONFLOW_DATABASE_URL: any SQLAlchemy URL; an SQLite file in the working folder by default."""
+    secret_key: str = ""
+    """PETITIONFLOW_SECRET_KEY: signs session cookies; a random one per process when unset."""
+    bpmn_dir: str = str(Path(__file__).resolve().parent.parent / "bpmn")
+    """PETITIONFLOW_BPMN_DIR: the process pack `demo` deploys."""
+    default_agency: str = "demo"
+    """PETITIONFLOW_DEFAULT_AGENCY: code of the agency used when a command names none."""
+    sql_echo: bool = False
+    """PETITIONFLOW_SQL_ECHO: log every SQL statement (1/true to enable)."""
+    sqlite_busy_timeout_ms: int = 10_000
+    """PETITIONFLOW_SQLITE_BUSY_TIMEOUT_MS: how long an SQLite writer waits for the lock."""
+    model_cache_size: int = 64
+    """PETITIONFLOW_MODEL_CACHE_SIZE: parsed process versions kept in memory per process."""
+    max_model_bytes: int = 2 * 1024 * 1024
+    """PETITIONFLOW_MAX_MODEL_BYTES: the largest BPMN, DMN or form file accepted."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read every setting from the environment, falling back to the defaults above."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"PETITIONFLOW_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            if f.type in ("bool", bool):
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+            elif f.type in ("int", int):
+                values[f.name] = int(raw)
+            else:
+                values[f.name] = raw
+        values.setdefault("database_url", f"sqlite:///{Path.cwd() / DEFAULT_DATABASE_FILE}")
+        values.setdefault("secret_key", secrets.token_hex(32))
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is an SQLite file (one writer at a time)."""
+        return self.database_url.startswith("sqlite")
+
+
+def documented_variables() -> list[tuple[str, str]]:
+    """(variable, default) for every setting, as the README lists them."""
+    defaults = Settings()
+    return [(f"PETITIONFLOW_{f.name.upper()}", str(getattr(defaults, f.name))) for f in fields(Settings)]

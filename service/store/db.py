@@ -1,0 +1,70 @@
+"""Database engines: SQLite set up for one writer at a time, PostgreSQL as it comes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from ..config import Settings
+
+WRITE = "petitionflow_write"
+"""Execution option that marks a connection as one that will write (SQLite: BEGIN IMMEDIATE)."""
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and always handed back timezone-aware, on every database."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; give a timezone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def make_engine(settings: Settings) -> Engine:
+    """The SQLAlchemy engine for `settings.database_url`."""
+    url = settings.database_url
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=settings.sql_echo,
+                               connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000})
+        _tune_sqlite(engine, settings.sqlite_busy_timeout_ms)
+        return engine
+    return create_engine(url, echo=settings.sql_echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL, foreign keys, a busy timeout, and transactions we begin ourselves.
+
+    The sqlite3 module's own transaction handling would start a write transaction only at the
+    first write, which lets two commands read the same version and then fail to upgrade their
+    lock. A command that will write begins with BEGIN IMMEDIATE instead and waits its turn.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

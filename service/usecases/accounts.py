@@ -1,0 +1,119 @@
+"""Agencies and user accounts: creating them, granting roles, checking passwords."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from ..roles import is_known_role
+from ..store.tables import Agency, RoleGrant, User
+from . import audit, clock
+from .context import Actor, Context
+from .errors import Conflict, Invalid, NotFound
+
+_HASHER = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """An account as lists show it: never the password hash."""
+
+    username: str
+    display_name: str
+    active: bool
+    roles: dict[str, tuple[str, ...]]
+
+
+def ensure_agency(ctx: Context, code: str, name: str) -> int:
+    """Create the agency `code` unless it exists; returns its id."""
+    if not code or len(code) > 32 or not code.replace("-", "").replace("_", "").isalnum():
+        raise Invalid(f"agency code '{code}' is not valid", ["code: letters, digits, '-' and '_', at most 32"])
+    with ctx.uow() as uow:
+        found = uow.session.execute(select(Agency).where(Agency.code == code)).scalar_one_or_none()
+        if found is not None:
+            return found.id
+        agency = Agency(code=code, name=name[:200])
+        uow.session.add(agency)
+        uow.flush()
+        uow.commit()
+        return agency.id
+
+
+def add_user(
+    ctx: Context, actor: Actor, username: str, password: str, roles: Iterable[str], agency: str,
+    display_name: str = "",
+) -> UserInfo:
+    """Create an account with `roles` in `agency`; refuses unknown roles and short passwords."""
+    roles = list(dict.fromkeys(roles))
+    problems = [f"role '{r}' is not known" for r in roles if not is_known_role(r)]
+    if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
+        problems.append("username: letters, digits, '.', '_' and '-', at most 64")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    if problems:
+        raise Invalid(f"user {username} was not created", problems)
+    with ctx.uow() as uow:
+        s = uow.session
+        agency_row = s.execute(select(Agency).where(Agency.code == agency)).scalar_one_or_none()
+        if agency_row is None:
+            raise NotFound(f"agency '{agency}' does not exist")
+        if s.execute(select(User.id).where(User.username == username)).first():
+            raise Conflict(f"user {username} already exists")
+        now = clock.now()
+        user = User(username=username, display_name=display_name or username, password_hash=_HASHER.hash(password),
+                    active=True, created_at=now)
+        s.add(user)
+        uow.flush()
+        s.add_all(RoleGrant(user_id=user.id, agency_id=agency_row.id, role=r) for r in roles)
+        audit.append_to_agency(s, agency_row.id, audit.agency_chain(agency), actor.username, now,
+                               audit.Entry("user_created", {"username": username, "roles": roles}))
+        uow.commit()
+        return UserInfo(username, user.display_name, True, {agency: tuple(roles)})
+
+
+def list_users(ctx: Context) -> list[UserInfo]:
+    """Every account with its roles by agency."""
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        grants: dict[int, dict[str, list[str]]] = {}
+        for user_id, code, role in s.execute(
+            select(RoleGrant.user_id, Agency.code, RoleGrant.role).join(Agency, Agency.id == RoleGrant.agency_id)
+            .order_by(RoleGrant.role)
+        ):
+            grants.setdefault(user_id, {}).setdefault(code, []).append(role)
+        return [
+            UserInfo(u.username, u.display_name, u.active, {k: tuple(v) for k, v in grants.get(u.id, {}).items()})
+            for u in s.execute(select(User).order_by(User.username)).scalars()
+        ]
+
+
+def set_active(ctx: Context, actor: Actor, username: str, active: bool) -> None:
+    """Disable (or enable again) an account; a disabled account cannot sign in."""
+    with ctx.uow() as uow:
+        s = uow.session
+        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            raise NotFound(f"user {username} does not exist")
+        user.active = active
+        agency_id = s.execute(select(Agency.id).where(Agency.code == actor.agency)).scalar_one_or_none()
+        audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, clock.now(),
+                               audit.Entry("user_enabled" if active else "user_disabled", {"username": username}))
+        uow.commit()
+
+
+def check_password(ctx: Context, username: str, password: str) -> bool:
+    """Whether `password` is right for the active account `username`."""
+    with ctx.uow(write=False) as uow:
+        user = uow.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None or not user.active:
+        _HASHER.hash(password)  # spend the same time whether or not the account exists
+        return False
+    try:
+        return _HASHER.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

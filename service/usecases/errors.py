@@ -1,0 +1,61 @@
+"""Errors of the use-case layer, each mapped to one HTTP status and one CLI exit in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+
+class UseCaseError(Exception):
+    """Base class; `title` names the kind of problem, the message explains this occurrence."""
+
+    title = "Request failed"
+
+
+class NotFound(UseCaseError):
+    """The thing asked for does not exist (or the caller may not know it exists)."""
+
+    title = "Not found"
+
+
+class Forbidden(UseCaseError):
+    """The caller's roles do not allow this action."""
+
+    title = "Forbidden"
+
+
+class Invalid(UseCaseError):
+    """The input was refused; `problems` lists every reason."""
+
+    title = "Invalid input"
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+class Conflict(UseCaseError):
+    """Someone else got there first (the task was completed, the instance moved on)."""
+
+    title = "Conflict"
+
+    def __init__(self, message: str, by: str | None = None, at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.by = by
+        self.at = at
+
+
+class StaleVersion(Conflict):
+    """The caller acted on an older version of the instance than the one stored."""
+
+    title = "Stale version"
+
+
+class ProcessFailed(UseCaseError):
+    """The diagram itself failed while running (a script or expression error); nothing was saved."""
+
+    title = "Process error"
+
+    def __init__(self, message: str, element_id: str | None = None) -> None:
+        super().__init__(message)
+        self.element_id = element_id

@@ -1,0 +1,215 @@
+"""Running process instances: start one, complete its tasks, hand it messages, fire its timers.
+
+Every command is one transaction: load the instance row (and the task row), check versions and
+rights, restore the engine state, act, run the engine until it waits, then save the state, the
+task-list projection, the audit events and the outbox together, and commit once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflows import events as ev
+from workflows.engine import Instance
+from workflows.errors import MessageNotExpected, ScriptError, StateError, TaskNotReady
+
+from ..store.tables import Agency, HumanTask, ProcessInstance, ProcessVersion
+from ..store.uow import ConcurrentUpdate, UnitOfWork
+from . import audit, clock
+from .context import Actor, Context
+from .errors import Conflict, Forbidden, Invalid, NotFound, ProcessFailed, StaleVersion
+from .projection import InstanceInfo, instance_info, persist
+
+T = TypeVar("T")
+
+__all__ = [
+    "InstanceInfo", "complete_task", "deliver_message", "fire_timers", "get_instance", "start_instance",
+]
+
+
+def _agency_id(session: Session, code: str) -> int:
+    agency_id = session.execute(select(Agency.id).where(Agency.code == code)).scalar_one_or_none()
+    if agency_id is None:
+        raise NotFound(f"agency '{code}' does not exist")
+    return int(agency_id)
+
+
+def _engine_call(step: Callable[[], T]) -> T:
+    try:
+        return step()
+    except ScriptError as exc:
+        raise ProcessFailed(f"the process failed: {exc}", exc.element_id) from None
+    except StateError as exc:
+        raise ProcessFailed(f"the stored state could not be restored: {exc}") from None
+
+
+def start_instance(
+    ctx: Context, actor: Actor, model_key: str, data: Mapping[str, Any] | None = None,
+    version: int | None = None, business_key: str | None = None,
+) -> InstanceInfo:
+    """Start the latest (or the named) version of `model_key` with `data` as its starting data."""
+    with ctx.uow() as uow:
+        s = uow.session
+        query = select(ProcessVersion).where(ProcessVersion.key == model_key)
+        query = query.where(ProcessVersion.version == version) if version else query.order_by(
+            ProcessVersion.version.desc()).limit(1)
+        row = s.execute(query).scalar_one_or_none()
+        if row is None:
+            named = f" version {version}" if version else ""
+            raise NotFound(f"no deployed process '{model_key}'{named}")
+        model = ctx.catalog.model(row)
+        instance, result = _engine_call(lambda: Instance.start(model, data or {}))
+        at = clock.now()
+        inst = ProcessInstance(
+            id=uuid.uuid4(), agency_id=_agency_id(s, actor.agency), process_version_id=row.id,
+            business_key=business_key, status="running", state="", started_by=actor.username,
+            created_at=at, updated_at=at, audit_seq=0, audit_head=audit.GENESIS,
+        )
+        started = audit.Entry("instance_started", {"process": row.key, "version": row.version,
+                                                   "business_key": business_key, "data": dict(data or {})})
+        persist(s, inst, instance, result, actor.username, at, first=[started], waits_before=None)
+        uow.commit()
+        return instance_info(inst, row, result.snapshot.ready_tasks)
+
+
+def _load_for_update(uow: UnitOfWork, instance_id: uuid.UUID) -> ProcessInstance:
+    row = uow.session.get(ProcessInstance, instance_id)
+    if row is None:
+        raise NotFound(f"instance {instance_id} does not exist")
+    return row
+
+
+def _check_agency(session: Session, actor: Actor, row: ProcessInstance) -> None:
+    if not actor.system and row.agency_id != _agency_id(session, actor.agency):
+        raise NotFound(f"instance {row.id} does not exist")
+
+
+def complete_task(
+    ctx: Context, actor: Actor, task_id: uuid.UUID, data: Mapping[str, Any], expected_version: int | None = None,
+) -> InstanceInfo:
+    """Complete a ready task with the submitted data, as `actor`, then run the instance on."""
+    try:
+        with ctx.uow() as uow:
+            s = uow.session
+            found = s.execute(
+                select(HumanTask, ProcessInstance).join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
+                .where(HumanTask.id == task_id)
+            ).one_or_none()
+            if found is None:
+                raise NotFound(f"task {task_id} does not exist")
+            task, inst = found
+            _check_agency(s, actor, inst)
+            _check_may_complete(actor, task)
+            if task.status != "ready":
+                raise Conflict(f"task {task_id} was already {task.status}"
+                               + (f" by {task.completed_by}" if task.completed_by else ""),
+                               by=task.completed_by, at=task.completed_at)
+            if expected_version is not None and inst.version != expected_version:
+                raise StaleVersion(f"instance is at version {inst.version}, not {expected_version}")
+            if inst.status != "running":
+                raise Conflict(f"instance {inst.id} is {inst.status}")
+            model = ctx.catalog.model_by_id(s, inst.process_version_id)
+            instance = _restore(model, inst.state)
+            waits_before = instance.waiting_messages()
+            try:
+                result = _engine_call(lambda: instance.complete_task(str(task_id), data))
+            except TaskNotReady as exc:
+                raise Conflict(str(exc)) from None
+            at = clock.now()
+            task.status, task.completed_at, task.completed_by = "completed", at, actor.username
+            persist(s, inst, instance, result, actor.username, at, first=[], waits_before=waits_before)
+            uow.commit()
+            return instance_info(inst, None, result.snapshot.ready_tasks)
+    except ConcurrentUpdate:
+        raise _lost_race(ctx, task_id) from None
+
+
+def _lost_race(ctx: Context, task_id: uuid.UUID) -> Conflict:
+    with ctx.uow(write=False) as uow:
+        task = uow.session.get(HumanTask, task_id)
+    if task is not None and task.status == "completed":
+        return Conflict(f"task {task_id} was completed by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}",
+                        by=task.completed_by, at=task.completed_at)
+    return Conflict(f"the instance of task {task_id} was changed by someone else; reload and try again")
+
+
+def _check_may_complete(actor: Actor, task: HumanTask) -> None:
+    if actor.system or actor.has("admin"):
+        return
+    role = task.candidate_role or ""
+    allowed = actor.has(role) or (role == "unit" and any(r.startswith("unit:") for r in actor.roles))
+    if not allowed:
+        raise Forbidden(f"task '{task.name}' belongs to the {role or 'unassigned'} lane; "
+                        f"{actor.username} does not work there")
+    if task.assignee and task.assignee != actor.username:
+        raise Forbidden(f"task '{task.name}' is claimed by {task.assignee}")
+
+
+def _restore(model: Any, state: str) -> Instance:
+    try:
+        return Instance.restore(model, state)
+    except StateError as exc:
+        raise ProcessFailed(f"the stored state could not be restored: {exc}") from None
+
+
+def deliver_message(
+    ctx: Context, actor: Actor, instance_id: uuid.UUID, name: str, payload: Mapping[str, Any],
+    correlations: Mapping[str, Any] | None = None,
+) -> InstanceInfo:
+    """Hand `instance_id` the message `name`; `Conflict` when it is not waiting for it."""
+    with ctx.uow() as uow:
+        s = uow.session
+        inst = _load_for_update(uow, instance_id)
+        _check_agency(s, actor, inst)
+        if inst.status != "running":
+            raise Conflict(f"instance {inst.id} is {inst.status}")
+        instance = _restore(ctx.catalog.model_by_id(s, inst.process_version_id), inst.state)
+        waits_before = instance.waiting_messages()
+        try:
+            result = _engine_call(lambda: instance.deliver_message(name, payload, correlations or {}))
+        except MessageNotExpected as exc:
+            raise Conflict(f"instance {inst.id} is not waiting for message '{name}': {exc}") from None
+        persist(s, inst, instance, result, actor.username, clock.now(), first=[], waits_before=waits_before)
+        uow.commit()
+        return instance_info(inst, None, result.snapshot.ready_tasks)
+
+
+def fire_timers(ctx: Context, instance_id: uuid.UUID, now: datetime | None = None) -> InstanceInfo:
+    """Fire whatever timers of the instance are due and save; the worker calls this."""
+    with ctx.uow() as uow:
+        s = uow.session
+        inst = _load_for_update(uow, instance_id)
+        if inst.status != "running":
+            return instance_info(inst, None, ())
+        instance = _restore(ctx.catalog.model_by_id(s, inst.process_version_id), inst.state)
+        waits_before = instance.waiting_messages()
+        result = _engine_call(instance.fire_due_timers)
+        if not result.events and result.snapshot.next_timer_at == inst.next_timer_at:
+            return instance_info(inst, None, result.snapshot.ready_tasks)
+        persist(s, inst, instance, result, "system", now or clock.now(), first=[], waits_before=waits_before)
+        uow.commit()
+        return instance_info(inst, None, result.snapshot.ready_tasks)
+
+
+def get_instance(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> InstanceInfo:
+    """One instance with its open tasks, read from the projections (no engine state restored)."""
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        inst = s.get(ProcessInstance, instance_id)
+        if inst is None:
+            raise NotFound(f"instance {instance_id} does not exist")
+        _check_agency(s, actor, inst)
+        return instance_info(inst, s.get(ProcessVersion, inst.process_version_id), None, session=s)
+
+
+def validate_data(data: Any) -> dict[str, Any]:
+    """Starting or submitted data must be an object with text keys."""
+    if not isinstance(data, Mapping) or not all(isinstance(k, str) for k in data):
+        raise Invalid("data must be a JSON object", ["data: must be an object with text keys"])
+    return dict(data)

@@ -1,0 +1,94 @@
+"""Process models: validating a designer's bundle and deploying it as a new version."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from workflows.errors import ModelError
+from workflows.models import ProcessModel, parse_model
+
+from ..roles import LANE_ROLES
+from ..store.tables import Agency, ProcessVersion
+from . import audit, clock
+from .context import Actor, Context
+from .errors import Forbidden, Invalid
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One deployed version, as lists and the CLI show it."""
+
+    id: int
+    key: str
+    version: int
+    name: str
+    sha256: str
+    deployed_by: str
+    deployed_at: datetime
+    created: bool = True
+
+
+def _info(row: ProcessVersion, created: bool = True) -> VersionInfo:
+    return VersionInfo(row.id, row.key, row.version, row.name, row.sha256, row.deployed_by, row.deployed_at, created)
+
+
+def validate(bpmn: bytes, resources: Mapping[str, bytes], file_name: str) -> ProcessModel:
+    """Parse and check a bundle; `Invalid` lists every problem, each naming file and element."""
+    try:
+        return parse_model(bpmn, dict(resources), file_name=file_name, known_lanes=LANE_ROLES)
+    except ModelError as exc:
+        raise Invalid(f"{file_name} was refused", [str(p) for p in exc.problems]) from None
+
+
+def _decode(resources: Mapping[str, bytes], bpmn: bytes, file_name: str) -> tuple[str, dict[str, str]]:
+    try:
+        return bpmn.decode("utf-8"), {name: data.decode("utf-8") for name, data in resources.items()}
+    except UnicodeDecodeError as exc:
+        raise Invalid(f"{file_name} was refused", [f"a file is not UTF-8 text: {exc}"]) from None
+
+
+def deploy(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[str, bytes], file_name: str) -> VersionInfo:
+    """Deploy a bundle as the next version of its process; the same bundle twice is one version."""
+    if not actor.has("designer", "admin"):
+        raise Forbidden("only designers and admins deploy process models")
+    model = validate(bpmn, resources, file_name)
+    xml, texts = _decode(resources, bpmn, file_name)
+    with ctx.uow() as uow:
+        s = uow.session
+        latest = s.execute(
+            select(ProcessVersion).where(ProcessVersion.key == model.key).order_by(ProcessVersion.version.desc()).limit(1)
+        ).scalar_one_or_none()
+        if latest is not None and latest.sha256 == model.sha256:
+            return _info(latest, created=False)
+        row = ProcessVersion(
+            key=model.key, version=(latest.version + 1) if latest else 1, name=model.name[:300],
+            sha256=model.sha256, file_name=file_name[:200], bpmn_xml=xml, resources=texts,
+            deployed_by=actor.username, deployed_at=clock.now(),
+        )
+        s.add(row)
+        uow.flush()
+        agency_id = s.execute(select(Agency.id).where(Agency.code == actor.agency)).scalar_one_or_none()
+        audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, row.deployed_at,
+                               audit.Entry("model_deployed", {"key": row.key, "version": row.version,
+                                                               "sha256": row.sha256, "file_name": row.file_name}))
+        uow.commit()
+        return _info(row)
+
+
+def list_versions(ctx: Context, key: str | None = None) -> list[VersionInfo]:
+    """Every deployed version, newest first within each process."""
+    with ctx.uow(write=False) as uow:
+        query = select(ProcessVersion).order_by(ProcessVersion.key, ProcessVersion.version.desc())
+        if key:
+            query = query.where(ProcessVersion.key == key)
+        return [_info(r) for r in uow.session.execute(query).scalars()]
+
+
+def count_versions(ctx: Context) -> int:
+    """How many versions are deployed in all."""
+    with ctx.uow(write=False) as uow:
+        return int(uow.session.execute(select(func.count(ProcessVersion.id))).scalar_one())

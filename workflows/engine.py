@@ -1,0 +1,281 @@
+"""Running one process instance: start, restore, act, and report what happened.
+
+`Instance` wraps the engine's workflow object and never hands it out. Every operation runs the
+engine until nothing more can happen on its own, and returns a `StepResult`: the events it caused
+(in order), the messages to route, and a snapshot for the service's projections.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, InclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task, TaskState
+
+from . import events as ev
+from .errors import MessageNotExpected, ScriptError, TaskNotReady
+from .models import ProcessModel
+from .state import dump, load, new_workflow
+
+MAX_ENGINE_ROUNDS = 1000
+"""Engine passes per operation before a diagram is judged to loop without waiting for anyone."""
+
+
+class Instance:
+    """One running process instance of a parsed model."""
+
+    def __init__(self, model: ProcessModel, workflow: BpmnWorkflow) -> None:
+        self._model = model
+        self._wf = workflow
+
+    @classmethod
+    def start(cls, model: ProcessModel, data: Mapping[str, Any] | None = None) -> tuple[Instance, StepResultT]:
+        """Create an instance with `data` as its starting data and run it to its first wait."""
+        workflow = new_workflow(model._spec, model._subprocess_specs)
+        instance = cls(model, workflow)
+        before = instance._states()
+        start = workflow.task_tree
+        start.data.update(copy.deepcopy(dict(data or {})))
+        return instance, instance._advance(before, [])
+
+    @classmethod
+    def restore(cls, model: ProcessModel, state: str) -> Instance:
+        """Rebuild an instance from `save()` output; the restricted script engine is re-attached."""
+        return cls(model, load(state, model._spec, model._subprocess_specs, model.sha256))
+
+    @property
+    def model(self) -> ProcessModel:
+        """The parsed process model this instance runs."""
+        return self._model
+
+    def save(self) -> str:
+        """The instance's engine state as JSON text, without the process spec."""
+        return dump(self._wf, self._model.sha256)
+
+    def ready_tasks(self) -> list[TaskView]:
+        """Human tasks waiting for a person, oldest first."""
+        tasks = self._wf.get_tasks(state=TaskState.READY, manual=True)
+        return [self._view(t) for t in sorted(tasks, key=lambda t: t.last_state_change)]
+
+    def snapshot(self) -> ev.Snapshot:
+        """Where the instance stands now."""
+        return ev.Snapshot(
+            completed=bool(self._wf.completed),
+            ready_tasks=tuple(self.ready_tasks()),
+            next_timer_at=self._next_timer(),
+            waiting_messages=tuple(self.waiting_messages()),
+            data=_plain(self._wf.data) if self._wf.completed else {},
+        )
+
+    def complete_task(self, task_id: str, data: Mapping[str, Any]) -> StepResultT:
+        """Complete the ready human task `task_id` with the submitted `data`, then run on."""
+        task = self._ready_human_task(task_id)
+        before = self._states()
+        submitted = copy.deepcopy(dict(data))
+        task.set_data(**submitted)
+        self._run(lambda: task.run(), task)
+        done = ev.EngineEvent(
+            ev.TASK_COMPLETED, task.task_spec.bpmn_id, str(task.id), task.task_spec.bpmn_name,
+            {"submitted": _plain(submitted)},
+        )
+        before[task.id] = TaskState.COMPLETED
+        return self._advance(before, [done])
+
+    def deliver_message(self, name: str, payload: Mapping[str, Any], correlations: Mapping[str, Any]) -> StepResultT:
+        """Hand the instance a message it waits for; `MessageNotExpected` when it does not."""
+        definition = self._message_definition(name)
+        if definition is None:
+            raise MessageNotExpected(f"this process has no catching event for message '{name}'")
+        event = BpmnEvent(definition, copy.deepcopy(dict(payload)), dict(correlations))
+        before = self._states()
+        try:
+            self._wf.send_event(event)
+        except SpiffWorkflowException as exc:
+            raise MessageNotExpected(str(exc)) from None
+        delivered = ev.EngineEvent(ev.MESSAGE_DELIVERED, name=name,
+                                   data={"payload": _plain(payload), "correlations": _plain(correlations)})
+        return self._advance(before, [delivered])
+
+    def fire_due_timers(self) -> StepResultT:
+        """Fire every timer that is due now and run on; a no-op when none is due."""
+        before = self._states()
+        return self._advance(before, [])
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _ready_human_task(self, task_id: str) -> Task:
+        try:
+            task = self._wf.get_task_from_id(UUID(task_id))
+        except (ValueError, SpiffWorkflowException):
+            task = None
+        if task is None or not task.task_spec.manual:
+            raise TaskNotReady(f"task {task_id} is not a human task of this instance")
+        if task.state != TaskState.READY:
+            raise TaskNotReady(f"task {task_id} is {TaskState.get_name(task.state).lower()}, not ready")
+        return task
+
+    def _states(self) -> dict[UUID, int]:
+        return {t.id: t.state for t in self._wf.get_tasks()}
+
+    def _run(self, step: Any, task: Task | None = None) -> None:
+        try:
+            step()
+        except WorkflowTaskException as exc:
+            element = exc.task.task_spec.bpmn_id if getattr(exc, "task", None) is not None else None
+            raise ScriptError(_engine_message(exc), element) from None
+        except ScriptError:
+            raise
+        except SpiffWorkflowException as exc:
+            element = task.task_spec.bpmn_id if task is not None else None
+            raise ScriptError(_engine_message(exc), element) from None
+
+    def _engine_steps(self) -> None:
+        for _ in range(MAX_ENGINE_ROUNDS):
+            self._wf.refresh_timers()
+            marker = {t.id: t.state for t in self._wf.get_tasks()}
+            self._run(self._wf.do_engine_steps)
+            if {t.id: t.state for t in self._wf.get_tasks()} == marker:
+                return
+        raise ScriptError(f"the process did not come to rest after {MAX_ENGINE_ROUNDS} engine passes")
+
+    def _advance(self, before: dict[UUID, int], first: list[ev.EngineEvent]) -> StepResultT:
+        self._engine_steps()
+        events = list(first)
+        events += self._changes(before)
+        messages: list[ev.OutgoingMessage] = []
+        for thrown in self._wf.get_events():
+            definition = thrown.event_definition
+            if isinstance(definition, MessageEventDefinition):
+                message = ev.OutgoingMessage(definition.name, _plain(thrown.payload or {}), _plain(thrown.correlations))
+                messages.append(message)
+                events.append(ev.EngineEvent(ev.MESSAGE_THROWN, name=definition.name,
+                                             data={"payload": message.payload, "correlations": message.correlations}))
+            else:
+                kind = type(definition).__name__.removesuffix("EventDefinition").lower()
+                code = getattr(definition, "code", None)
+                events.append(ev.EngineEvent(ev.ESCALATION_THROWN if kind == "escalation" else f"{kind}_thrown",
+                                             name=definition.name, data={"code": code}))
+        if self._wf.completed:
+            events.append(ev.EngineEvent(ev.INSTANCE_COMPLETED, data={"data": _plain(self._wf.data)}))
+        return ev.StepResult(tuple(events), tuple(messages), self.snapshot())
+
+    def _changes(self, before: dict[UUID, int]) -> list[ev.EngineEvent]:
+        changed: list[tuple[float, int, ev.EngineEvent]] = []
+        for order, task in enumerate(self._wf.get_tasks()):
+            spec = task.task_spec
+            if getattr(spec, "bpmn_id", None) is None:
+                continue
+            old = before.get(task.id)
+            if task.state == TaskState.COMPLETED and old != TaskState.COMPLETED:
+                for event in self._completion_events(task):
+                    changed.append((task.last_state_change, order, event))
+            elif task.state == TaskState.READY and spec.manual and old != TaskState.READY:
+                view = self._view(task)
+                changed.append((task.last_state_change, order, ev.EngineEvent(
+                    ev.TASK_CREATED, spec.bpmn_id, str(task.id), spec.bpmn_name,
+                    {"lane": view.lane, "form_key": view.form_key},
+                )))
+            elif task.state == TaskState.CANCELLED and spec.manual and old == TaskState.READY:
+                changed.append((task.last_state_change, order, ev.EngineEvent(
+                    ev.TASK_CANCELLED, spec.bpmn_id, str(task.id), spec.bpmn_name)))
+        return [event for _, _, event in sorted(changed, key=lambda item: (item[0], item[1]))]
+
+    def _completion_events(self, task: Task) -> Iterable[ev.EngineEvent]:
+        spec = task.task_spec
+        if spec.manual:
+            return []
+        found = [ev.EngineEvent(ev.ELEMENT_COMPLETED, spec.bpmn_id, str(task.id), spec.bpmn_name,
+                                {"type": type(spec).__name__})]
+        if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
+            found.insert(0, ev.EngineEvent(ev.TIMER_FIRED, spec.bpmn_id, str(task.id), spec.bpmn_name,
+                                           {"interrupting": not isinstance(spec, BoundaryEvent) or spec.cancel_activity}))
+        if isinstance(spec, ExclusiveGateway | InclusiveGateway):
+            targets = [
+                c.task_spec.bpmn_id for c in task.children
+                if c.state not in (TaskState.CANCELLED,) and c.task_spec.bpmn_id is not None
+                and c.state & (TaskState.FINISHED_MASK | TaskState.DEFINITE_MASK)
+            ]
+            found.append(ev.EngineEvent(ev.GATEWAY_TAKEN, spec.bpmn_id, str(task.id), spec.bpmn_name,
+                                        {"targets": targets}))
+        return found
+
+    def _view(self, task: Task) -> ev.TaskView:
+        spec = task.task_spec
+        info = self._model.human_tasks.get(spec.bpmn_id)
+        return ev.TaskView(
+            id=str(task.id),
+            element_id=spec.bpmn_id,
+            name=spec.bpmn_name or spec.bpmn_id,
+            lane=spec.lane,
+            form_key=info.form_key if info else None,
+            data=_plain(task.data),
+            properties=dict(info.properties) if info else {},
+        )
+
+    def _next_timer(self) -> datetime | None:
+        due: list[datetime] = []
+        for pending in self._wf.waiting_events():
+            if "Timer" not in pending.event_type or not pending.value:
+                continue
+            try:
+                moment = datetime.fromisoformat(str(pending.value))
+            except ValueError:
+                continue
+            due.append(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+        return min(due) if due else None
+
+    def waiting_messages(self) -> list[ev.WaitingMessage]:
+        """Messages the instance is waiting for now, with the correlation values it expects."""
+        return [
+            ev.WaitingMessage(str(p.name), _plain(p.correlations or {}))
+            for p in self._wf.waiting_events() if p.event_type == "MessageEventDefinition"
+        ]
+
+    def _message_definition(self, name: str) -> MessageEventDefinition | None:
+        specs = [self._wf.spec, *self._wf.subprocess_specs.values()]
+        for process in specs:
+            for spec in process.task_specs.values():
+                definition = getattr(spec, "event_definition", None)
+                if isinstance(spec, CatchingEvent) and isinstance(definition, MessageEventDefinition) \
+                        and definition.name == name:
+                    return definition
+        return None
+
+
+TaskView = ev.TaskView
+StepResultT = ev.StepResult
+
+
+def _engine_message(exc: Exception) -> str:
+    text = str(getattr(exc, "error", None) or exc).strip()
+    notes = [n for n in getattr(exc, "notes", []) or [] if n]
+    return "; ".join([text, *notes]) if notes else text
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly deep copy of task data: dates as ISO text, no callables or private keys."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items() if not str(k).startswith("_") and not callable(v)}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)

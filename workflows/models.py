@@ -1,0 +1,279 @@
+"""Process models: parsing and validating a designer's BPMN bundle, and the cache of parsed specs.
+
+A bundle is one BPMN file plus the resources it refers to: DMN decision tables and form
+definitions. Parsing goes through `safe_xml` first, then the BPMN/DMN schemas, then our own
+checks (scripts and expressions under the sandbox rules, lanes known, forms and decisions present).
+Parsed specs are cached by the bundle's content hash, so each deployed version is parsed once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from .errors import ModelError, Problem
+from .safe_xml import parse_xml
+from .sandbox import check_expression, check_script
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+}
+FORM_PROPERTY = "formKey"
+"""Name of the `spiffworkflow:property` on a user task that names its form file."""
+
+HUMAN_TASK_TAGS = ("userTask", "manualTask")
+
+
+@dataclass(frozen=True)
+class HumanTaskInfo:
+    """What the diagram says about one human task, known before any instance runs."""
+
+    element_id: str
+    name: str
+    lane: str | None
+    form_key: str | None
+    properties: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProcessModel:
+    """A parsed, validated bundle: the executable process `key` and everything it needs to run."""
+
+    key: str
+    name: str
+    sha256: str
+    lanes: tuple[str, ...]
+    human_tasks: Mapping[str, HumanTaskInfo]
+    forms: Mapping[str, Any]
+    _spec: Any = field(repr=False, compare=False)
+    _subprocess_specs: Mapping[str, Any] = field(repr=False, compare=False)
+
+
+def bundle_hash(bpmn: bytes, resources: Mapping[str, bytes]) -> str:
+    """The content hash of a bundle: BPMN bytes and every resource, by name, in a stable order."""
+    digest = hashlib.sha256()
+    digest.update(b"bpmn\0" + bpmn)
+    for name in sorted(resources):
+        digest.update(b"\0" + name.encode("utf-8") + b"\0" + resources[name])
+    return digest.hexdigest()
+
+
+def parse_model(
+    bpmn: bytes,
+    resources: Mapping[str, bytes] | None = None,
+    *,
+    file_name: str = "diagram.bpmn",
+    known_lanes: Iterable[str] | None = None,
+) -> ProcessModel:
+    """Parse and validate a bundle, raising `ModelError` with every problem found.
+
+    `resources` maps file names to bytes: `*.dmn` decision tables and form definitions (JSON).
+    When `known_lanes` is given, every lane of the diagram must be one of them.
+    """
+    resources = dict(resources or {})
+    root = parse_xml(bpmn, file_name)
+    if etree.QName(root).localname != "definitions" or etree.QName(root).namespace != NS["bpmn"]:
+        raise ModelError([Problem("not a BPMN 2.0 document (root must be bpmn:definitions)", file_name=file_name)])
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    problems = _schema_problems(lambda: parser.add_bpmn_xml(root, file_name), file_name)
+    dmn_names = sorted(n for n in resources if n.endswith(".dmn"))
+    for name in dmn_names:
+        dmn_root = parse_xml(resources[name], name)
+        problems += _schema_problems(lambda r=dmn_root, n=name: parser.add_dmn_xml(r, n), name)
+    if problems:
+        raise ModelError(problems)
+
+    forms, form_problems = _load_forms(resources)
+    problems += form_problems
+    problems += _code_problems(root, file_name)
+    problems += _dmn_code_problems(resources, dmn_names)
+    lanes = tuple(str(lane.get("name") or lane.get("id")) for lane in root.iterfind(".//bpmn:lane", NS))
+    if known_lanes is not None:
+        allowed = set(known_lanes)
+        problems += [
+            Problem(f"lane '{lane}' is not one of the known lanes: {', '.join(sorted(allowed))}", file_name=file_name)
+            for lane in lanes if lane not in allowed
+        ]
+    human = _human_tasks(root)
+    problems += [
+        Problem(f"form '{info.form_key}' is not in the bundle", element_id=info.element_id, file_name=file_name)
+        for info in human.values() if info.form_key and info.form_key not in forms
+    ]
+    key = _executable_process(root, file_name, problems)
+    if problems:
+        raise ModelError(problems)
+    try:
+        spec = parser.get_spec(key)
+        subprocess_specs = parser.get_subprocess_specs(key)
+    except (ValidationException, SpiffWorkflowException) as exc:
+        raise ModelError([_problem_from_engine(exc, file_name)]) from None
+    return ProcessModel(
+        key=key,
+        name=str(spec.description or key),
+        sha256=bundle_hash(bpmn, resources),
+        lanes=lanes,
+        human_tasks=human,
+        forms=forms,
+        _spec=spec,
+        _subprocess_specs=subprocess_specs,
+    )
+
+
+def _schema_problems(add: Callable[[], None], file_name: str) -> list[Problem]:
+    try:
+        add()
+    except (ValidationException, SpiffWorkflowException) as exc:
+        return [_problem_from_engine(exc, file_name)]
+    return []
+
+
+def _problem_from_engine(exc: Exception, file_name: str) -> Problem:
+    message = str(getattr(exc, "error", None) or exc).strip().splitlines()[0]
+    return Problem(
+        message,
+        element_id=getattr(exc, "id", None) or None,
+        file_name=getattr(exc, "file_name", None) or file_name,
+        line=getattr(exc, "line_number", None) or None,
+    )
+
+
+def _executable_process(root: etree._Element, file_name: str, problems: list[Problem]) -> str:
+    processes = [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
+    called = {c.get("calledElement") for c in root.iterfind(".//bpmn:callActivity", NS)}
+    top = [p.get("id") for p in processes if p.get("id") not in called]
+    if len(top) != 1:
+        problems.append(Problem(
+            f"the diagram must have exactly one executable top-level process, found {len(top)}",
+            file_name=file_name,
+        ))
+        return ""
+    return str(top[0])
+
+
+def _human_tasks(root: etree._Element) -> dict[str, HumanTaskInfo]:
+    lane_of = {
+        ref.text.strip(): str(lane.get("name") or lane.get("id"))
+        for lane in root.iterfind(".//bpmn:lane", NS)
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS) if ref.text
+    }
+    found: dict[str, HumanTaskInfo] = {}
+    for tag in HUMAN_TASK_TAGS:
+        for node in root.iterfind(f".//bpmn:{tag}", NS):
+            props = {
+                str(p.get("name")): str(p.get("value", ""))
+                for p in node.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
+            }
+            element_id = str(node.get("id"))
+            found[element_id] = HumanTaskInfo(
+                element_id=element_id,
+                name=str(node.get("name") or element_id),
+                lane=lane_of.get(element_id),
+                form_key=props.get(FORM_PROPERTY) or None,
+                properties=props,
+            )
+    return found
+
+
+def _element_id(node: etree._Element) -> str | None:
+    while node is not None:
+        if node.get("id") is not None and etree.QName(node).localname not in (
+            "conditionExpression", "timeDuration", "timeDate", "timeCycle", "script",
+        ):
+            return str(node.get("id"))
+        node = node.getparent()
+    return None
+
+
+def _code_problems(root: etree._Element, file_name: str) -> list[Problem]:
+    problems: list[Problem] = []
+    scripts = [*root.iterfind(".//bpmn:script", NS), *root.iterfind(".//spiffworkflow:preScript", NS),
+               *root.iterfind(".//spiffworkflow:postScript", NS)]
+    for node in scripts:
+        reason = check_script(node.text or "")
+        if reason:
+            problems.append(Problem(f"script refused: {reason}", element_id=_element_id(node), file_name=file_name))
+    expressions = [
+        *root.iterfind(".//bpmn:conditionExpression", NS),
+        *root.iterfind(".//bpmn:timeDuration", NS),
+        *root.iterfind(".//bpmn:timeDate", NS),
+        *root.iterfind(".//bpmn:timeCycle", NS),
+        *root.iterfind(".//spiffworkflow:messagePayload", NS),
+        *root.iterfind(".//bpmn:formalExpression", NS),
+        *root.iterfind(".//bpmn:messagePath", NS),
+    ]
+    for node in expressions:
+        if node.text and node.text.strip():
+            reason = check_expression(node.text)
+            if reason:
+                problems.append(Problem(f"expression refused: {reason}", element_id=_element_id(node), file_name=file_name))
+    return problems
+
+
+def _dmn_code_problems(resources: Mapping[str, bytes], dmn_names: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for name in dmn_names:
+        root = parse_xml(resources[name], name)
+        for node in root.iter("{*}text"):
+            text = (node.text or "").strip()
+            if not text or text == "-":
+                continue
+            reason = check_expression(text)
+            if reason and check_expression(f"v {text}") is not None:
+                problems.append(Problem(f"decision cell refused: {reason}", element_id=_element_id(node), file_name=name))
+    return problems
+
+
+def _load_forms(resources: Mapping[str, bytes]) -> tuple[dict[str, Any], list[Problem]]:
+    forms: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, data in resources.items():
+        if not name.endswith((".form", ".form.json")):
+            continue
+        try:
+            form = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems.append(Problem(f"form is not valid JSON: {exc}", file_name=name))
+            continue
+        if not isinstance(form, dict) or not isinstance(form.get("components"), list):
+            problems.append(Problem("form must be an object with a 'components' list", file_name=name))
+            continue
+        forms[name] = form
+    return forms, problems
+
+
+class ModelCache:
+    """Parsed models by bundle hash, least recently used dropped first; safe across threads."""
+
+    def __init__(self, capacity: int = 64) -> None:
+        self._capacity = capacity
+        self._models: OrderedDict[str, ProcessModel] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_parse(
+        self, bpmn: bytes, resources: Mapping[str, bytes] | None = None, *, file_name: str = "diagram.bpmn"
+    ) -> ProcessModel:
+        """Return the parsed model for this bundle, parsing it only the first time it is seen."""
+        digest = bundle_hash(bpmn, dict(resources or {}))
+        with self._lock:
+            model = self._models.get(digest)
+            if model is not None:
+                self._models.move_to_end(digest)
+                return model
+        model = parse_model(bpmn, resources, file_name=file_name)
+        with self._lock:
+            self._models[digest] = model
+            while len(self._models) > self._capacity:
+                self._models.popitem(last=False)
+        return model

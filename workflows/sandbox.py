@@ -1,0 +1,425 @@
+"""The restricted script engine: every expression and script in a diagram runs here, never in `eval`.
+
+Expressions (gateway conditions, timer expressions, DMN cells, message payloads, correlation keys)
+are evaluated by simpleeval over the task data and a short list of functions. Scripts (script tasks,
+pre- and post-scripts) are compiled by RestrictedPython and run with guarded attribute, item and
+iteration access, no import, size-checked `*`, `**`, `+`, `<<` and `%`, and a time limit. Results are
+copied back only when they are plain data (numbers, text, dates, lists and dicts of them), so nothing
+executable survives into the stored state.
+
+Both kinds are checked twice: statically when a diagram is uploaded (`check_expression`,
+`check_script`) and again every time they run, so a diagram that skipped the upload checks is
+still refused.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import datetime as _dt
+import decimal
+import math
+import re
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+from uuid import UUID
+
+from RestrictedPython import (
+    RestrictingNodeTransformer,
+    compile_restricted_exec,
+    limited_builtins,
+    safe_builtins,
+)
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr,
+)
+from RestrictedPython.transformer import INSPECT_ATTRIBUTES
+from simpleeval import DEFAULT_NAMES, DEFAULT_OPERATORS, EvalWithCompoundTypes, InvalidExpression
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+from .errors import ScriptError
+
+MAX_SEQUENCE_LENGTH = 100_000
+"""Longest text, list or tuple an operator may build (`'a' * n`, `s + s`)."""
+MAX_INT_BITS = 10_000
+"""Largest integer an operator may build (about 3,000 decimal digits)."""
+MAX_FORMAT_WIDTH = 1_000
+"""Widest field a format spec (`f"{x:>20}"`, `"%20s" % x`) may ask for."""
+SCRIPT_TIME_LIMIT = 2.0
+"""Seconds one script may run before it is stopped."""
+
+SAFE_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "int": int, "float": float, "str": str, "bool": bool, "len": len, "min": min, "max": max,
+    "abs": abs, "round": round, "sum": sum, "sorted": sorted, "any": any, "all": all,
+    "list": list, "dict": dict, "set": set, "tuple": tuple,
+    "date": _dt.date, "datetime": _dt.datetime, "timedelta": _dt.timedelta,
+    "Decimal": decimal.Decimal, "floor": math.floor, "ceil": math.ceil,
+}
+"""Functions a diagram may call in expressions and scripts; nothing that reaches the host."""
+
+FORBIDDEN_ATTRIBUTES = frozenset(INSPECT_ATTRIBUTES) | {
+    "format", "format_map", "mro",  # attribute walks through format strings, the class tree
+    "ljust", "rjust", "center", "zfill", "expandtabs",  # padding to any width: memory bombs
+    "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "cr_await", "ag_frame", "ag_code",
+}
+"""Attributes no diagram may read, whatever the object (besides every name starting with `_`)."""
+
+FORBIDDEN_NAMES = frozenset({
+    "getattr", "setattr", "delattr", "vars", "dir", "eval", "exec", "compile", "open",
+    "globals", "locals", "breakpoint", "help", "memoryview", "super",
+})
+"""Builtins that reach objects' internals or the host; named here so the refusal is explicit."""
+
+_SCRIPT_EXCEPTIONS: dict[str, type[Exception]] = {
+    name: getattr(builtins, name)
+    for name in (
+        "ArithmeticError", "AssertionError", "AttributeError", "Exception", "IndexError",
+        "KeyError", "LookupError", "NameError", "OverflowError", "RuntimeError", "TypeError",
+        "ValueError", "ZeroDivisionError",
+    )
+}
+"""The only exceptions a script may name (raise or catch): all below `Exception`, so no handler
+can swallow the time limit, which is raised as a `BaseException`."""
+
+_GUARD_NAMES = frozenset({
+    "_getattr_", "_getitem_", "_getiter_", "_iter_unpack_sequence_", "_unpack_sequence_",
+    "_write_", "_inplacevar_", "_binop_", "__builtins__", "__name__", "__metaclass__",
+})
+_PLAIN_SCALARS = (str, int, float, bool, type(None), decimal.Decimal, _dt.date, _dt.timedelta, UUID)
+_PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_DIGITS = re.compile(r"\d+")
+
+
+# -- size-checked operators, shared by expressions and scripts ---------------------------------
+
+def _refuse(message: str) -> ScriptError:
+    return ScriptError(message)
+
+
+def _check_length(length: int) -> None:
+    if length > MAX_SEQUENCE_LENGTH:
+        raise _refuse(f"result would hold {length} items; the limit is {MAX_SEQUENCE_LENGTH}")
+
+
+def _sized(value: Any) -> bool:
+    return isinstance(value, str | bytes | list | tuple)
+
+
+def guarded_mul(a: Any, b: Any) -> Any:
+    """`a * b`, refused when it would build a huge sequence or integer."""
+    for seq, count in ((a, b), (b, a)):
+        if _sized(seq) and isinstance(count, int):
+            _check_length(len(seq) * max(count, 0))
+    if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS:
+        raise _refuse(f"integer result would exceed {MAX_INT_BITS} bits")
+    return a * b
+
+
+def guarded_pow(a: Any, b: Any, modulo: Any = None) -> Any:
+    """`a ** b` (and `pow`), refused when the integer result would exceed `MAX_INT_BITS`."""
+    if modulo is not None:
+        return pow(a, b, modulo)
+    if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1 \
+            and b * abs(a).bit_length() > MAX_INT_BITS:
+        raise _refuse(f"{a} ** {b} would exceed {MAX_INT_BITS} bits")
+    return a**b
+
+
+def guarded_add(a: Any, b: Any) -> Any:
+    """`a + b`, refused when it would build a sequence over `MAX_SEQUENCE_LENGTH`."""
+    if _sized(a) and _sized(b):
+        _check_length(len(a) + len(b))
+    return a + b
+
+
+def guarded_lshift(a: Any, b: Any) -> Any:
+    """`a << b`, refused when the integer result would exceed `MAX_INT_BITS`."""
+    if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b > MAX_INT_BITS:
+        raise _refuse(f"{a} << {b} would exceed {MAX_INT_BITS} bits")
+    return a << b
+
+
+def guarded_mod(a: Any, b: Any) -> Any:
+    """`a % b`; for printf-style formatting, refuses `*` widths and widths over `MAX_FORMAT_WIDTH`."""
+    if isinstance(a, str | bytes):
+        text = a.decode("latin-1") if isinstance(a, bytes) else a
+        for match in _PRINTF_SPEC.finditer(text):
+            for width in match.groups():
+                if width == "*" or (width and int(width) > MAX_FORMAT_WIDTH):
+                    raise _refuse(f"format width {width} is not allowed (limit {MAX_FORMAT_WIDTH})")
+    return a % b
+
+
+_BINOPS: dict[str, Callable[..., Any]] = {
+    "*": guarded_mul, "**": guarded_pow, "+": guarded_add, "<<": guarded_lshift, "%": guarded_mod,
+}
+_AST_BINOPS: dict[type[ast.operator], str] = {
+    ast.Mult: "*", ast.Pow: "**", ast.Add: "+", ast.LShift: "<<", ast.Mod: "%",
+}
+_INPLACE_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "+=": guarded_add, "*=": guarded_mul, "**=": guarded_pow, "<<=": guarded_lshift,
+    "%=": guarded_mod,
+    "-=": lambda a, b: a - b, "/=": lambda a, b: a / b, "//=": lambda a, b: a // b,
+    "|=": lambda a, b: a | b, "&=": lambda a, b: a & b, "^=": lambda a, b: a ^ b,
+    ">>=": lambda a, b: a >> b,
+}
+_EXPRESSION_OPERATORS = {
+    **DEFAULT_OPERATORS,
+    ast.Mult: guarded_mul, ast.Pow: guarded_pow, ast.Add: guarded_add,
+    ast.LShift: guarded_lshift, ast.Mod: guarded_mod,
+}
+
+
+def _binop(symbol: str, left: Any, right: Any) -> Any:
+    return _BINOPS[symbol](left, right)
+
+
+def _inplacevar(op: str, left: Any, right: Any) -> Any:
+    try:
+        operator = _INPLACE_OPS[op]
+    except KeyError:
+        raise ScriptError(f"operator {op} is not allowed in scripts") from None
+    return operator(left, right)
+
+
+def _guarded_getattr(obj: Any, name: str) -> Any:
+    if name in FORBIDDEN_ATTRIBUTES:
+        raise ScriptError(f"access to '{name}' is not allowed")
+    return safer_getattr(obj, name, None, _strict_getattr)
+
+
+def _strict_getattr(obj: Any, name: str, *_default: Any) -> Any:
+    return getattr(obj, name)
+
+
+# -- static checks -------------------------------------------------------------------------
+
+def check_expression(source: str) -> str | None:
+    """Return why `source` is not an allowed expression, or None when it is."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        return f"syntax error in expression: {exc.msg}"
+    return _forbidden_construct(tree, script=False)
+
+
+def check_script(source: str) -> str | None:
+    """Return why `source` is not an allowed script, or None when it is."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        return f"syntax error on line {exc.lineno}: {exc.msg}"
+    reason = _forbidden_construct(tree, script=True)
+    if reason:
+        return reason
+    result = compile_restricted_exec(source, filename="<string>", policy=_Policy)
+    if result.errors:
+        return "; ".join(result.errors)
+    return None
+
+
+_NEVER = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ClassDef, ast.AsyncFunctionDef,
+          ast.With, ast.AsyncWith, ast.Await)
+_NOT_IN_EXPRESSIONS = (ast.Lambda, ast.GeneratorExp, ast.Yield, ast.YieldFrom, ast.NamedExpr)
+
+
+def _forbidden_construct(tree: ast.AST, *, script: bool) -> str | None:
+    for node in ast.walk(tree):
+        line = f"line {getattr(node, 'lineno', 1)}"
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            return f"{line}: import is not allowed in diagram code"
+        if isinstance(node, _NEVER) or (not script and isinstance(node, _NOT_IN_EXPRESSIONS)):
+            return f"{line}: {type(node).__name__} is not allowed in diagram code"
+        if isinstance(node, ast.Attribute) and (node.attr.startswith("_") or node.attr in FORBIDDEN_ATTRIBUTES):
+            return f"{line}: access to '{node.attr}' is not allowed"
+        if isinstance(node, ast.Name) and (node.id.startswith("_") or node.id in FORBIDDEN_NAMES):
+            return f"{line}: the name '{node.id}' is not allowed"
+        if isinstance(node, ast.arg) and node.arg.startswith("_"):
+            return f"{line}: the name '{node.arg}' is not allowed"
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            reason = _format_spec_problem(node.format_spec)
+            if reason:
+                return f"{line}: {reason}"
+        if script:
+            reason = _script_only_problem(node)
+            if reason:
+                return f"{line}: {reason}"
+    return None
+
+
+def _format_spec_problem(spec: ast.expr) -> str | None:
+    parts = spec.values if isinstance(spec, ast.JoinedStr) else [spec]
+    if not all(isinstance(p, ast.Constant) and isinstance(p.value, str) for p in parts):
+        return "format specs must be written out, not computed"
+    text = "".join(str(p.value) for p in parts if isinstance(p, ast.Constant))
+    if any(int(d) > MAX_FORMAT_WIDTH for d in _DIGITS.findall(text)):
+        return f"format width in '{text}' is over the limit of {MAX_FORMAT_WIDTH}"
+    return None
+
+
+def _script_only_problem(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Try | ast.TryStar) and node.finalbody:
+        return "'finally' is not allowed in diagram scripts"
+    if isinstance(node, ast.ExceptHandler):
+        names = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+        if not all(isinstance(n, ast.Name) and n.id in _SCRIPT_EXCEPTIONS for n in names):
+            return f"handlers may only catch {', '.join(sorted(_SCRIPT_EXCEPTIONS))}"
+    stored = node.id if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) else (
+        node.arg if isinstance(node, ast.arg) else node.name if isinstance(node, ast.FunctionDef) else None)
+    if stored in _SCRIPT_EXCEPTIONS:
+        return f"the name '{stored}' cannot be reassigned"
+    return None
+
+
+class _Policy(RestrictingNodeTransformer):  # type: ignore[misc]
+    """RestrictedPython's rules, plus size-checked `*`, `**`, `+`, `<<` and `%`."""
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        node = self.node_contents_visit(node)
+        symbol = _AST_BINOPS.get(type(node.op))
+        if symbol is None:
+            return node
+        call = ast.Call(func=ast.Name("_binop_", ast.Load()),
+                        args=[ast.Constant(symbol), node.left, node.right], keywords=[])
+        return ast.fix_missing_locations(ast.copy_location(call, node))
+
+
+# -- running -------------------------------------------------------------------------------
+
+def _script_builtins() -> dict[str, Any]:
+    names: dict[str, Any] = {k: v for k, v in safe_builtins.items() if not k.startswith("_")}
+    names.update(limited_builtins)
+    for unwanted in ("setattr", "delattr", "id", "hash", "repr", "issubclass", *FORBIDDEN_NAMES):
+        names.pop(unwanted, None)
+    names = {k: v for k, v in names.items()
+             if not (isinstance(v, type) and issubclass(v, BaseException))}
+    names.update(_SCRIPT_EXCEPTIONS)
+    names.update(SAFE_FUNCTIONS)
+    names["isinstance"] = isinstance
+    names["pow"] = guarded_pow
+    return names
+
+
+_SCRIPT_BUILTINS = _script_builtins()
+
+
+class _TimeLimit(BaseException):
+    """Raised inside a script that ran too long; not catchable by any handler a script may write."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    deadline = time.monotonic() + seconds
+    previous = sys.gettrace()
+
+    def trace(frame: FrameType, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise _TimeLimit
+        return trace
+
+    sys.settrace(trace)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
+
+
+def _is_plain(value: Any, depth: int = 0) -> bool:
+    if depth > 32:
+        return False
+    if isinstance(value, _PLAIN_SCALARS):
+        return True
+    if isinstance(value, list | tuple | set | frozenset):
+        return all(_is_plain(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str | int) and _is_plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def _script_line(exc: BaseException) -> str:
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<string>"]
+    return f"line {lines[-1]}: " if lines else ""
+
+
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
+    """The SpiffWorkflow script environment that runs diagrams' code under restrictions."""
+
+    def __init__(self, time_limit: float = SCRIPT_TIME_LIMIT) -> None:
+        super().__init__({})
+        self.time_limit = time_limit
+
+    def evaluate(
+        self, expression: str, context: Mapping[str, Any], external_context: Mapping[str, Any] | None = None
+    ) -> Any:
+        """Evaluate `expression` over `context` (task data) with simpleeval; `ScriptError` if refused."""
+        reason = check_expression(expression)
+        if reason:
+            raise ScriptError(reason)
+        names: dict[str, Any] = dict(DEFAULT_NAMES)
+        names.update(external_context or {})
+        names.update(context)
+        evaluator = EvalWithCompoundTypes(
+            operators=_EXPRESSION_OPERATORS, names=names, functions=dict(SAFE_FUNCTIONS)
+        )
+        try:
+            return evaluator.eval(expression.strip())
+        except InvalidExpression as exc:
+            raise ScriptError(str(exc)) from None
+        except (RecursionError, MemoryError) as exc:
+            raise ScriptError(f"expression too large: {type(exc).__name__}") from None
+
+    def execute(
+        self, script: str, context: dict[str, Any], external_context: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Run `script` over `context` (task data, updated in place with plain results)."""
+        reason = check_script(script)
+        if reason:
+            raise ScriptError(reason)
+        compiled = compile_restricted_exec(script, filename="<string>", policy=_Policy)
+        external = dict(external_context or {})
+        scope: dict[str, Any] = {
+            k: v for k, v in {**external, **context}.items()
+            if not k.startswith("_") and k not in _SCRIPT_EXCEPTIONS
+        }
+        scope.update({
+            "__builtins__": _SCRIPT_BUILTINS,
+            "__name__": "script",
+            "__metaclass__": type,
+            "_getattr_": _guarded_getattr,
+            "_getitem_": lambda ob, index: ob[index],
+            "_getiter_": iter,
+            "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+            "_unpack_sequence_": guarded_unpack_sequence,
+            "_write_": full_write_guard,
+            "_inplacevar_": _inplacevar,
+            "_binop_": _binop,
+        })
+        try:
+            with _time_limit(self.time_limit):
+                exec(compiled.code, scope)
+        except _TimeLimit:
+            raise ScriptError(f"the script ran longer than {self.time_limit} s and was stopped") from None
+        except ScriptError as exc:
+            raise ScriptError(f"{_script_line(exc)}{exc}") from None
+        except (Exception, SystemExit, GeneratorExit) as exc:
+            raise ScriptError(f"{_script_line(exc)}{type(exc).__name__}: {exc}") from None
+        original = dict(context)
+        context.clear()
+        context.update({
+            k: v for k, v in scope.items()
+            if k not in _GUARD_NAMES and k not in external and not k.startswith("_")
+            and (_is_plain(v) or (k in original and original[k] is v))
+        })
+        return True
+
+    def call_service(self, context: Mapping[str, Any], **kwargs: Any) -> Any:
+        """Service tasks are not offered to diagrams."""
+        raise ScriptError("service tasks are not available to diagrams")
