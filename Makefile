@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test lint typecheck unit clean
+.PHONY: install run test lint typecheck unit clean js browser e2e
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,9 +16,43 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# The browser libraries (bpmn-js, form-js) come from npm with the lock file; `npm ci` runs again
+# only when package-lock.json changed or node_modules is gone, then their prebuilt dist files are
+# copied into the git-ignored static vendor folder the pages load them from.
+NODE_STAMP := node_modules/.petitionflow-stamp
+VENDOR     := service/web/static/vendor
+VENDOR_STAMP := $(VENDOR)/.stamp
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+$(VENDOR_STAMP): $(NODE_STAMP)
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/form-js
+	cp node_modules/bpmn-js/dist/bpmn-modeler.production.min.js \
+	   node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js $(VENDOR)/bpmn-js/
+	cp -r node_modules/bpmn-js/dist/assets/. $(VENDOR)/bpmn-js/assets/
+	cp node_modules/@bpmn-io/form-js/dist/form-viewer.umd.js node_modules/@bpmn-io/form-js/dist/form-editor.umd.js \
+	   $(VENDOR)/form-js/
+	cp -r node_modules/@bpmn-io/form-js/dist/assets/. $(VENDOR)/form-js/assets/
+	@touch $(VENDOR_STAMP)
+
+js: $(VENDOR_STAMP)
+
+# Debian's Chromium for the browser tests; never a browser download of its own. Failing to install
+# it is tolerated: the browser tests then skip with the reason (and fail under CI=true).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && apt-get install -y -qq chromium) || echo "warning: chromium could not be installed"; \
+	fi
+
+run: install js
 	$(BIN)/petitionflow db upgrade
 	$(BIN)/petitionflow demo
+	@# the worker fires timers and delivers messages beside the web server, and stops with it
+	@$(BIN)/petitionflow worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/petitionflow serve --host $(HOST) --port $(PORT)
 
 lint: install
@@ -27,11 +61,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: install lint typecheck
+test: install js browser lint typecheck
 	$(BIN)/pytest
+
+e2e: install js browser
+	$(BIN)/pytest tests/e2e -q
 
 unit: install
 	$(BIN)/pytest tests/unit tests/bpmn -q
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache petitionflow.sqlite3*
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache petitionflow.sqlite3*

@@ -6,9 +6,11 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template_string
 
+from .api import init_api
 from .config import Settings
 from .usecases import models
 from .usecases.context import Context
+from .web import init_web
 
 _INDEX = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>petitionflow</title></head>
@@ -25,6 +27,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings.secret_key)
     app.extensions["petitionflow"] = ctx
+    init_api(app, ctx)
 
     @app.get("/healthz")
     def healthz() -> Any:
@@ -34,4 +37,5 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     def index() -> str:
         return render_template_string(_INDEX, versions=models.list_versions(ctx))
 
+    init_web(app, ctx)
     return app

@@ -37,7 +37,8 @@ def _clear_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except Invalid as exc:
-            _fail(f"{exc}: " + "; ".join(exc.problems) if exc.problems else str(exc))
+            problems = [p for p in exc.problems if p != str(exc)]
+            _fail(f"{exc}: " + "; ".join(problems) if problems else str(exc))
         except (UseCaseError, OSError) as exc:
             _fail(str(exc))
         return None
@@ -188,6 +189,24 @@ def demo(pack: Path | None) -> None:
 
 
 @main.group()
+def plan() -> None:
+    """Plans: one department's year of petitions, dialogues and reports."""
+
+
+@plan.command("load")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_clear_errors
+def plan_load(file: Path) -> None:
+    """Load a plan file (TOML); its agency is created if new and its reports are scheduled."""
+    from .usecases.plans import load_plan
+
+    ctx = _context()
+    info = load_plan(ctx, _admin(ctx, None), file.read_bytes(), file.name)
+    state = "loaded" if info.created else "updated"
+    click.echo(f"{state}: plan {info.code} of {info.agency} for {info.year}, {info.reports_started} reports scheduled")
+
+
+@main.group()
 def audit() -> None:
     """The audit trail."""
 
@@ -200,3 +219,8 @@ def audit_verify() -> None:
     if not result.ok:
         _fail(f"audit trail broken at event {result.broken_event_id} of {result.broken_chain}: {result.reason}")
     click.echo(f"ok: {result.events_checked} events in {result.chains_checked} chains verified")
+
+
+from .cli_worker import register as _register_worker_commands  # noqa: E402  (worker, incident, holiday)
+
+_register_worker_commands(main)

@@ -31,6 +31,22 @@ class Settings:
     """PETITIONFLOW_MODEL_CACHE_SIZE: parsed process versions kept in memory per process."""
     max_model_bytes: int = 2 * 1024 * 1024
     """PETITIONFLOW_MAX_MODEL_BYTES: the largest BPMN, DMN or form file accepted."""
+    session_cookie_secure: bool = False
+    """PETITIONFLOW_SESSION_COOKIE_SECURE: send the session cookie over HTTPS only (set it behind TLS)."""
+    timezone: str = "Asia/Ho_Chi_Minh"
+    """PETITIONFLOW_TIMEZONE: the zone whose calendar days working-day deadlines count."""
+    worker_max_sleep_ms: int = 5_000
+    """PETITIONFLOW_WORKER_MAX_SLEEP_MS: longest the worker sleeps before looking for due work again."""
+    worker_poll_ms: int = 250
+    """PETITIONFLOW_WORKER_POLL_MS: on SQLite, how often a sleeping worker checks for an earlier timer."""
+    incident_max_attempts: int = 5
+    """PETITIONFLOW_INCIDENT_MAX_ATTEMPTS: failed attempts of a timer step before it waits for an admin."""
+    incident_backoff_ms: int = 30_000
+    """PETITIONFLOW_INCIDENT_BACKOFF_MS: delay before the first retry of a failed step; doubles each time."""
+    outbox_max_attempts: int = 5
+    """PETITIONFLOW_OUTBOX_MAX_ATTEMPTS: tries to deliver a message nobody waits for before an incident."""
+    outbox_backoff_ms: int = 10_000
+    """PETITIONFLOW_OUTBOX_BACKOFF_MS: delay before retrying an undeliverable message; doubles each time."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -15,9 +15,9 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, InclusiveGateway
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -76,8 +76,15 @@ class Instance:
             ready_tasks=tuple(self.ready_tasks()),
             next_timer_at=self._next_timer(),
             waiting_messages=tuple(self.waiting_messages()),
-            data=_plain(self._wf.data) if self._wf.completed else {},
+            data=self._current_data(),
         )
+
+    def _current_data(self) -> dict[str, Any]:
+        ready = self._wf.get_tasks(state=TaskState.READY, manual=True)
+        if ready:
+            return dict(_plain(ready[0].data))
+        last = self._wf.last_task
+        return dict(_plain(last.data)) if last is not None else {}
 
     def complete_task(self, task_id: str, data: Mapping[str, Any]) -> StepResultT:
         """Complete the ready human task `task_id` with the submitted `data`, then run on."""
@@ -140,10 +147,13 @@ class Instance:
         except SpiffWorkflowException as exc:
             element = task.task_spec.bpmn_id if task is not None else None
             raise ScriptError(_engine_message(exc), element) from None
+        except Exception as exc:  # the engine's own code fails plainly on some bad values (a timer "3 days")
+            element = task.task_spec.bpmn_id if task is not None else None
+            raise ScriptError(f"{type(exc).__name__}: {exc}", element) from None
 
     def _engine_steps(self) -> None:
         for _ in range(MAX_ENGINE_ROUNDS):
-            self._wf.refresh_timers()
+            self._run(self._wf.refresh_timers)
             marker = {t.id: t.state for t in self._wf.get_tasks()}
             self._run(self._wf.do_engine_steps)
             if {t.id: t.state for t in self._wf.get_tasks()} == marker:
@@ -199,8 +209,9 @@ class Instance:
         found = [ev.EngineEvent(ev.ELEMENT_COMPLETED, spec.bpmn_id, str(task.id), spec.bpmn_name,
                                 {"type": type(spec).__name__})]
         if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
+            interrupting = not isinstance(spec, BoundaryEvent) or spec.cancel_activity
             found.insert(0, ev.EngineEvent(ev.TIMER_FIRED, spec.bpmn_id, str(task.id), spec.bpmn_name,
-                                           {"interrupting": not isinstance(spec, BoundaryEvent) or spec.cancel_activity}))
+                                           {"interrupting": interrupting}))
         if isinstance(spec, ExclusiveGateway | InclusiveGateway):
             targets = [
                 c.task_spec.bpmn_id for c in task.children
@@ -227,21 +238,44 @@ class Instance:
     def _next_timer(self) -> datetime | None:
         due: list[datetime] = []
         for pending in self._wf.waiting_events():
-            if "Timer" not in pending.event_type or not pending.value:
+            # TimeDateEventDefinition, DurationTimerEventDefinition, CycleTimerEventDefinition
+            if not pending.event_type.startswith(("TimeDate", "DurationTimer", "CycleTimer")) or not pending.value:
                 continue
+            value = pending.value.get("next") if isinstance(pending.value, dict) else pending.value
             try:
-                moment = datetime.fromisoformat(str(pending.value))
+                moment = datetime.fromisoformat(str(value))
             except ValueError:
                 continue
-            due.append(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+            # the engine compares a date without a zone with the machine's local time
+            due.append(moment.astimezone(UTC))
         return min(due) if due else None
 
     def waiting_messages(self) -> list[ev.WaitingMessage]:
-        """Messages the instance is waiting for now, with the correlation values it expects."""
-        return [
-            ev.WaitingMessage(str(p.name), _plain(p.correlations or {}))
-            for p in self._wf.waiting_events() if p.event_type == "MessageEventDefinition"
-        ]
+        """Messages the instance is waiting for now, with the correlation values it expects.
+
+        The values come from the instance's own data through the message's correlation properties
+        (a petition waiting for its dialogue outcome expects its own `petition_id`), so a sender
+        that computes the same properties from its payload finds it, even before any message
+        has set the instance's correlations. Where the data lacks them, the instance's known
+        correlations are used.
+        """
+        found: list[ev.WaitingMessage] = []
+        engine = self._wf.script_engine
+        for task in self._wf.event_manager.tasks.values():
+            definition = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(definition, MessageEventDefinition):
+                continue
+            try:
+                expected = definition.calculate_correlations(engine, definition.correlation_properties, task.data)
+            except (ScriptError, SpiffWorkflowException, KeyError, NameError):
+                expected = {}
+            found.append(ev.WaitingMessage(definition.name, _plain(expected or self._wf.correlations or {})))
+        return sorted(found, key=lambda w: (w.name, str(w.correlations)))
+
+    def waiting_elements(self) -> list[str]:
+        """Ids of the elements waiting for something other than a person: events, timers, joins."""
+        return sorted({str(t.task_spec.bpmn_id) for t in self._wf.get_tasks(state=TaskState.WAITING)
+                       if getattr(t.task_spec, "bpmn_id", None) and not t.task_spec.manual})
 
     def _message_definition(self, name: str) -> MessageEventDefinition | None:
         specs = [self._wf.spec, *self._wf.subprocess_specs.values()]

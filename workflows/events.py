@@ -74,7 +74,11 @@ class WaitingMessage:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the service stores beside the engine state: status, ready tasks, timers, messages."""
+    """What the service stores beside the engine state: status, ready tasks, timers, messages.
+
+    `data` is the instance's current data: that of its first waiting human task, or else of the
+    last step it ran (at the end, its final data).
+    """
 
     completed: bool
     ready_tasks: tuple[TaskView, ...]

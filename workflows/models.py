@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from lxml import etree
@@ -34,6 +36,17 @@ FORM_PROPERTY = "formKey"
 """Name of the `spiffworkflow:property` on a user task that names its form file."""
 
 HUMAN_TASK_TAGS = ("userTask", "manualTask")
+
+EXPRESSION_PATHS = (
+    ".//bpmn:conditionExpression", ".//bpmn:timeDuration", ".//bpmn:timeDate", ".//bpmn:timeCycle",
+    ".//bpmn:formalExpression", ".//bpmn:messagePath", ".//bpmn:loopCardinality",
+    ".//bpmn:completionCondition", ".//bpmn:loopCondition", ".//bpmn:conditionalEventDefinition/bpmn:condition",
+    ".//spiffworkflow:messagePayload", ".//spiffworkflow:processVariableCorrelation/spiffworkflow:expression",
+)
+"""Every element whose text the engine evaluates as an expression."""
+DMN_CELLS = ("inputExpression", "inputEntry", "outputEntry")
+"""DMN elements whose `text` child the engine evaluates."""
+_DMN_INPUT = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
 
 
 @dataclass(frozen=True)
@@ -90,8 +103,8 @@ def parse_model(
     problems = _schema_problems(lambda: parser.add_bpmn_xml(root, file_name), file_name)
     dmn_names = sorted(n for n in resources if n.endswith(".dmn"))
     for name in dmn_names:
-        dmn_root = parse_xml(resources[name], name)
-        problems += _schema_problems(lambda r=dmn_root, n=name: parser.add_dmn_xml(r, n), name)
+        dmn_root = _spaced_word_operators(parse_xml(resources[name], name))
+        problems += _schema_problems(partial(parser.add_dmn_xml, dmn_root, name), name)
     if problems:
         raise ModelError(problems)
 
@@ -186,14 +199,18 @@ def _human_tasks(root: etree._Element) -> dict[str, HumanTaskInfo]:
     return found
 
 
-def _element_id(node: etree._Element) -> str | None:
+def _element_id(node: etree._Element | None) -> str | None:
+    """The id of the flow element (task, event, flow, gateway, decision cell) that holds `node`."""
     while node is not None:
-        if node.get("id") is not None and etree.QName(node).localname not in (
-            "conditionExpression", "timeDuration", "timeDate", "timeCycle", "script",
-        ):
+        name = etree.QName(node).localname
+        if node.get("id") is not None and name not in _NOT_ELEMENTS and not name.endswith("EventDefinition"):
             return str(node.get("id"))
         node = node.getparent()
     return None
+
+
+_NOT_ELEMENTS = ("conditionExpression", "timeDuration", "timeDate", "timeCycle", "script", "formalExpression",
+                 "text", "extensionElements")
 
 
 def _code_problems(root: etree._Element, file_name: str) -> list[Problem]:
@@ -204,20 +221,18 @@ def _code_problems(root: etree._Element, file_name: str) -> list[Problem]:
         reason = check_script(node.text or "")
         if reason:
             problems.append(Problem(f"script refused: {reason}", element_id=_element_id(node), file_name=file_name))
-    expressions = [
-        *root.iterfind(".//bpmn:conditionExpression", NS),
-        *root.iterfind(".//bpmn:timeDuration", NS),
-        *root.iterfind(".//bpmn:timeDate", NS),
-        *root.iterfind(".//bpmn:timeCycle", NS),
-        *root.iterfind(".//spiffworkflow:messagePayload", NS),
-        *root.iterfind(".//bpmn:formalExpression", NS),
-        *root.iterfind(".//bpmn:messagePath", NS),
-    ]
+    expressions = [node for path in EXPRESSION_PATHS for node in root.iterfind(path, NS)]
     for node in expressions:
         if node.text and node.text.strip():
             reason = check_expression(node.text)
             if reason:
-                problems.append(Problem(f"expression refused: {reason}", element_id=_element_id(node), file_name=file_name))
+                problems.append(Problem(f"expression refused: {reason}", element_id=_element_id(node),
+                                        file_name=file_name))
+    for node in root.iterfind(".//spiffworkflow:parameter[@value]", NS):
+        reason = check_expression(str(node.get("value")))
+        if reason:
+            problems.append(Problem(f"parameter refused: {reason}", element_id=_element_id(node.getparent()),
+                                    file_name=file_name))
     return problems
 
 
@@ -225,14 +240,32 @@ def _dmn_code_problems(resources: Mapping[str, bytes], dmn_names: list[str]) -> 
     problems: list[Problem] = []
     for name in dmn_names:
         root = parse_xml(resources[name], name)
-        for node in root.iter("{*}text"):
-            text = (node.text or "").strip()
+        cells = [text for tag in DMN_CELLS for cell in root.iter(f"{{*}}{tag}") for text in cell.iterfind("{*}text")]
+        for node in cells:
+            text = _DMN_INPUT.sub("dmninputexpr", (node.text or "").strip())
             if not text or text == "-":
                 continue
             reason = check_expression(text)
             if reason and check_expression(f"v {text}") is not None:
-                problems.append(Problem(f"decision cell refused: {reason}", element_id=_element_id(node), file_name=name))
+                problems.append(Problem(f"decision cell refused: {reason}", element_id=_element_id(node),
+                                        file_name=name))
     return problems
+
+
+def _spaced_word_operators(root: etree._Element) -> etree._Element:
+    """Put a space before input cells that start with `in`, `not in` or `is`.
+
+    The engine joins the input expression and such a cell with no space between them
+    (`urgency` + `in ["a"]` gives `urgencyin ["a"]`), so without this they never match.
+    """
+    for cell in root.iter("{*}inputEntry"):
+        for text in cell.iterfind("{*}text"):
+            if text.text and _WORD_OPERATOR.match(text.text):
+                text.text = " " + text.text
+    return root
+
+
+_WORD_OPERATOR = re.compile(r"(?:not\s+in|in|is)\b")
 
 
 def _load_forms(resources: Mapping[str, bytes]) -> tuple[dict[str, Any], list[Problem]]:

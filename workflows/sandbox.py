@@ -29,19 +29,16 @@ from types import FrameType
 from typing import Any
 from uuid import UUID
 
-from RestrictedPython import (
-    RestrictingNodeTransformer,
-    compile_restricted_exec,
-    limited_builtins,
-    safe_builtins,
-)
+from RestrictedPython.compile import compile_restricted_exec
 from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
+    safe_builtins,
     safer_getattr,
 )
-from RestrictedPython.transformer import INSPECT_ATTRIBUTES
+from RestrictedPython.Limits import limited_builtins
+from RestrictedPython.transformer import INSPECT_ATTRIBUTES, RestrictingNodeTransformer
 from simpleeval import DEFAULT_NAMES, DEFAULT_OPERATORS, EvalWithCompoundTypes, InvalidExpression
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
@@ -55,6 +52,8 @@ MAX_FORMAT_WIDTH = 1_000
 """Widest field a format spec (`f"{x:>20}"`, `"%20s" % x`) may ask for."""
 SCRIPT_TIME_LIMIT = 2.0
 """Seconds one script may run before it is stopped."""
+MAX_SOURCE_LENGTH = 100_000
+"""Longest script in characters; expressions may have a tenth of it."""
 
 SAFE_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "int": int, "float": float, "str": str, "bool": bool, "len": len, "min": min, "max": max,
@@ -193,7 +192,7 @@ def _inplacevar(op: str, left: Any, right: Any) -> Any:
 def _guarded_getattr(obj: Any, name: str) -> Any:
     if name in FORBIDDEN_ATTRIBUTES:
         raise ScriptError(f"access to '{name}' is not allowed")
-    return safer_getattr(obj, name, None, _strict_getattr)
+    return safer_getattr(obj, name, None, _strict_getattr)  # type: ignore[no-untyped-call]
 
 
 def _strict_getattr(obj: Any, name: str, *_default: Any) -> Any:
@@ -204,26 +203,31 @@ def _strict_getattr(obj: Any, name: str, *_default: Any) -> Any:
 
 def check_expression(source: str) -> str | None:
     """Return why `source` is not an allowed expression, or None when it is."""
+    if len(source) > MAX_SOURCE_LENGTH // 10:
+        return f"expression is {len(source)} characters long; the limit is {MAX_SOURCE_LENGTH // 10}"
     try:
         tree = ast.parse(source.strip(), mode="eval")
+        return _forbidden_construct(tree, script=False)
     except SyntaxError as exc:
         return f"syntax error in expression: {exc.msg}"
-    return _forbidden_construct(tree, script=False)
+    except (RecursionError, MemoryError):
+        return "expression is nested too deeply"
 
 
 def check_script(source: str) -> str | None:
     """Return why `source` is not an allowed script, or None when it is."""
+    if len(source) > MAX_SOURCE_LENGTH:
+        return f"script is {len(source)} characters long; the limit is {MAX_SOURCE_LENGTH}"
     try:
-        tree = ast.parse(source)
+        reason = _forbidden_construct(ast.parse(source), script=True)
+        if reason:
+            return reason
+        result = compile_restricted_exec(source, filename="<string>", policy=_Policy)
     except SyntaxError as exc:
         return f"syntax error on line {exc.lineno}: {exc.msg}"
-    reason = _forbidden_construct(tree, script=True)
-    if reason:
-        return reason
-    result = compile_restricted_exec(source, filename="<string>", policy=_Policy)
-    if result.errors:
-        return "; ".join(result.errors)
-    return None
+    except (RecursionError, MemoryError):
+        return "script is nested too deeply"
+    return "; ".join(result.errors) if result.errors else None
 
 
 _NEVER = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ClassDef, ast.AsyncFunctionDef,
@@ -279,7 +283,7 @@ def _script_only_problem(node: ast.AST) -> str | None:
     return None
 
 
-class _Policy(RestrictingNodeTransformer):  # type: ignore[misc]
+class _Policy(RestrictingNodeTransformer):
     """RestrictedPython's rules, plus size-checked `*`, `**`, `+`, `<<` and `%`."""
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
@@ -290,6 +294,21 @@ class _Policy(RestrictingNodeTransformer):  # type: ignore[misc]
         call = ast.Call(func=ast.Name("_binop_", ast.Load()),
                         args=[ast.Constant(symbol), node.left, node.right], keywords=[])
         return ast.fix_missing_locations(ast.copy_location(call, node))
+
+
+class _Evaluator(EvalWithCompoundTypes):  # type: ignore[misc]
+    """simpleeval with this module's attribute and format-spec rules checked at run time too."""
+
+    def _eval_attribute(self, node: ast.Attribute) -> Any:
+        if node.attr in FORBIDDEN_ATTRIBUTES:
+            raise ScriptError(f"access to '{node.attr}' is not allowed")
+        return super()._eval_attribute(node)
+
+    def _eval_formattedvalue(self, node: ast.FormattedValue) -> Any:
+        reason = _format_spec_problem(node.format_spec) if node.format_spec is not None else None
+        if reason:
+            raise ScriptError(reason)
+        return super()._eval_formattedvalue(node)
 
 
 # -- running -------------------------------------------------------------------------------
@@ -321,6 +340,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
     previous = sys.gettrace()
 
     def trace(frame: FrameType, event: str, arg: Any) -> Any:
+        frame.f_trace_opcodes = True  # a one-line `while True: pass` sends no line events
         if time.monotonic() > deadline:
             raise _TimeLimit
         return trace
@@ -352,9 +372,14 @@ def _script_line(exc: BaseException) -> str:
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
     """The SpiffWorkflow script environment that runs diagrams' code under restrictions."""
 
-    def __init__(self, time_limit: float = SCRIPT_TIME_LIMIT) -> None:
+    def __init__(self, time_limit: float | None = None) -> None:
         super().__init__({})
-        self.time_limit = time_limit
+        self._time_limit = time_limit
+
+    @property
+    def time_limit(self) -> float:
+        """Seconds a script may run: the constructor's value, else `SCRIPT_TIME_LIMIT` at call time."""
+        return SCRIPT_TIME_LIMIT if self._time_limit is None else self._time_limit
 
     def evaluate(
         self, expression: str, context: Mapping[str, Any], external_context: Mapping[str, Any] | None = None
@@ -366,7 +391,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         names: dict[str, Any] = dict(DEFAULT_NAMES)
         names.update(external_context or {})
         names.update(context)
-        evaluator = EvalWithCompoundTypes(
+        evaluator = _Evaluator(
             operators=_EXPRESSION_OPERATORS, names=names, functions=dict(SAFE_FUNCTIONS)
         )
         try:
@@ -384,6 +409,8 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         if reason:
             raise ScriptError(reason)
         compiled = compile_restricted_exec(script, filename="<string>", policy=_Policy)
+        if compiled.code is None:
+            raise ScriptError("; ".join(compiled.errors) or "the script did not compile")
         external = dict(external_context or {})
         scope: dict[str, Any] = {
             k: v for k, v in {**external, **context}.items()

@@ -26,14 +26,13 @@ def upgrade(engine: Engine) -> str:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
     return head_revision()
 
 
 def head_revision() -> str:
-    """The newest revision this code knows."""
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    return str(head)
+    """The newest revision(s) this code knows."""
+    return ",".join(sorted(ScriptDirectory(str(MIGRATIONS)).get_heads()))
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -7,13 +7,14 @@ deployment for all of its departments. Process versions are shared by the whole 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -115,6 +116,8 @@ class ProcessInstance(Base):
     completed_at: Mapped[datetime | None]
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="")
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Set at start from the data's `confidential`: only the people handling it see it."""
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -126,6 +129,7 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_tasks_queue", "agency_id", "status", "candidate_role", "due_at"),
         Index("ix_tasks_assignee", "assignee", "status"),
+        Index("ix_tasks_unit", "agency_id", "unit_code", "status"),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     instance_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("process_instances.id"), index=True)
@@ -141,6 +145,8 @@ class HumanTask(Base):
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(64))
+    unit_code: Mapped[str | None] = mapped_column(String(64))
+    """The unit the petition is assigned to (task data `assigned_unit`), for `unit:<code>` lanes."""
 
 
 class MessageWait(Base):
@@ -208,3 +214,63 @@ class OutboxMessage(Base):
     delivered_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    """When the worker tries an undelivered message again; NULL: at once (new) or never (given up)."""
+
+
+class Incident(Base):
+    """A failure the worker could not get past on its own: a timer's engine step, an undeliverable message.
+
+    Retried with growing delays (`next_retry_at`) a bounded number of times, then left `open` with
+    no retry time for an admin to retry or resolve.
+    """
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        Index("ix_incidents_instance", "instance_id", "status"),
+        Index("ix_incidents_retry", "status", "next_retry_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    instance_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("process_instances.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    """`timer` (an engine step after a due timer failed) or `message` (an outbox message found nobody)."""
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
+    element_id: Mapped[str | None] = mapped_column(String(100))
+    error: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime]
+    last_at: Mapped[datetime]
+    next_retry_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Holiday(Base):
+    """A day off that working-day deadlines skip: for one agency, or province-wide when `agency_id` is NULL."""
+
+    __tablename__ = "holidays"
+    __table_args__ = (UniqueConstraint("agency_id", "day"), Index("ix_holidays_day", "day"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    day: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class ApiToken(Base):
+    """A bearer token a machine client signs in with, acting as one user in one agency.
+
+    Only the SHA-256 of the token is stored; the token itself is shown once, when it is created.
+    """
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..roles import is_known_role
 from ..store.tables import Agency, RoleGrant, User
 from . import audit, clock
+from .access import require
 from .context import Actor, Context
 from .errors import Conflict, Invalid, NotFound
 
@@ -117,3 +118,29 @@ def check_password(ctx: Context, username: str, password: str) -> bool:
         return _HASHER.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def agency_users(ctx: Context, actor: Actor) -> list[UserInfo]:
+    """Accounts that hold roles in the admin's agency, with their roles there (admins only)."""
+    require(actor, ("admin",), "listing accounts")
+    return [UserInfo(u.username, u.display_name, u.active, {actor.agency: u.roles[actor.agency]})
+            for u in list_users(ctx) if actor.agency in u.roles]
+
+
+def create_user(ctx: Context, actor: Actor, username: str, password: str, roles: Iterable[str],
+                display_name: str = "") -> UserInfo:
+    """Create an account with `roles` in the admin's agency (admins only; `user_created` is recorded)."""
+    require(actor, ("admin",), "creating accounts")
+    return add_user(ctx, actor, username, password, roles, actor.agency, display_name)
+
+
+def disable_user(ctx: Context, actor: Actor, username: str) -> UserInfo:
+    """Disable an account of the admin's agency: it can no longer sign in or use its tokens."""
+    require(actor, ("admin",), "disabling accounts")
+    if username == actor.username:
+        raise Conflict("an admin does not disable their own account")
+    found = next((u for u in agency_users(ctx, actor) if u.username == username), None)
+    if found is None:
+        raise NotFound(f"user {username} does not exist in {actor.agency}")
+    set_active(ctx, actor, username, False)
+    return UserInfo(found.username, found.display_name, False, found.roles)

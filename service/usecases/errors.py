@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 
@@ -18,6 +18,12 @@ class NotFound(UseCaseError):
     title = "Not found"
 
 
+class Unauthenticated(UseCaseError):
+    """Nobody is signed in, or the credentials given are wrong, expired or revoked."""
+
+    title = "Unauthenticated"
+
+
 class Forbidden(UseCaseError):
     """The caller's roles do not allow this action."""
 
@@ -29,9 +35,12 @@ class Invalid(UseCaseError):
 
     title = "Invalid input"
 
-    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+    def __init__(self, message: str, problems: Sequence[str] = (),
+                 fields: Mapping[str, Sequence[str]] | None = None) -> None:
         super().__init__(message)
         self.problems = list(problems)
+        self.fields = {name: list(msgs) for name, msgs in (fields or {}).items()}
+        """Problems by input field, when the input was a set of named fields (a form, say)."""
 
 
 class Conflict(UseCaseError):

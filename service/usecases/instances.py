@@ -8,7 +8,7 @@ task-list projection, the audit events and the outbox together, and commit once.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -21,7 +21,7 @@ from workflows.errors import MessageNotExpected, ScriptError, StateError, TaskNo
 
 from ..store.tables import Agency, HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate, UnitOfWork
-from . import audit, clock
+from . import audit, clock, registers
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound, ProcessFailed, StaleVersion
 from .projection import InstanceInfo, instance_info, persist
@@ -55,27 +55,36 @@ def start_instance(
 ) -> InstanceInfo:
     """Start the latest (or the named) version of `model_key` with `data` as its starting data."""
     with ctx.uow() as uow:
-        s = uow.session
-        query = select(ProcessVersion).where(ProcessVersion.key == model_key)
-        query = query.where(ProcessVersion.version == version) if version else query.order_by(
-            ProcessVersion.version.desc()).limit(1)
-        row = s.execute(query).scalar_one_or_none()
-        if row is None:
-            named = f" version {version}" if version else ""
-            raise NotFound(f"no deployed process '{model_key}'{named}")
-        model = ctx.catalog.model(row)
-        instance, result = _engine_call(lambda: Instance.start(model, data or {}))
-        at = clock.now()
-        inst = ProcessInstance(
-            id=uuid.uuid4(), agency_id=_agency_id(s, actor.agency), process_version_id=row.id,
-            business_key=business_key, status="running", state="", started_by=actor.username,
-            created_at=at, updated_at=at, audit_seq=0, audit_head=audit.GENESIS,
-        )
-        started = audit.Entry("instance_started", {"process": row.key, "version": row.version,
-                                                   "business_key": business_key, "data": dict(data or {})})
-        persist(s, inst, instance, result, actor.username, at, first=[started], waits_before=None)
+        info = start_in(uow.session, ctx, actor, model_key, data, version, business_key)
         uow.commit()
-        return instance_info(inst, row, result.snapshot.ready_tasks)
+        return info
+
+
+def start_in(
+    s: Session, ctx: Context, actor: Actor, model_key: str, data: Mapping[str, Any] | None = None,
+    version: int | None = None, business_key: str | None = None,
+) -> InstanceInfo:
+    """Start an instance inside the caller's unit of work (for commands that start one among other writes)."""
+    query = select(ProcessVersion).where(ProcessVersion.key == model_key)
+    query = query.where(ProcessVersion.version == version) if version else query.order_by(
+        ProcessVersion.version.desc()).limit(1)
+    row = s.execute(query).scalar_one_or_none()
+    if row is None:
+        named = f" version {version}" if version else ""
+        raise NotFound(f"no deployed process '{model_key}'{named}")
+    model = ctx.catalog.model(row)
+    instance, result = _engine_call(lambda: Instance.start(model, data or {}))
+    at = clock.now()
+    inst = ProcessInstance(
+        id=uuid.uuid4(), agency_id=_agency_id(s, actor.agency), process_version_id=row.id,
+        business_key=business_key, status="running", state="", started_by=actor.username,
+        created_at=at, updated_at=at, audit_seq=0, audit_head=audit.GENESIS,
+        confidential=(data or {}).get("confidential") is True,
+    )
+    started = audit.Entry("instance_started", {"process": row.key, "version": row.version,
+                                               "business_key": business_key, "data": dict(data or {})})
+    persist(s, inst, instance, result, actor.username, at, first=[started], waits_before=None)
+    return instance_info(inst, row, result.snapshot.ready_tasks)
 
 
 def _load_for_update(uow: UnitOfWork, instance_id: uuid.UUID) -> ProcessInstance:
@@ -118,6 +127,10 @@ def complete_task(
             instance = _restore(model, inst.state)
             waits_before = instance.waiting_messages()
             try:
+                def current() -> dict[str, Any]:
+                    return next((t.data for t in instance.ready_tasks() if t.id == str(task_id)), {})
+
+                data = {**data, **registers.before_completion(s, model.key, task.element_id, inst, data, current)}
                 result = _engine_call(lambda: instance.complete_task(str(task_id), data))
             except TaskNotReady as exc:
                 raise Conflict(str(exc)) from None
@@ -143,10 +156,10 @@ def _check_may_complete(actor: Actor, task: HumanTask) -> None:
     if actor.system or actor.has("admin"):
         return
     role = task.candidate_role or ""
-    allowed = actor.has(role) or (role == "unit" and any(r.startswith("unit:") for r in actor.roles))
+    allowed = actor.has(role) if role != "unit" else bool(task.unit_code) and actor.has(f"unit:{task.unit_code}")
     if not allowed:
-        raise Forbidden(f"task '{task.name}' belongs to the {role or 'unassigned'} lane; "
-                        f"{actor.username} does not work there")
+        where = f"unit {task.unit_code or '(none assigned)'}" if role == "unit" else f"the {role or 'unassigned'} lane"
+        raise Forbidden(f"task '{task.name}' belongs to {where}; {actor.username} does not work there")
     if task.assignee and task.assignee != actor.username:
         raise Forbidden(f"task '{task.name}' is claimed by {task.assignee}")
 
@@ -167,34 +180,64 @@ def deliver_message(
         s = uow.session
         inst = _load_for_update(uow, instance_id)
         _check_agency(s, actor, inst)
-        if inst.status != "running":
-            raise Conflict(f"instance {inst.id} is {inst.status}")
-        instance = _restore(ctx.catalog.model_by_id(s, inst.process_version_id), inst.state)
-        waits_before = instance.waiting_messages()
-        try:
-            result = _engine_call(lambda: instance.deliver_message(name, payload, correlations or {}))
-        except MessageNotExpected as exc:
-            raise Conflict(f"instance {inst.id} is not waiting for message '{name}': {exc}") from None
-        persist(s, inst, instance, result, actor.username, clock.now(), first=[], waits_before=waits_before)
+        result = deliver_loaded(ctx, s, inst, name, payload, correlations or {}, actor.username, clock.now())
         uow.commit()
         return instance_info(inst, None, result.snapshot.ready_tasks)
+
+
+def deliver_loaded(
+    ctx: Context, s: Session, inst: ProcessInstance, name: str, payload: Mapping[str, Any],
+    correlations: Mapping[str, Any], actor: str, at: datetime, first: Sequence[audit.Entry] = (),
+) -> ev.StepResult:
+    """Deliver a message to an instance the caller has loaded (and locked) in its own unit of work.
+
+    Nothing is written when it raises (`Conflict`: not waiting for it; `ProcessFailed`: the diagram
+    failed); otherwise the step is persisted and the caller commits, with whatever else it wrote.
+    """
+    if inst.status != "running":
+        raise Conflict(f"instance {inst.id} is {inst.status}")
+    instance = _restore(ctx.catalog.model_by_id(s, inst.process_version_id), inst.state)
+    waits_before = instance.waiting_messages()
+    try:
+        result = _engine_call(lambda: instance.deliver_message(name, payload, correlations))
+    except MessageNotExpected as exc:
+        raise Conflict(f"instance {inst.id} is not waiting for message '{name}': {exc}") from None
+    persist(s, inst, instance, result, actor, at, first=first, waits_before=waits_before,
+            zone=ctx.settings.timezone)
+    return result
 
 
 def fire_timers(ctx: Context, instance_id: uuid.UUID, now: datetime | None = None) -> InstanceInfo:
-    """Fire whatever timers of the instance are due and save; the worker calls this."""
+    """Fire whatever timers of the instance are due and save (the worker uses `fire_loaded`)."""
     with ctx.uow() as uow:
         s = uow.session
         inst = _load_for_update(uow, instance_id)
-        if inst.status != "running":
-            return instance_info(inst, None, ())
-        instance = _restore(ctx.catalog.model_by_id(s, inst.process_version_id), inst.state)
-        waits_before = instance.waiting_messages()
-        result = _engine_call(instance.fire_due_timers)
-        if not result.events and result.snapshot.next_timer_at == inst.next_timer_at:
-            return instance_info(inst, None, result.snapshot.ready_tasks)
-        persist(s, inst, instance, result, "system", now or clock.now(), first=[], waits_before=waits_before)
+        result = fire_loaded(ctx, s, inst, now or clock.now())
+        if result is None:
+            return instance_info(inst, None, None, session=s)
         uow.commit()
         return instance_info(inst, None, result.snapshot.ready_tasks)
+
+
+def fire_loaded(
+    ctx: Context, s: Session, inst: ProcessInstance, at: datetime,
+    first: Sequence[audit.Entry] = (), last: Sequence[audit.Entry] = (), force: bool = False,
+) -> ev.StepResult | None:
+    """Fire the due timers of an instance the caller has loaded (and locked) and persist the step.
+
+    None when nothing happened (no timer was due; nothing written unless `force`). Raises
+    `ProcessFailed` with nothing written when an engine step fails; the caller commits.
+    """
+    if inst.status != "running":
+        return None
+    instance = _restore(ctx.catalog.model_by_id(s, inst.process_version_id), inst.state)
+    waits_before = instance.waiting_messages()
+    result = _engine_call(instance.fire_due_timers)
+    if not force and not result.events and result.snapshot.next_timer_at == inst.next_timer_at:
+        return None
+    persist(s, inst, instance, result, "system", at, first=first, waits_before=waits_before, last=last,
+            zone=ctx.settings.timezone)
+    return result
 
 
 def get_instance(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> InstanceInfo:

@@ -8,14 +8,15 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from workflows.errors import ModelError
+from workflows.errors import ModelError, Problem
 from workflows.models import ProcessModel, parse_model
 
 from ..roles import LANE_ROLES
 from ..store.tables import Agency, ProcessVersion
 from . import audit, clock
+from .access import require
 from .context import Actor, Context
-from .errors import Forbidden, Invalid
+from .errors import Forbidden, Invalid, NotFound
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def deploy(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[str, byte
     with ctx.uow() as uow:
         s = uow.session
         latest = s.execute(
-            select(ProcessVersion).where(ProcessVersion.key == model.key).order_by(ProcessVersion.version.desc()).limit(1)
+            select(ProcessVersion).where(ProcessVersion.key == model.key)
+            .order_by(ProcessVersion.version.desc()).limit(1)
         ).scalar_one_or_none()
         if latest is not None and latest.sha256 == model.sha256:
             return _info(latest, created=False)
@@ -92,3 +94,78 @@ def count_versions(ctx: Context) -> int:
     """How many versions are deployed in all."""
     with ctx.uow(write=False) as uow:
         return int(uow.session.execute(select(func.count(ProcessVersion.id))).scalar_one())
+
+
+DESIGNERS = ("designer", "admin")
+READERS = ("designer", "admin", "auditor")
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The outcome of validating a bundle: the process it defines, or every problem with its element."""
+
+    valid: bool
+    process_key: str | None
+    name: str | None
+    lanes: tuple[str, ...]
+    human_tasks: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class VersionDetail:
+    """One deployed version with its diagram and the names of its forms and decision tables."""
+
+    info: VersionInfo
+    bpmn_xml: str
+    resources: tuple[str, ...]
+
+
+def _check_size(ctx: Context, files: Mapping[str, bytes]) -> None:
+    limit = ctx.settings.max_model_bytes
+    big = [f"{name}: larger than {limit} bytes" for name, data in files.items() if len(data) > limit]
+    if big:
+        raise Invalid("a file of the bundle is too large", big)
+
+
+def check_bundle(
+    ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[str, bytes], file_name: str,
+) -> CheckReport:
+    """Validate a bundle without deploying it; problems name their file, line and element."""
+    require(actor, DESIGNERS, "validating process models")
+    _check_size(ctx, {file_name: bpmn, **resources})
+    try:
+        model = parse_model(bpmn, dict(resources), file_name=file_name, known_lanes=LANE_ROLES)
+    except ModelError as exc:
+        return CheckReport(False, None, None, (), (), tuple(exc.problems))
+    return CheckReport(True, model.key, model.name, model.lanes, tuple(sorted(model.human_tasks)), ())
+
+
+def deploy_bundle(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[str, bytes], file_name: str,
+                  key: str | None = None) -> VersionInfo:
+    """Deploy a bundle as the next version of its process; with `key`, the bundle must define that process."""
+    require(actor, DESIGNERS, "deploying process models")
+    _check_size(ctx, {file_name: bpmn, **resources})
+    if key is not None:
+        model = validate(bpmn, resources, file_name)
+        if model.key != key:
+            raise Invalid(f"{file_name} defines process '{model.key}', not '{key}'",
+                          [f"bpmn_xml: the executable process is '{model.key}', not '{key}'"])
+    return deploy(ctx, actor, bpmn, resources, file_name)
+
+
+def list_models(ctx: Context, actor: Actor, key: str | None = None) -> list[VersionInfo]:
+    """Every deployed version (designers, admins, auditors)."""
+    require(actor, READERS, "listing process models")
+    return list_versions(ctx, key)
+
+
+def get_version(ctx: Context, actor: Actor, key: str, version: int) -> VersionDetail:
+    """One deployed version with its BPMN XML."""
+    require(actor, READERS, "reading process models")
+    with ctx.uow(write=False) as uow:
+        row = uow.session.execute(select(ProcessVersion).where(
+            ProcessVersion.key == key, ProcessVersion.version == version)).scalar_one_or_none()
+        if row is None:
+            raise NotFound(f"process '{key}' has no version {version}")
+        return VersionDetail(_info(row), row.bpmn_xml, tuple(sorted(row.resources or {})))

@@ -6,18 +6,23 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from workflows import events as ev
 from workflows.engine import Instance
 
+from ..config import Settings
 from ..roles import LANE_ROLES
-from ..store.tables import HumanTask, MessageWait, OutboxMessage, ProcessInstance, ProcessVersion
-from . import audit
+from ..store.tables import Holiday, HumanTask, MessageWait, OutboxMessage, ProcessInstance, ProcessVersion
+from . import audit, registers
+from . import calendar as deadlines
+
+DEFAULT_ZONE = Settings.timezone
+"""The time zone working-day deadlines count in when the caller names none."""
 
 
 @dataclass(frozen=True)
@@ -80,12 +85,40 @@ def instance_info(
                         inst.completed_at, tasks)
 
 
+def unit_code_of(data: dict[str, Any]) -> str | None:
+    """The unit a task's petition is assigned to: its data's `assigned_unit`, when that is a code."""
+    unit = data.get("assigned_unit")
+    return unit[:64] if isinstance(unit, str) and unit else None
+
+
 def _candidate_role(lane: str | None) -> str | None:
     return lane if lane in LANE_ROLES else None
 
 
-def _correlation_key(correlations: dict[str, Any]) -> str:
+def correlation_key(correlations: dict[str, Any]) -> str:
+    """The canonical text of a set of correlation values, as `message_waits.correlation` stores it."""
     return json.dumps(correlations, sort_keys=True, separators=(",", ":"), default=str)[:500]
+
+
+_correlation_key = correlation_key
+
+
+def holidays_from(session: Session, agency_id: int, start: date) -> set[date]:
+    """The agency's and the province-wide holidays from `start` on, for counting working days."""
+    return set(session.execute(
+        select(Holiday.day).where(or_(Holiday.agency_id == agency_id, Holiday.agency_id.is_(None)),
+                                  Holiday.day >= start)
+    ).scalars())
+
+
+def _due_dates(session: Session, inst: ProcessInstance, views: Sequence[ev.TaskView], at: datetime,
+               zone: str) -> dict[str, datetime | None]:
+    """Due date of each new task, from its `dueIn`/`dueInVariable`/`dueDays` properties."""
+    holidays: set[date] = set()
+    if any(deadlines.wants_working_days(v.properties) and deadlines.duration_of(v.properties, v.data)
+           for v in views):
+        holidays = holidays_from(session, inst.agency_id, at.date() - timedelta(days=1))
+    return {v.id: deadlines.task_due_at(v.properties, v.data, at, holidays, zone) for v in views}
 
 
 def _entry(event: ev.EngineEvent) -> audit.Entry:
@@ -98,8 +131,13 @@ def _entry(event: ev.EngineEvent) -> audit.Entry:
 def persist(
     session: Session, inst: ProcessInstance, instance: Instance, result: ev.StepResult, actor: str, at: datetime,
     first: Sequence[audit.Entry], waits_before: Sequence[ev.WaitingMessage] | None,
+    last: Sequence[audit.Entry] = (), zone: str | None = None,
 ) -> None:
-    """Write one engine step: state and status, new and withdrawn tasks, waits, outbox, audit."""
+    """Write one engine step: state and status, new and withdrawn tasks with due dates, waits, outbox, audit.
+
+    `first` audit entries go before the engine's events, `last` after them; `zone` is the time zone
+    working-day deadlines count in (the default setting's when not given).
+    """
     snapshot = result.snapshot
     inst.state = instance.save()
     inst.status = "completed" if snapshot.completed else "running"
@@ -107,13 +145,15 @@ def persist(
     inst.updated_at = at
     if snapshot.completed:
         inst.completed_at = at
-    trail = audit.chain_onto_instance(inst, actor, at, [*first, *(_entry(e) for e in result.events)])
+    trail = audit.chain_onto_instance(inst, actor, at, [*first, *(_entry(e) for e in result.events), *last])
     session.add(inst)
     # The instance row goes first: a new one must exist before the rows that refer to it, and an
     # update meets the version check (and PostgreSQL's row lock) before anything else is written.
     session.flush()
     session.add_all(trail)
     ready = {t.id: t for t in snapshot.ready_tasks}
+    created = [ready[e.task_id] for e in result.events if e.kind == ev.TASK_CREATED and e.task_id in ready]
+    due = _due_dates(session, inst, created, at, zone or DEFAULT_ZONE) if created else {}
     cancelled: list[uuid.UUID] = []
     for event in result.events:
         if event.kind == ev.TASK_CREATED and event.task_id in ready:
@@ -121,7 +161,8 @@ def persist(
             session.add(HumanTask(
                 id=uuid.UUID(view.id), instance_id=inst.id, agency_id=inst.agency_id, element_id=view.element_id,
                 name=view.name[:300], lane=view.lane, candidate_role=_candidate_role(view.lane),
-                form_key=view.form_key, status="ready", created_at=at,
+                form_key=view.form_key, status="ready", created_at=at, unit_code=unit_code_of(view.data),
+                due_at=due.get(view.id),
             ))
         elif event.kind == ev.TASK_CANCELLED and event.task_id:
             cancelled.append(uuid.UUID(event.task_id))
@@ -134,6 +175,7 @@ def persist(
             session.execute(delete(MessageWait).where(MessageWait.instance_id == inst.id))
         session.add_all(MessageWait(instance_id=inst.id, agency_id=inst.agency_id, name=w.name[:200],
                                     correlation=_correlation_key(w.correlations)) for w in waits_after)
+    registers.project(session, inst, instance.model.key, snapshot, at)
     session.add_all(
         OutboxMessage(agency_id=inst.agency_id, source_instance_id=inst.id, name=m.name[:200], payload=m.payload,
                       correlations=m.correlations, created_at=at, attempts=0)

@@ -1,0 +1,1 @@
+"""Marshmallow schemas of the API's request and response bodies, one module per resource."""

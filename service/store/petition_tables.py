@@ -1,0 +1,89 @@
+"""Tables of the petition domain: plans, petitions, dialogues and their agendas.
+
+A petition's process instance holds the workflow; the `petitions` row is the register the
+department keeps (what was received, from whom, where it stands, how it ended), updated in the
+same transaction as every step of its instance, so lists and reports never read engine state.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .tables import Base
+
+
+class Plan(Base):
+    """One department's plan for a year, as loaded from its plan file."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("agency_id", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    loaded_by: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime]
+
+
+class Petition(Base):
+    """A petition, recommendation or complaint, from intake to its recorded outcome."""
+
+    __tablename__ = "petitions"
+    __table_args__ = (
+        Index("ix_petitions_agency_stage", "agency_id", "stage"),
+        Index("ix_petitions_agency_submitted", "agency_id", "submitted_at"),
+        Index("ix_petitions_dialogue", "dialogue_id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    tracking_code: Mapped[str] = mapped_column(String(40), unique=True)
+    instance_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(32))
+    field: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(300))
+    content: Mapped[str] = mapped_column(Text)
+    petitioner_name: Mapped[str] = mapped_column(String(200))
+    petitioner_contact: Mapped[str] = mapped_column(String(200))
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    stage: Mapped[str] = mapped_column(String(40))
+    urgency: Mapped[str | None] = mapped_column(String(16))
+    competence: Mapped[str | None] = mapped_column(String(16))
+    assigned_unit: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    answer: Mapped[str | None] = mapped_column(Text)
+    dialogue_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    submitted_by: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class Dialogue(Base):
+    """A direct dialogue conference: periodic (planned quarter) or ad-hoc (one urgent content)."""
+
+    __tablename__ = "dialogues"
+    __table_args__ = (Index("ix_dialogues_agency_status", "agency_id", "status"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    topic: Mapped[str] = mapped_column(Text, default="")
+    quarter: Mapped[int | None] = mapped_column(Integer)
+    planned_on: Mapped[date | None] = mapped_column(Date)
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16))
+    instance_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    held_at: Mapped[datetime | None]

@@ -1,0 +1,216 @@
+"""Petitions: receiving one (from staff or the public), finding them, tracking one, withdrawing one.
+
+Submitting a petition writes its register row and starts its `petition` process in one
+transaction, so nothing received can exist without its workflow, or the other way round.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..store.petition_tables import Petition, Plan
+from ..store.tables import Agency, HumanTask
+from . import clock, instances, registers
+from .context import Actor, Context
+from .errors import Conflict, Forbidden, Invalid, NotFound
+
+SOURCES = ("citizen", "organisation", "staff")
+CHANNELS = ("paper", "reception", "unit", "conference", "online", "phone", "email")
+HANDLER_ROLES = ("reception", "office", "inspectorate", "director", "infocenter")
+READ_ALL_ROLES = ("auditor", "admin", "director")
+
+
+@dataclass(frozen=True)
+class PetitionInfo:
+    """A petition as staff see it."""
+
+    id: uuid.UUID
+    code: str
+    tracking_code: str
+    instance_id: uuid.UUID | None
+    source: str
+    channel: str
+    field: str
+    title: str
+    content: str
+    petitioner_name: str
+    confidential: bool
+    stage: str
+    urgency: str | None
+    competence: str | None
+    assigned_unit: str | None
+    outcome: str | None
+    answer: str | None
+    dialogue_id: uuid.UUID | None
+    submitted_at: datetime
+    answered_at: datetime | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What anyone holding the tracking code may see: never notes, names or confidential content."""
+
+    code: str
+    stage: str
+    submitted_at: datetime
+    closed_at: datetime | None
+    outcome: str | None
+    answer: str | None
+
+
+def _info(p: Petition) -> PetitionInfo:
+    return PetitionInfo(p.id, p.code, p.tracking_code, p.instance_id, p.source, p.channel, p.field, p.title,
+                        p.content, p.petitioner_name, p.confidential, p.stage, p.urgency, p.competence,
+                        p.assigned_unit, p.outcome, p.answer, p.dialogue_id, p.submitted_at, p.answered_at,
+                        p.closed_at)
+
+
+def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
+    problems = []
+    source = data.get("source")
+    if source not in SOURCES:
+        problems.append(f"source: must be one of {', '.join(SOURCES)}")
+    channel = data.get("channel", "online")
+    if channel not in CHANNELS:
+        problems.append(f"channel: must be one of {', '.join(CHANNELS)}")
+    for key, limit in (("title", 300), ("content", 20000), ("field", 50)):
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{key}: required")
+        elif len(value) > limit:
+            problems.append(f"{key}: at most {limit} characters")
+    for key in ("petitioner_name", "petitioner_contact"):
+        if not isinstance(data.get(key, ""), str) or len(data.get(key, "")) > 200:
+            problems.append(f"{key}: text of at most 200 characters")
+    if not isinstance(data.get("confidential", False), bool):
+        problems.append("confidential: must be true or false")
+    if problems:
+        raise Invalid("the petition was not received", problems)
+    return {"source": source, "channel": channel, "field": data["field"].strip(), "title": data["title"].strip(),
+            "content": data["content"], "petitioner_name": data.get("petitioner_name", ""),
+            "petitioner_contact": data.get("petitioner_contact", ""),
+            "confidential": bool(data.get("confidential", False))}
+
+
+def submit(ctx: Context, actor: Actor, data: Mapping[str, Any], plan_code: str | None = None) -> PetitionInfo:
+    """Receive a petition and start its handling; `actor` is the receiving staff member or the public."""
+    if not (actor.system or actor.has("reception", "office", "inspectorate", "admin") or actor.username == "public"):
+        raise Forbidden("only reception staff, the Office and the Inspectorate record petitions")
+    fields = _clean(data)
+    for attempt in range(5):
+        try:
+            with ctx.uow() as uow:
+                petition = _receive(uow.session, ctx, actor, fields, plan_code)
+                uow.commit()
+                return _info(petition)
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], plan_code: str | None) -> Petition:
+    agency = s.execute(select(Agency).where(Agency.code == actor.agency)).scalar_one_or_none()
+    if agency is None:
+        raise NotFound(f"agency '{actor.agency}' does not exist")
+    plan = _plan(s, agency.id, plan_code)
+    now = clock.now()
+    year = now.year if plan is None else plan.year
+    count = s.execute(select(func.count(Petition.id)).where(Petition.agency_id == agency.id)).scalar_one()
+    petition = Petition(
+        id=uuid.uuid4(), agency_id=agency.id, plan_id=plan.id if plan else None,
+        code=f"{agency.code.upper()}-{year}-{count + 1:05d}", tracking_code=secrets.token_urlsafe(12),
+        stage="received", submitted_by=actor.username, submitted_at=now, **fields,
+    )
+    s.add(petition)
+    deadlines = (plan.body.get("deadlines") if plan else None) or {}
+    start_data = {**fields, "petition_id": str(petition.id), "petition_code": petition.code,
+                  "plan_draft_days": deadlines.get("draft_days"), "plan_reply_days": deadlines.get("reply_days")}
+    started = instances.start_in(s, ctx, actor, registers.PETITION_PROCESS, start_data, business_key=petition.code)
+    petition.instance_id = started.id
+    petition.stage = started.open_tasks[0].element_id if started.open_tasks else "in_progress"
+    return petition
+
+
+def _plan(s: Session, agency_id: int, plan_code: str | None) -> Plan | None:
+    query = select(Plan).where(Plan.agency_id == agency_id)
+    if plan_code:
+        plan = s.execute(query.where(Plan.code == plan_code)).scalar_one_or_none()
+        if plan is None:
+            raise NotFound(f"plan '{plan_code}' does not exist")
+        return plan
+    return s.execute(query.order_by(Plan.year.desc(), Plan.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def visible(s: Session, actor: Actor, query: Select[Any]) -> Select[Any]:
+    """Scope a petition query to the actor's agency and hide confidential items from outsiders."""
+    query = query.join(Agency, Agency.id == Petition.agency_id).where(Agency.code == actor.agency)
+    if actor.system or actor.has(*READ_ALL_ROLES):
+        return query
+    handled = select(HumanTask.instance_id).where(
+        or_(HumanTask.completed_by == actor.username, HumanTask.assignee == actor.username,
+            HumanTask.candidate_role.in_(list(actor.roles)))).scalar_subquery()
+    return query.where(or_(Petition.confidential.is_(False), Petition.instance_id.in_(handled)))
+
+
+def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: str | None = None,
+                   urgency: str | None = None, source: str | None = None, outcome: str | None = None,
+                   dialogue_id: uuid.UUID | None = None, text: str | None = None,
+                   limit: int = 50, offset: int = 0) -> list[PetitionInfo]:
+    """Petitions the actor may see, newest first, filtered."""
+    with ctx.uow(write=False) as uow:
+        query = visible(uow.session, actor, select(Petition))
+        for column, value in ((Petition.stage, stage), (Petition.field, field), (Petition.urgency, urgency),
+                              (Petition.source, source), (Petition.outcome, outcome),
+                              (Petition.dialogue_id, dialogue_id)):
+            if value is not None:
+                query = query.where(column == value)
+        if text:
+            pattern = f"%{text.replace('%', '').replace('_', '')}%"
+            query = query.where(or_(Petition.title.ilike(pattern), Petition.code.ilike(pattern)))
+        query = query.order_by(Petition.submitted_at.desc()).limit(min(limit, 200)).offset(offset)
+        return [_info(p) for p in uow.session.execute(query).scalars()]
+
+
+def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
+    """One petition the actor may see; `NotFound` otherwise (its existence is not revealed)."""
+    with ctx.uow(write=False) as uow:
+        found = uow.session.execute(visible(uow.session, actor, select(Petition)).where(
+            Petition.id == petition_id)).scalar_one_or_none()
+        if found is None:
+            raise NotFound(f"petition {petition_id} does not exist")
+        return _info(found)
+
+
+def track(ctx: Context, tracking_code: str) -> PublicStatus:
+    """The public view of one petition by its tracking code; a wrong code reveals nothing."""
+    with ctx.uow(write=False) as uow:
+        query = select(Petition).where(Petition.tracking_code == tracking_code[:40])
+        p = uow.session.execute(query).scalar_one_or_none()
+        if p is None:
+            raise NotFound("no petition has this tracking code")
+        answer = None if p.confidential else p.answer
+        return PublicStatus(p.code, p.stage, p.submitted_at, p.closed_at, p.outcome, answer)
+
+
+def withdraw(ctx: Context, actor: Actor, petition_id: uuid.UUID, reason: str) -> PetitionInfo:
+    """Record the petitioner's withdrawal; the petition closes as withdrawn, nothing is deleted."""
+    if not reason.strip():
+        raise Invalid("a withdrawal needs a reason", ["reason: required"])
+    petition = get(ctx, actor, petition_id)
+    if petition.closed_at is not None or petition.instance_id is None:
+        raise Conflict(f"petition {petition.code} is already closed")
+    instances.deliver_message(ctx, actor, petition.instance_id, registers.WITHDRAW_MESSAGE,
+                              {"petition_id": str(petition_id), "reason": reason.strip()[:2000]},
+                              {"petition": {"petition_id": str(petition_id)}})
+    return get(ctx, actor, petition_id)

@@ -1,0 +1,91 @@
+"""Plans: loading a department's plan for the year, and the periodic reports it schedules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from ..plan_format import PlanError, parse_plan, plan_as_json
+from ..store.petition_tables import Plan
+from ..store.tables import Agency, ProcessInstance, ProcessVersion
+from . import accounts, clock, instances
+from .context import Actor, Context
+from .errors import Forbidden, Invalid
+
+REPORT_PROCESS = "periodic_report"
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    """A loaded plan and what loading it started."""
+
+    id: int
+    code: str
+    agency: str
+    year: int
+    title: str
+    created: bool
+    reports_started: int
+
+
+def report_start_data(plan: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    """The starting data of one report's process: period, due date, recipients, drafter."""
+    return {
+        "plan_code": plan["code"], "report_name": report["name"],
+        "period_start": report["period_start"], "period_end": report["period_end"], "due_date": report["due"],
+        "recipients": list(report["recipients"]), "drafter_role": report["drafter"],
+        "agency_name": plan["agency"]["name"],
+    }
+
+
+def load_plan(ctx: Context, actor: Actor, data: bytes, file_name: str) -> PlanInfo:
+    """Check and store a plan; create its agency if new; start each of its report processes once.
+
+    Loading the same plan again updates its text and starts only reports not started yet (those
+    whose process was not deployed the first time, or that were added to the plan).
+    """
+    if not actor.has("admin", "office"):
+        raise Forbidden("only admins and the Office load plans")
+    try:
+        plan = plan_as_json(parse_plan(data, file_name))
+    except PlanError as exc:
+        raise Invalid(str(exc), [str(exc)]) from None
+    agency = plan["agency"]
+    accounts.ensure_agency(ctx, agency["code"], agency["name"])
+    as_agency = Actor(actor.username, agency["code"], actor.roles, actor.system)
+    with ctx.uow() as uow:
+        s = uow.session
+        agency_id = s.execute(select(Agency.id).where(Agency.code == agency["code"])).scalar_one()
+        row = s.execute(select(Plan).where(Plan.agency_id == agency_id, Plan.code == plan["code"])).scalar_one_or_none()
+        created = row is None
+        if row is None:
+            row = Plan(agency_id=agency_id, code=plan["code"], year=plan["year"], title=plan["title"][:500],
+                       body=plan, loaded_by=actor.username, loaded_at=clock.now())
+            s.add(row)
+        else:
+            row.title, row.body, row.year = plan["title"][:500], plan, plan["year"]
+        started = 0
+        has_reports = s.execute(select(ProcessVersion.id).where(ProcessVersion.key == REPORT_PROCESS)).first()
+        if has_reports:
+            for report in plan["reports"]:
+                key = f"{plan['code']}:{report['due']}"
+                if s.execute(select(ProcessInstance.id).where(ProcessInstance.agency_id == agency_id,
+                                                              ProcessInstance.business_key == key)).first():
+                    continue
+                instances.start_in(s, ctx, as_agency, REPORT_PROCESS, report_start_data(plan, report),
+                                   business_key=key)
+                started += 1
+        uow.flush()
+        uow.commit()
+        return PlanInfo(row.id, row.code, agency["code"], row.year, row.title, created, started)
+
+
+def get_plan(ctx: Context, agency: str, code: str | None = None) -> dict[str, Any] | None:
+    """The stored body of an agency's plan (the newest when no code is given)."""
+    with ctx.uow(write=False) as uow:
+        query = select(Plan.body).join(Agency, Agency.id == Plan.agency_id).where(Agency.code == agency)
+        query = query.where(Plan.code == code) if code else query.order_by(Plan.year.desc(), Plan.id.desc())
+        body = uow.session.execute(query.limit(1)).scalar_one_or_none()
+        return dict(body) if body is not None else None

@@ -1,0 +1,97 @@
+"""Keeping the petition and dialogue registers in step with their process instances.
+
+After every step of a `petition` or `dialogue` instance, its register row is updated in the same
+transaction from the instance's current data: where it stands, and how it ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlalchemy.orm import Session
+
+from workflows import events as ev
+
+from ..store.petition_tables import Dialogue, Petition
+from ..store.tables import ProcessInstance
+from . import agenda
+
+PETITION_PROCESS = "petition"
+DIALOGUE_PROCESS = "dialogue"
+DIALOGUE_MESSAGE = "dialogue_outcome"
+WITHDRAW_MESSAGE = "petition_withdrawn"
+AGENDA_TASK = "build_agenda"
+REPORT_PROCESS = "periodic_report"
+REPORT_DRAFT_TASKS = ("draft_report_office", "draft_report_inspectorate")
+ANSWER_KEYS = ("notice_text", "written_reply")
+"""Data keys that carry what the petitioner is sent (the notice of results, the signed written reply),
+most final first; drafts and internal notes are never among them."""
+
+
+def before_completion(session: Session, process_key: str, element_id: str, inst: ProcessInstance,
+                      data: Mapping[str, Any], current: Callable[[], Mapping[str, Any]]) -> dict[str, Any]:
+    """Domain rules checked before a task of a register's process completes (in the same transaction).
+
+    `current()` gives the task's data before the submission. Returns data the service adds to the
+    submission: a report's drafter gets the figures counted from the petition register at that
+    moment, so no one types them by hand.
+    """
+    if process_key == DIALOGUE_PROCESS and element_id == AGENDA_TASK:
+        agenda.check_agenda(session, inst.id, inst.agency_id, data)
+    if process_key == REPORT_PROCESS and element_id in REPORT_DRAFT_TASKS:
+        from . import reports  # reports reads the register; imported here to keep the layers acyclic
+
+        return {"figures": reports.figures_for_report(session, inst.agency_id, current()).as_dict()}
+    return {}
+
+
+def petition_stage(snapshot: ev.Snapshot) -> str:
+    """Where a petition stands: `closed`, the element of its waiting task, or what it waits for."""
+    if snapshot.completed:
+        return "closed"
+    if snapshot.ready_tasks:
+        return snapshot.ready_tasks[0].element_id
+    if any(w.name == DIALOGUE_MESSAGE for w in snapshot.waiting_messages):
+        return "awaiting_dialogue"
+    return "in_progress"
+
+
+def _text(data: dict[str, Any], key: str, limit: int) -> str | None:
+    value = data.get(key)
+    return str(value)[:limit] if value not in (None, "") else None
+
+
+def _petition_values(snapshot: ev.Snapshot, at: datetime) -> dict[str, Any]:
+    data = snapshot.data
+    values: dict[str, Any] = {"stage": petition_stage(snapshot)}
+    for column, key, limit in (("urgency", "urgency", 16), ("competence", "competence", 16),
+                               ("assigned_unit", "assigned_unit", 32), ("outcome", "final_outcome", 32)):
+        text = _text(data, key, limit)
+        if text is not None:
+            values[column] = text
+    answer = next((str(data[k]) for k in ANSWER_KEYS if data.get(k) not in (None, "")), None)
+    if answer is not None:
+        values["answer"] = answer
+    if snapshot.completed:
+        values["closed_at"] = at
+        if data.get("final_outcome") in ("answered", "written_reply"):
+            values["answered_at"] = at
+    return values
+
+
+def project(session: Session, inst: ProcessInstance, process_key: str, snapshot: ev.Snapshot, at: datetime) -> None:
+    """Update the register row of `inst`, if its process has one."""
+    if process_key == PETITION_PROCESS:
+        session.execute(update(Petition).where(Petition.instance_id == inst.id)
+                        .values(**_petition_values(snapshot, at)), execution_options={"synchronize_session": False})
+    elif process_key == DIALOGUE_PROCESS:
+        status = "closed" if snapshot.completed else (
+            "held" if snapshot.data.get("outcomes") else "planning")
+        values: dict[str, Any] = {"status": status}
+        if status != "planning" and snapshot.data.get("outcomes"):
+            values["held_at"] = func.coalesce(Dialogue.held_at, at)
+        session.execute(update(Dialogue).where(Dialogue.instance_id == inst.id).values(**values),
+                        execution_options={"synchronize_session": False})

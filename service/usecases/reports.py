@@ -1,0 +1,95 @@
+"""The periodic report's figures, counted from the petition register for a date range."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..store.petition_tables import Petition
+from ..store.tables import Agency, HumanTask
+from . import clock, petitions
+from .context import Actor, Context
+from .errors import Forbidden, Invalid
+
+READERS = ("office", "inspectorate", "director", "auditor", "admin")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Counts for one period: petitions received in it, how many were closed (and answered) by its
+    end, by source/field/urgency/outcome, overdue tasks now, and the median days to an answer."""
+
+    period_start: str
+    period_end: str
+    received: int
+    closed: int
+    open: int
+    by_source: dict[str, int]
+    by_field: dict[str, int]
+    by_urgency: dict[str, int]
+    by_outcome: dict[str, int]
+    overdue_tasks: int
+    median_days_to_answer: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data, for task data, JSON and templates."""
+        return asdict(self)
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    if start > end:
+        raise Invalid("the period starts after it ends", ["from: must not be after to"])
+    return datetime.combine(start, time.min, UTC), datetime.combine(end + timedelta(days=1), time.min, UTC)
+
+
+def _grouped(s: Session, base: Any, column: Any) -> dict[str, int]:
+    rows = s.execute(select(column, func.count()).select_from(base).group_by(column))
+    return {str(key) if key is not None else "unknown": int(n) for key, n in rows}
+
+
+def compute(s: Session, actor: Actor, start: date, end: date) -> Figures:
+    """Count, inside the caller's transaction, the petitions received in [start, end] that `actor` may see."""
+    low, high = _bounds(start, end)
+    scoped = petitions.visible(s, actor, select(Petition)).where(
+        Petition.submitted_at >= low, Petition.submitted_at < high).subquery()
+    received = int(s.execute(select(func.count()).select_from(scoped)).scalar_one())
+    closed_query = select(func.count()).select_from(scoped).where(scoped.c.closed_at < high)
+    closed = int(s.execute(closed_query).scalar_one())
+    answered = s.execute(select(scoped.c.submitted_at, scoped.c.answered_at).where(
+        scoped.c.answered_at < high)).all()
+    days = [(a - b).total_seconds() / 86400 for b, a in answered]
+    agency_id = select(Agency.id).where(Agency.code == actor.agency).scalar_subquery()
+    overdue = int(s.execute(select(func.count(HumanTask.id)).where(
+        HumanTask.agency_id == agency_id, HumanTask.status == "ready", HumanTask.due_at < clock.now())).scalar_one())
+    return Figures(
+        start.isoformat(), end.isoformat(), received, closed, received - closed,
+        _grouped(s, scoped, scoped.c.source), _grouped(s, scoped, scoped.c.field),
+        _grouped(s, scoped, scoped.c.urgency), _grouped(s, scoped, scoped.c.outcome),
+        overdue, round(statistics.median(days), 2) if days else None,
+    )
+
+
+def periodic(ctx: Context, actor: Actor, start: date, end: date) -> Figures:
+    """The periodic report's figures for the actor's agency."""
+    if not actor.has(*READERS):
+        raise Forbidden("only the Office, the Inspectorate, the director and auditors read reports")
+    with ctx.uow(write=False) as uow:
+        return compute(uow.session, actor, start, end)
+
+
+
+def figures_for_report(s: Session, agency_id: int, report: Mapping[str, Any]) -> Figures:
+    """The figures for the period a report's data names, counted over all of its agency's petitions."""
+    code = s.execute(select(Agency.code).where(Agency.id == agency_id)).scalar_one()
+    system = Actor("system", code, frozenset(), system=True)
+    try:
+        start, end = date.fromisoformat(str(report["period_start"])), date.fromisoformat(str(report["period_end"]))
+    except (KeyError, ValueError):
+        raise Invalid("the report names no valid period", ["period_start, period_end: dates"]) from None
+    return compute(s, system, start, end)

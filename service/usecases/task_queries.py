@@ -1,0 +1,170 @@
+"""Reading the task list: from the `human_tasks` projection only, scoped by lane, unit and confidentiality.
+
+Only `get_task` restores an instance, and only the one the task belongs to, to hand out the data
+the task's form shows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from workflows.engine import Instance
+from workflows.errors import WorkflowError
+
+from ..store.tables import HumanTask, ProcessInstance
+from . import access, clock
+from .context import Actor, Context
+from .errors import Forbidden, Invalid, NotFound
+
+SCOPES = ("mine", "group", "all")
+OVERSEERS = (*access.LEADS, "auditor")
+"""Roles that see every task of their agency (scope `all`)."""
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One task as lists and details show it, with the version of its instance (the ETag)."""
+
+    id: uuid.UUID
+    instance_id: uuid.UUID
+    instance_version: int
+    business_key: str | None
+    element_id: str
+    name: str
+    lane: str | None
+    unit_code: str | None
+    form_key: str | None
+    assignee: str | None
+    status: str
+    due_at: datetime | None
+    created_at: datetime
+    completed_at: datetime | None
+    completed_by: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """One page of the task list."""
+
+    items: list[TaskRow]
+    total: int
+    page: int
+    per_page: int
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    """A task with its form definition and the data the form shows."""
+
+    task: TaskRow
+    form: dict[str, Any] | None
+    data: dict[str, Any]
+
+
+_COLUMNS = (HumanTask, ProcessInstance.version, ProcessInstance.business_key)
+
+
+def row_of(task: HumanTask, version: int, business_key: str | None, now: datetime | None = None) -> TaskRow:
+    """The view of a task row and its instance's version."""
+    now = now or clock.now()
+    overdue = task.status == "ready" and task.due_at is not None and task.due_at < now
+    return TaskRow(task.id, task.instance_id, version, business_key, task.element_id, task.name, task.lane,
+                   task.unit_code, task.form_key, task.assignee, task.status, task.due_at, task.created_at,
+                   task.completed_at, task.completed_by, overdue)
+
+
+def _scoped(actor: Actor, scope: str, agency_id: int) -> Select[HumanTask, int, str | None]:
+    query = (select(*_COLUMNS).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+             .where(HumanTask.agency_id == agency_id, HumanTask.status == "ready"))
+    if scope == "mine":
+        return query.where(HumanTask.assignee == actor.username)
+    if scope == "group":
+        return query.where(access.works_clause(actor))
+    return query.where(access.visible_clause(actor))
+
+
+def list_tasks(
+    ctx: Context, actor: Actor, scope: str = "group", overdue: bool | None = None, lane: str | None = None,
+    sort: str = "due", page: int = 1, per_page: int = 50,
+) -> TaskPage:
+    """Open tasks: `mine` (claimed by me), `group` (in my lanes), `all` (every one: leads and auditors)."""
+    if scope not in SCOPES:
+        raise Invalid(f"scope '{scope}' is not one of {', '.join(SCOPES)}", [f"scope: one of {', '.join(SCOPES)}"])
+    if not access.lanes(actor) and not actor.has(*OVERSEERS):
+        raise Forbidden(f"{actor.username} works no lane and oversees no tasks")
+    if scope == "all":
+        access.require(actor, OVERSEERS, "listing every task")
+    now = clock.now()
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        query = _scoped(actor, scope, access.agency_id_of(s, actor))
+        if lane:
+            query = query.where(HumanTask.candidate_role == lane)
+        if overdue is not None:
+            late = HumanTask.due_at.is_not(None) & (HumanTask.due_at < now)
+            query = query.where(late if overdue else ~late)
+        total = int(s.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+        order = ((HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id) if sort == "due"
+                 else (HumanTask.created_at, HumanTask.id))
+        rows = s.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+        return TaskPage([row_of(t, v, b, now) for t, v, b in rows], total, page, per_page)
+
+
+def load_visible(session: Session, actor: Actor, task_id: uuid.UUID) -> tuple[HumanTask, ProcessInstance]:
+    """A task and its instance, if the actor may see them: `NotFound` or `Forbidden` otherwise."""
+    found = session.execute(
+        select(HumanTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .where(HumanTask.id == task_id)
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"task {task_id} does not exist")
+    task, inst = found
+    access.check_visible(session, actor, inst)
+    mine = actor.username in (task.assignee, task.completed_by)
+    if not (mine or actor.has(*OVERSEERS) or access.works(actor, task.candidate_role, task.unit_code)):
+        where = f"unit {task.unit_code}" if task.candidate_role == "unit" else f"the {task.candidate_role} lane"
+        raise Forbidden(f"task {task_id} belongs to {where}; {actor.username} does not work there")
+    return task, inst
+
+
+def form_of(ctx: Context, session: Session, inst: ProcessInstance, form_key: str | None) -> dict[str, Any] | None:
+    """The form definition a task names, from its process version's resources."""
+    if not form_key:
+        return None
+    form = ctx.catalog.model_by_id(session, inst.process_version_id).forms.get(form_key)
+    return dict(form) if isinstance(form, dict) else None
+
+
+def _task_data(ctx: Context, session: Session, inst: ProcessInstance, task: HumanTask) -> dict[str, Any]:
+    if task.status != "ready" or inst.status not in ("running", "suspended"):
+        return {}
+    try:
+        restored = Instance.restore(ctx.catalog.model_by_id(session, inst.process_version_id), inst.state)
+    except WorkflowError:
+        return {}
+    view = next((t for t in restored.ready_tasks() if t.id == str(task.id)), None)
+    return dict(view.data) if view else {}
+
+
+def get_task(ctx: Context, actor: Actor, task_id: uuid.UUID) -> TaskDetail:
+    """One task with its form and data; reading a confidential one is recorded (`confidential_read`)."""
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        task, inst = load_visible(s, actor, task_id)
+        detail = TaskDetail(row_of(task, inst.version, inst.business_key), form_of(ctx, s, inst, task.form_key),
+                            _task_data(ctx, s, inst, task))
+        confidential = inst.confidential
+    if confidential:
+        with ctx.uow() as uow:
+            row = uow.session.get_one(ProcessInstance, inst.id)
+            access.record_confidential_read(uow.session, actor, row, f"task {task_id}")
+            uow.commit()
+    return detail
+

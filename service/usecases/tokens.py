@@ -1,0 +1,118 @@
+"""API tokens for machine clients: an admin creates one for a user, the client sends it as `Bearer`.
+
+Only the SHA-256 of a token is stored; the token is shown once, when created. A token acts as its
+user in its agency with the roles the user holds there at the time of each request, so disabling
+the user or taking a role away takes effect at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..store.tables import Agency, ApiToken, User
+from . import audit, clock, sessions
+from .access import agency_id_of, require
+from .context import Actor, Context
+from .errors import Invalid, NotFound, Unauthenticated
+
+PREFIX = "pft_"
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """A token as lists show it: never the token itself."""
+
+    id: int
+    name: str
+    username: str
+    agency: str
+    created_by: str
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just created: `token` is shown this once and never again."""
+
+    info: TokenInfo
+    token: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _info(row: ApiToken, username: str, agency: str) -> TokenInfo:
+    return TokenInfo(row.id, row.name, username, agency, row.created_by, row.created_at, row.revoked_at,
+                     row.last_used_at)
+
+
+def create_token(ctx: Context, actor: Actor, username: str, name: str) -> NewToken:
+    """Create a token acting as `username` in the admin's agency (`token_created` is recorded)."""
+    require(actor, ("admin",), "creating API tokens")
+    with ctx.uow() as uow:
+        s = uow.session
+        agency_id = agency_id_of(s, actor)
+        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None or not user.active:
+            raise Invalid(f"no active user {username}", [f"username: no active user {username}"])
+        token = PREFIX + secrets.token_urlsafe(32)
+        row = ApiToken(user_id=user.id, agency_id=agency_id, name=name[:100], token_hash=_hash(token),
+                       created_by=actor.username, created_at=clock.now())
+        s.add(row)
+        uow.flush()
+        audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, row.created_at,
+                               audit.Entry("token_created", {"token_id": row.id, "username": username, "name": name}))
+        uow.commit()
+        return NewToken(_info(row, username, actor.agency), token)
+
+
+def list_tokens(ctx: Context, actor: Actor) -> list[TokenInfo]:
+    """Every token of the admin's agency, newest first."""
+    require(actor, ("admin",), "listing API tokens")
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        rows = s.execute(
+            select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.agency_id == agency_id_of(s, actor)).order_by(ApiToken.id.desc())
+        ).all()
+        return [_info(row, username, actor.agency) for row, username in rows]
+
+
+def revoke_token(ctx: Context, actor: Actor, token_id: int) -> None:
+    """Revoke a token of the admin's agency; it stops working at once (`token_revoked` is recorded)."""
+    require(actor, ("admin",), "revoking API tokens")
+    with ctx.uow() as uow:
+        s = uow.session
+        agency_id = agency_id_of(s, actor)
+        row = s.get(ApiToken, token_id)
+        if row is None or row.agency_id != agency_id:
+            raise NotFound(f"token {token_id} does not exist")
+        if row.revoked_at is None:
+            row.revoked_at = clock.now()
+            audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, row.revoked_at,
+                                   audit.Entry("token_revoked", {"token_id": row.id, "name": row.name}))
+            uow.commit()
+
+
+def authenticate(ctx: Context, token: str) -> Actor:
+    """The actor a bearer token stands for; `Unauthenticated` when it is unknown, revoked or its user disabled."""
+    with ctx.uow(write=False) as uow:
+        found = uow.session.execute(
+            select(ApiToken.revoked_at, User.username, Agency.code)
+            .join(User, User.id == ApiToken.user_id).join(Agency, Agency.id == ApiToken.agency_id)
+            .where(ApiToken.token_hash == _hash(token))
+        ).one_or_none()
+    if found is None or found.revoked_at is not None:
+        raise Unauthenticated("the API token is unknown or revoked")
+    actor = sessions.actor_for(ctx, found.username, found.code)
+    if actor is None:
+        raise Unauthenticated(f"the API token's user {found.username} is disabled or has no roles in {found.code}")
+    return actor

@@ -1,0 +1,201 @@
+"""Queries the pages need beyond the API's: the task list with its petitions' facets, an instance's
+history and diagram for the people handling it, who may take a task, which version instances run.
+
+Every query here checks rights the way the other use cases do (lanes, units, agency, confidentiality),
+reusing `access`, `task_queries` and `petitions`; the pages add no rule of their own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from ..store.petition_tables import Petition
+from ..store.tables import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
+from . import access, accounts, clock, petitions, task_queries
+from .context import Actor, Context
+from .errors import NotFound
+from .task_queries import TaskRow, row_of
+
+PATH_EVENTS = ("element_completed", "task_completed")
+
+
+@dataclass(frozen=True)
+class TaskItem:
+    """A task-list row with the petition it belongs to (when it belongs to one)."""
+
+    task: TaskRow
+    petition_code: str | None
+    petition_title: str | None
+    field: str | None
+    urgency: str | None
+    dialogue_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class TaskListing:
+    """The filtered list, with counts over every open task the scope shows."""
+
+    items: list[TaskItem]
+    total: int
+    overdue: int
+    by_lane: dict[str, int]
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Filters of the task list; None means any."""
+
+    scope: str = "group"
+    lane: str | None = None
+    field: str | None = None
+    urgency: str | None = None
+    dialogue_id: uuid.UUID | None = None
+    overdue_only: bool = False
+
+
+def list_tasks(ctx: Context, actor: Actor, f: TaskFilter, limit: int = 200) -> TaskListing:
+    """Open tasks in scope (`mine`, `group`, `all`), overdue first then by due date, with petition facets."""
+    task_queries.list_tasks(ctx, actor, f.scope, per_page=1)  # the same rights as the API's task list
+    now = clock.now()
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        query = task_queries._scoped(actor, f.scope, access.agency_id_of(s, actor))
+        query = query.add_columns(Petition.code, Petition.title, Petition.field, Petition.urgency,
+                                  Petition.dialogue_id)
+        query = query.outerjoin(Petition, Petition.instance_id == HumanTask.instance_id)
+        late = HumanTask.due_at.is_not(None) & (HumanTask.due_at < now)
+        every = query.subquery()
+        counts = s.execute(select(every.c.candidate_role, func.count(),
+                                  func.sum(case((every.c.due_at < now, 1), else_=0)))
+                           .group_by(every.c.candidate_role)).all()
+        for column, value in ((HumanTask.candidate_role, f.lane), (Petition.field, f.field),
+                              (Petition.urgency, f.urgency), (Petition.dialogue_id, f.dialogue_id)):
+            if value is not None:
+                query = query.where(column == value)
+        if f.overdue_only:
+            query = query.where(late)
+        total = int(s.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+        query = query.order_by(case((late, 0), else_=1), HumanTask.due_at.is_(None), HumanTask.due_at,
+                               HumanTask.created_at, HumanTask.id).limit(limit)
+        rows: list[Any] = list(s.execute(query).all())
+        items = [TaskItem(row_of(r[0], r[1], r[2], now), r[3], r[4], r[5], r[6], r[7]) for r in rows]
+    return TaskListing(items, total, sum(int(n or 0) for _, _, n in counts),
+                       {str(lane or "-"): int(n) for lane, n, _ in counts})
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One step of an instance's history, as the people handling it see it."""
+
+    event_type: str
+    actor: str
+    at: datetime
+    element_id: str | None
+    task_id: str | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class InstanceHistory:
+    """An instance's history, its diagram, and the elements to mark on it."""
+
+    instance_id: uuid.UUID
+    status: str
+    model_key: str
+    model_version: int
+    bpmn_xml: str
+    events: list[HistoryEvent]
+    completed: list[str]
+    active: list[str]
+    overdue: list[str]
+    data: dict[str, Any]
+    deadlines: list[tuple[str, str, datetime | None]]
+    """(element id, task name, due) of every open task."""
+
+
+def history(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> InstanceHistory:
+    """The history of an instance the actor may see (agency, confidentiality), with its diagram marks."""
+    now = clock.now()
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        inst = s.get(ProcessInstance, instance_id)
+        if inst is None:
+            raise NotFound(f"instance {instance_id} does not exist")
+        access.check_visible(s, actor, inst)
+        version = s.get_one(ProcessVersion, inst.process_version_id)
+        rows = s.execute(select(AuditEvent).where(AuditEvent.instance_id == inst.id)
+                         .order_by(AuditEvent.seq)).scalars().all()
+        open_tasks = s.execute(select(HumanTask).where(HumanTask.instance_id == inst.id,
+                                                       HumanTask.status == "ready")).scalars().all()
+    events = [HistoryEvent(e.event_type, e.actor, e.at, e.element_id, e.task_id, dict(e.data or {})) for e in rows]
+    completed = sorted({e.element_id for e in events if e.event_type in PATH_EVENTS and e.element_id})
+    data: dict[str, Any] = {}
+    for e in events:
+        if e.event_type == "instance_started":
+            data.update(e.data.get("data") or {})
+        elif e.event_type == "task_completed":
+            data.update(e.data.get("submitted") or {})
+    return InstanceHistory(inst.id, inst.status, version.key, version.version, version.bpmn_xml, events, completed,
+                           sorted({t.element_id for t in open_tasks}),
+                           sorted({t.element_id for t in open_tasks if t.due_at is not None and t.due_at < now}),
+                           data, [(t.element_id, t.name, t.due_at) for t in open_tasks])
+
+
+def petition_of_instance(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> petitions.PetitionInfo | None:
+    """The petition an instance handles, if the actor may see it."""
+    with ctx.uow(write=False) as uow:
+        found = uow.session.execute(select(Petition.id).where(Petition.instance_id == instance_id)).scalar()
+    if found is None:
+        return None
+    try:
+        return petitions.get(ctx, actor, found)
+    except NotFound:
+        return None
+
+
+def candidates(ctx: Context, actor: Actor, task: TaskRow) -> list[str]:
+    """Usernames of the actor's agency who work the task's lane (whom a lead may assign it to)."""
+    if not actor.has(*access.LEADS):
+        return []
+    role = _candidate_role(ctx, task.id)
+    found = []
+    for user in accounts.list_users(ctx):
+        if not user.active or actor.agency not in user.roles:
+            continue
+        other = Actor(user.username, actor.agency, frozenset(user.roles[actor.agency]))
+        if access.works(other, role, task.unit_code):
+            found.append(user.username)
+    return found
+
+
+def _candidate_role(ctx: Context, task_id: uuid.UUID) -> str | None:
+    with ctx.uow(write=False) as uow:
+        return uow.session.execute(select(HumanTask.candidate_role).where(HumanTask.id == task_id)).scalar()
+
+
+@dataclass(frozen=True)
+class VersionUse:
+    """How many instances of one version run, and how many finished."""
+
+    version_id: int
+    running: int
+    finished: int
+
+
+def version_use(ctx: Context, actor: Actor) -> dict[int, VersionUse]:
+    """Instances of the actor's agency per process version (running and finished)."""
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        rows = s.execute(select(ProcessInstance.process_version_id, ProcessInstance.status, func.count())
+                         .where(ProcessInstance.agency_id == access.agency_id_of(s, actor))
+                         .group_by(ProcessInstance.process_version_id, ProcessInstance.status)).all()
+    use: dict[int, list[int]] = {}
+    for version_id, status, n in rows:
+        slot = use.setdefault(int(version_id), [0, 0])
+        slot[0 if status in ("running", "suspended") else 1] += int(n)
+    return {k: VersionUse(k, r, d) for k, (r, d) in use.items()}

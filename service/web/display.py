@@ -1,0 +1,62 @@
+"""How the pages name the service's codes (sources, fields, stages, outcomes, event types)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .i18n import bilingual
+from .i18n import translate as _
+from .navigation import role_label
+
+
+def code_label(code: Any) -> str:
+    """A register code (source, channel, field, urgency, outcome, status) in the current language."""
+    if code in (None, ""):
+        return "—"
+    names = {
+        "citizen": _("Citizen"), "organisation": _("Organisation"), "staff": _("Staff member"),
+        "paper": _("Letter"), "reception": _("At the reception"), "unit": _("Through a unit"),
+        "conference": _("At the dialogue conference"), "online": _("Online"), "phone": _("Telephone"),
+        "email": _("E-mail"), "electronic": _("Website or e-mail"),
+        "science": _("Science"), "technology": _("Technology, innovation"),
+        "standards": _("Standards, metrology, quality"), "ip": _("Intellectual property"),
+        "administration": _("Administrative procedures"), "personnel": _("Personnel, staff policy"),
+        "other": _("Other field"), "urgent": _("Urgent"), "high": _("High"), "normal": _("Normal"), "low": _("Low"),
+        "within": _("Within competence"), "beyond": _("Beyond competence"),
+        "answered": _("Answered at the conference"), "written_reply": _("Written reply"),
+        "escalated": _("Reported to the superior"), "dialogue_failed": _("Dialogue failed"),
+        "unfounded": _("Closed as unfounded"), "withdrawn": _("Withdrawn"),
+        "received": _("Received"), "closed": _("Closed"), "awaiting_dialogue": _("Awaiting the dialogue"),
+        "in_progress": _("In progress"), "ready": _("Open"), "completed": _("Completed"),
+        "cancelled": _("Cancelled"), "running": _("Running"), "suspended": _("Suspended"),
+        "planning": _("Planning"), "held": _("Held"), "periodic": _("Periodic"), "adhoc": _("Ad-hoc"),
+        "unknown": _("Not set"),
+    }
+    return names.get(str(code), str(code))
+
+
+def event_label(kind: str) -> str:
+    """An audit event type in the current language."""
+    names = {
+        "instance_started": _("Process started"), "instance_completed": _("Process completed"),
+        "task_created": _("Task opened"), "task_completed": _("Task completed"),
+        "task_claimed": _("Task claimed"), "task_unclaimed": _("Task released"),
+        "task_assigned": _("Task assigned"), "task_cancelled": _("Task withdrawn"),
+        "element_completed": _("Step completed"), "gateway_taken": _("Path chosen"),
+        "timer_fired": _("Timer fired"), "message_thrown": _("Message sent"),
+        "message_delivered": _("Message received"), "escalation_thrown": _("Escalation raised"),
+        "model_deployed": _("Process model deployed"), "login_failed": _("Failed sign-in"),
+        "user_created": _("Account created"), "user_disabled": _("Account disabled"),
+        "user_enabled": _("Account enabled"), "confidential_read": _("Confidential item read"),
+    }
+    return names.get(kind, kind)
+
+
+def register_filters(app: Flask) -> None:
+    """Make the label helpers available to every template."""
+    app.add_template_filter(code_label, "code")
+    app.add_template_filter(event_label, "event")
+    app.add_template_filter(role_label, "role")
+    app.add_template_filter(bilingual, "bi")

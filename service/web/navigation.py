@@ -1,0 +1,57 @@
+"""The header's menu: which pages a signed-in person's roles open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..usecases import access, reports
+from ..usecases.context import Actor
+from ..usecases.task_queries import OVERSEERS
+from .i18n import translate as _
+
+INTAKE_ROLES = ("reception", "office", "inspectorate", "admin")
+DIALOGUE_ROLES = ("office", "director", "inspectorate", "admin")
+AUDIT_ROLES = ("auditor", "admin")
+DESIGN_ROLES = ("designer", "admin")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the menu."""
+
+    endpoint: str
+    label: str
+
+
+def navigation(actor: Actor | None) -> list[NavItem]:
+    """The menu entries `actor` may open (none when nobody is signed in)."""
+    if actor is None:
+        return []
+    items: list[NavItem] = []
+    if access.lanes(actor) or actor.has(*OVERSEERS):
+        items.append(NavItem("web.tasks.task_list", _("Tasks")))
+    if access.lanes(actor) or actor.has(*AUDIT_ROLES, "director"):
+        items.append(NavItem("web.petitions.petition_list", _("Petitions")))
+    if actor.has(*INTAKE_ROLES):
+        items.append(NavItem("web.petitions.intake", _("Record a petition")))
+    if actor.has(*DIALOGUE_ROLES):
+        items.append(NavItem("web.dialogues.dialogue_list", _("Dialogues")))
+    if actor.has(*reports.READERS):
+        items.append(NavItem("web.reports.periodic", _("Reports")))
+    if actor.has(*AUDIT_ROLES):
+        items.append(NavItem("web.audit.search", _("Audit trail")))
+    if actor.has(*DESIGN_ROLES):
+        items.append(NavItem("web.designer.models", _("Process models")))
+    return items
+
+
+def role_label(role: str) -> str:
+    """A role as people call it, in the current language."""
+    if role.startswith("unit:"):
+        return _("Unit {code}", code=role[5:])
+    names = {
+        "reception": _("Reception"), "office": _("Department Office"), "inspectorate": _("Inspectorate"),
+        "director": _("Director"), "infocenter": _("Information centre"), "designer": _("Process designer"),
+        "auditor": _("Auditor"), "admin": _("Administrator"), "unit": _("Unit"),
+    }
+    return names.get(role, role)

@@ -1,0 +1,111 @@
+"""Petitions for staff: the register, recording one at the reception, and one petition's page with
+its status, deadlines, path on the diagram, history and documents (print-friendly)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from ..usecases import petitions, web_queries
+from ..usecases.errors import Invalid
+from . import security
+from .diagram import element_names
+from .i18n import translate as _
+from .security import staff_required
+
+bp = Blueprint("petitions", __name__)
+
+FIELDS = ("science", "technology", "standards", "ip", "administration", "personnel", "other")
+DOCUMENTS = (
+    ("written_reply", "Written reply", ("signed_reply", "written_reply")),
+    ("answer", "Answer", ("answer_text", "draft_answer")),
+    ("minutes", "Minutes of the dialogue", ("minutes",)),
+    ("notice", "Notice of results", ("notice_text",)),
+    ("superior", "Answer of the superior authority", ("superior_answer",)),
+)
+
+
+def intake_data(form: MultiDict[str, str], public: bool) -> dict[str, Any]:
+    """The petition fields of a posted intake form."""
+    data: dict[str, Any] = {key: form.get(key, "").strip() for key in (
+        "source", "field", "title", "petitioner_name", "petitioner_contact")}
+    data["content"] = form.get("content", "")
+    data["channel"] = "online" if public else form.get("channel", "reception")
+    data["confidential"] = False if public else form.get("confidential") == "on"
+    return data
+
+
+def field_errors(exc: Invalid) -> dict[str, list[str]]:
+    """The use case's problems ('key: what') as translated messages by field."""
+    found: dict[str, list[str]] = {}
+    for problem in exc.problems:
+        key, _sep, what = problem.partition(":")
+        message = _("This field is required.") if "required" in what else _("This value was refused.")
+        found.setdefault(key.strip() if _sep else "", []).append(message)
+    return found
+
+
+@bp.get("/petitions")
+@staff_required
+def petition_list() -> str:
+    """The petitions the signed-in person may see, newest first, filtered."""
+    args = request.args
+    found = petitions.list_petitions(
+        security.context(), security.actor(), stage=args.get("stage") or None, field=args.get("field") or None,
+        urgency=args.get("urgency") or None, source=args.get("source") or None, text=args.get("q") or None,
+        limit=100)
+    return render_template("petitions/list.html", items=found, fields=FIELDS, args=args)
+
+
+@bp.route("/petitions/new", methods=["GET", "POST"])
+@staff_required
+def intake() -> Response | str | tuple[str, int]:
+    """Record a petition received at the reception, by letter, through a unit or at the conference."""
+    values: dict[str, Any] = {"source": "citizen", "channel": "reception", "field": "science"}
+    if request.method == "POST":
+        values = intake_data(request.form, public=False)
+        try:
+            info = petitions.submit(security.context(), security.actor(), values)
+        except Invalid as exc:
+            return render_template("petitions/new.html", v=values, errors=field_errors(exc), fields=FIELDS,
+                                   channels=petitions.CHANNELS), 422
+        return redirect(url_for("web.petitions.petition_page", petition_id=info.id, received=1))
+    return render_template("petitions/new.html", v=values, errors={}, fields=FIELDS, channels=petitions.CHANNELS)
+
+
+def _documents(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    found = []
+    for slug, title, keys in DOCUMENTS:
+        text = next((str(data[k]) for k in keys if data.get(k) not in (None, "")), None)
+        if text:
+            found.append((slug, _(title), text))
+    return found
+
+
+def _page(petition_id: uuid.UUID, template: str) -> str:
+    ctx, actor = security.context(), security.actor()
+    petition = petitions.get(ctx, actor, petition_id)
+    story = web_queries.history(ctx, actor, petition.instance_id) if petition.instance_id else None
+    names = element_names(story.bpmn_xml) if story else {}
+    marks = {"done": story.completed, "active": story.active, "late": story.overdue} if story else {}
+    return render_template(template, p=petition, story=story, names=names, marks=marks,
+                           documents=_documents(story.data) if story else [],
+                           stage=names.get(petition.stage))
+
+
+@bp.get("/petitions/<uuid:petition_id>")
+@staff_required
+def petition_page(petition_id: uuid.UUID) -> str:
+    """One petition: status, deadlines, the path on the diagram, its history and documents."""
+    return _page(petition_id, "petitions/page.html")
+
+
+@bp.get("/petitions/<uuid:petition_id>/print")
+@staff_required
+def petition_print(petition_id: uuid.UUID) -> str:
+    """The petition's record and documents, laid out for printing."""
+    return _page(petition_id, "petitions/print.html")

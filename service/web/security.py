@@ -1,0 +1,109 @@
+"""Who is signed in to the pages, and the CSRF token every page form carries.
+
+The browser session is the API's (service/api/auth.py): the same Flask session keys (`user`, `agency`,
+`csrf`) are used, so a
+signed-in browser can call the API too. The actor is rebuilt from the database on every request
+(`sessions.actor_for`), so a disabled account or a withdrawn role takes effect at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
+from ..usecases import sessions
+from ..usecases.context import Actor, Context
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SESSION_USER = "user"
+SESSION_AGENCY = "agency"
+SESSION_CSRF = "csrf"
+CSRF_FIELD = "csrf_token"
+
+
+def context() -> Context:
+    """The deployment's context, built in `create_app`."""
+    ctx: Context = current_app.extensions["petitionflow"]
+    return ctx
+
+
+def current_actor() -> Actor | None:
+    """The signed-in staff member of this request, or None."""
+    if "web_actor" in g:
+        found: Actor | None = g.web_actor
+        return found
+    username, agency = session.get(SESSION_USER), session.get(SESSION_AGENCY)
+    actor = sessions.actor_for(context(), username, agency) if username and agency else None
+    g.web_actor = actor
+    return actor
+
+
+def sign_in(actor: Actor) -> None:
+    """Start a fresh session for `actor` (a new CSRF token too)."""
+    lang = session.get("lang")
+    session.clear()
+    session[SESSION_USER], session[SESSION_AGENCY] = actor.username, actor.agency
+    if lang:
+        session["lang"] = lang
+    session.permanent = False
+    g.web_actor = actor
+
+
+def sign_out() -> None:
+    """End the session, keeping only the language choice."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    g.web_actor = None
+
+
+def staff_required(func: F) -> F:
+    """Pages for signed-in staff: anyone else is sent to the sign-in page, then brought back."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_actor() is None:
+            return redirect(url_for("web.auth.sign_in", next=request.full_path.rstrip("?")))
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def actor() -> Actor:
+    """The signed-in actor (pages behind `staff_required`)."""
+    found = current_actor()
+    if found is None:
+        abort(401)
+    return found
+
+
+def csrf_token() -> str:
+    """This session's CSRF token, created on first use."""
+    token = session.get(SESSION_CSRF)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session[SESSION_CSRF] = token
+    return str(token)
+
+
+def check_csrf() -> None:
+    """Refuse (400) a page form post whose hidden token does not match the session's."""
+    sent = request.form.get(CSRF_FIELD, "") or request.headers.get("X-CSRF-Token", "")
+    expected = session.get(SESSION_CSRF, "")
+    if not expected or not hmac.compare_digest(str(sent), str(expected)):
+        abort(400, description="csrf")
+
+
+def safe_next(target: str | None, fallback: str) -> str | Response:
+    """A local path to go back to (never another site)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback

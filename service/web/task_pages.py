@@ -1,0 +1,156 @@
+"""The task list and the task page: claim, unclaim, assign (leads) and complete with the task's form."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from ..usecases import access, task_queries, tasks, web_queries
+from ..usecases.access import Expected
+from ..usecases.errors import Conflict, Invalid
+from . import formrender, security
+from .diagram import element_names
+from .i18n import translate as _
+from .security import staff_required
+
+bp = Blueprint("tasks", __name__)
+
+_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"Missing data for required field\.|Shorter than minimum length 1\.|Field may not be null\.",
+     "This field is required."),
+    (r"Longer than maximum length (?P<n>\d+)\.", "At most {n} characters."),
+    (r"Must be one of: .*", "Choose one of the options."),
+    (r"Not a valid number\.", "Enter a number."),
+    (r"Not a valid (date|time|datetime).*", "Enter a valid date."),
+    (r"String does not match expected pattern\.", "The value does not have the expected form."),
+    (r"Not a valid email address\.", "Enter a valid e-mail address."),
+    (r"Must be (greater|less) than or equal to (?P<n>[-\d.]+)\.", "Out of the allowed range."),
+    (r"Unknown field\.", "This field is not part of the form."),
+)
+
+
+def error_text(message: str) -> str:
+    """A validation message in the page's language."""
+    for pattern, text in _ERRORS:
+        match = re.fullmatch(pattern, message.strip())
+        if match:
+            return _(text, **{k: v for k, v in match.groupdict().items() if v is not None})
+    return _("This value was refused.")
+
+
+def _optional_uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/tasks")
+@staff_required
+def task_list() -> str:
+    """My tasks, my groups' tasks or every task (leads), overdue first, with filters and counts."""
+    actor = security.actor()
+    args = request.args
+    default_scope = "all" if actor.has(*task_queries.OVERSEERS) and not access.lanes(actor) else "group"
+    scope = str(args.get("scope")) if args.get("scope") in task_queries.SCOPES else default_scope
+    f = web_queries.TaskFilter(scope, args.get("lane") or None, args.get("field") or None,
+                               args.get("urgency") or None, _optional_uuid(args.get("dialogue")),
+                               args.get("overdue") == "1")
+    listing = web_queries.list_tasks(security.context(), actor, f)
+    may_all = actor.has(*task_queries.OVERSEERS)
+    return render_template("tasks/list.html", listing=listing, f=f, may_all=may_all)
+
+
+def _expected() -> Expected | None:
+    version = request.form.get("version", "")
+    return Expected(int(version)) if version.isdigit() else None
+
+
+def _task_page(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
+               conflict: Conflict | None = None, status: int = 200) -> tuple[str, int]:
+    ctx, actor = security.context(), security.actor()
+    detail = task_queries.get_task(ctx, actor, task_id)
+    story = web_queries.history(ctx, actor, detail.task.instance_id)
+    petition = web_queries.petition_of_instance(ctx, actor, detail.task.instance_id)
+    shown = {**detail.data, **(values or {})}
+    shown_errors = {k: [error_text(m) for m in v] for k, v in (errors or {}).items()}
+    form_fields = formrender.fields(detail.form, shown, shown_errors)
+    works = access.works(actor, _role(detail.task), detail.task.unit_code) or actor.has("admin")
+    may_act = detail.task.status == "ready" and works and detail.task.assignee in (None, actor.username)
+    return render_template(
+        "tasks/task.html", t=detail.task, form=detail.form, fields=form_fields, petition=petition, story=story,
+        may_act=may_act, works=works, is_lead=actor.has(*access.LEADS), conflict=conflict,
+        candidates=web_queries.candidates(ctx, actor, detail.task) if detail.task.status == "ready" else [],
+        title=formrender.title_of(detail.form, detail.task.name), has_errors=bool(errors),
+        names=element_names(story.bpmn_xml),
+    ), status
+
+
+def _role(task: task_queries.TaskRow) -> str | None:
+    return "unit" if task.lane == "unit" else task.lane
+
+
+@bp.get("/tasks/<uuid:task_id>")
+@staff_required
+def task_page(task_id: uuid.UUID) -> tuple[str, int]:
+    """The task with its petition, the history so far and the form."""
+    return _task_page(task_id)
+
+
+@bp.post("/tasks/<uuid:task_id>/complete")
+@staff_required
+def complete(task_id: uuid.UUID) -> Response | tuple[str, int]:
+    """Complete the task with the posted form; errors come back next to the fields."""
+    ctx, actor = security.context(), security.actor()
+    form = task_queries.get_task(ctx, actor, task_id).form
+    data = formrender.read(form, request.form)
+    try:
+        tasks.complete(ctx, actor, task_id, data, _expected())
+    except Invalid as exc:
+        errors = formrender.strip_hidden_errors(form, data, exc.fields or {"": exc.problems})
+        return _task_page(task_id, data, errors or {"": exc.problems}, status=422)
+    except Conflict as exc:
+        return _task_page(task_id, data, conflict=exc, status=409)
+    return redirect(url_for("web.tasks.task_list", done=str(task_id)))
+
+
+def _change(task_id: uuid.UUID, action: str) -> Response | tuple[str, int]:
+    ctx, actor = security.context(), security.actor()
+    try:
+        if action == "claim":
+            tasks.claim(ctx, actor, task_id, _expected())
+        elif action == "unclaim":
+            tasks.unclaim(ctx, actor, task_id, _expected())
+        else:
+            tasks.assign(ctx, actor, task_id, request.form.get("username", "").strip(), _expected())
+    except Conflict as exc:
+        return _task_page(task_id, conflict=exc, status=409)
+    except Invalid as exc:
+        return _task_page(task_id, errors={"assignee": [str(exc)]}, status=422)
+    return redirect(url_for("web.tasks.task_page", task_id=task_id))
+
+
+@bp.post("/tasks/<uuid:task_id>/claim")
+@staff_required
+def claim(task_id: uuid.UUID) -> Response | tuple[str, int]:
+    """Take the task: from now on only you complete it."""
+    return _change(task_id, "claim")
+
+
+@bp.post("/tasks/<uuid:task_id>/unclaim")
+@staff_required
+def unclaim(task_id: uuid.UUID) -> Response | tuple[str, int]:
+    """Give the task back to its lane."""
+    return _change(task_id, "unclaim")
+
+
+@bp.post("/tasks/<uuid:task_id>/assign")
+@staff_required
+def assign(task_id: uuid.UUID) -> Response | tuple[str, int]:
+    """Give the task to a named person of its lane (leads)."""
+    return _change(task_id, "assign")
+

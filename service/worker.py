@@ -1,0 +1,224 @@
+"""`petitionflow worker`: fires due timers, retries incidents and delivers messages, one instance per transaction.
+
+The worker sleeps until the earliest due moment (at most `PETITIONFLOW_WORKER_MAX_SLEEP_MS`). It
+is woken early when an earlier timer or a new message is stored: on PostgreSQL by LISTEN/NOTIFY
+(a trigger notifies in the storing transaction), on SQLite by polling the earliest due moment every
+`PETITIONFLOW_WORKER_POLL_MS`. Several workers share the work on PostgreSQL (claims use SKIP LOCKED);
+on SQLite a lock file beside the database lets one worker run and refuses a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy.exc import DBAPIError
+
+from .usecases import clock, timers
+from .usecases.context import Context
+from .usecases.timers import Outcome
+
+log = logging.getLogger("petitionflow.worker")
+
+CHANNEL = "petitionflow_wakeup"
+"""PostgreSQL channel the triggers of migration 0003 notify."""
+BATCH = 200
+"""Units of work per round before the worker looks at its stop flag and its other queues again."""
+
+
+class WorkerRefused(Exception):
+    """Another worker already runs on this SQLite database."""
+
+
+class SqliteWorkerLock:
+    """An exclusive OS lock on `<database>.worker.lock`; the OS releases it when the process dies."""
+
+    def __init__(self, database_file: str) -> None:
+        self.path = Path(f"{database_file}.worker.lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock or raise `WorkerRefused` naming the holder."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+            os.close(fd)
+            raise WorkerRefused(
+                f"another worker ({holder}) already runs on this SQLite database; SQLite supports one "
+                "worker: stop it first, or use PostgreSQL to run several") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {clock.now():%Y-%m-%d %H:%M:%S}Z"
+                  .encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        """Give the lock up."""
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+class Worker:
+    """One worker loop over a deployment; `run()` until `stop()` (or a signal the CLI turns into it)."""
+
+    def __init__(self, ctx: Context, on_outcome: Callable[[Outcome], None] | None = None) -> None:
+        self.ctx = ctx
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._stop = threading.Event()
+        self._on_outcome = on_outcome
+        self._lock: SqliteWorkerLock | None = None
+        self._listener: psycopg.Connection[Any] | None = None
+        self.counts: dict[str, int] = {}
+
+    def stop(self) -> None:
+        """Ask the loop to finish the unit of work in hand and return."""
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        """Whether a stop was asked for."""
+        return self._stop.is_set()
+
+    def run(self) -> None:
+        """Work until stopped. Raises `WorkerRefused` when SQLite already has a worker."""
+        self._open()
+        log.info("worker %s started on %s", self.name, self.ctx.db.engine.url.render_as_string(hide_password=True))
+        try:
+            while not self._stop.is_set():
+                try:
+                    busy = self.run_once()
+                except DBAPIError as exc:  # the database went away for a moment: wait, then go on
+                    log.error("database error, retrying shortly: %s", str(exc).splitlines()[0])
+                    self._stop.wait(1.0)
+                    continue
+                if not busy:
+                    self._sleep()
+        finally:
+            self._close()
+            log.info("worker %s stopped", self.name)
+
+    def run_once(self) -> bool:
+        """Do everything due now (bounded per round); True when a round was full and more may wait."""
+        full = False
+        for step in (self._timers, self._incidents, self._messages):
+            if self._stop.is_set():
+                break
+            full = step() or full
+        return full
+
+    # -- the three queues ------------------------------------------------------------------
+
+    def _drain(self, take: Callable[[datetime, set[Any]], Outcome | None]) -> bool:
+        skip: set[Any] = set()
+        for _ in range(BATCH):
+            if self._stop.is_set():
+                return False
+            try:
+                outcome = take(clock.now(), skip)
+            except DBAPIError:
+                raise
+            except Exception:  # one bad row must not stop the others
+                log.exception("unexpected failure; continuing with the next due work")
+                return False
+            if outcome is None:
+                return False
+            if outcome.kind in ("idle", "busy", "undeliverable"):
+                skip.add(outcome.row_id if outcome.row_id is not None else outcome.instance_id)
+            self._report(outcome)
+        return True
+
+    def _timers(self) -> bool:
+        return self._drain(lambda now, skip: timers.fire_next_due(self.ctx, now, skip))
+
+    def _incidents(self) -> bool:
+        return self._drain(lambda now, skip: timers.retry_next_incident(self.ctx, now, skip))
+
+    def _messages(self) -> bool:
+        return self._drain(lambda now, skip: timers.deliver_next_message(self.ctx, now, skip))
+
+    def _report(self, outcome: Outcome) -> None:
+        self.counts[outcome.kind] = self.counts.get(outcome.kind, 0) + 1
+        if outcome.kind in ("fired", "delivered", "resolved"):
+            log.info("%s", outcome.text)
+        elif outcome.kind in ("incident", "undeliverable"):
+            log.warning("%s", outcome.text)
+        else:
+            log.debug("%s", outcome.text)
+        if self._on_outcome is not None:
+            self._on_outcome(outcome)
+
+    # -- sleeping and waking ---------------------------------------------------------------
+
+    def _sleep(self) -> None:
+        settings = self.ctx.settings
+        started = time.monotonic()
+        limit = settings.worker_max_sleep_ms / 1000
+        poll = max(settings.worker_poll_ms, 10) / 1000
+        while not self._stop.is_set():
+            remaining = limit - (time.monotonic() - started)
+            due = timers.next_due_at(self.ctx)
+            if due is not None:
+                remaining = min(remaining, (due - clock.now()).total_seconds())
+            if remaining <= 0:
+                if time.monotonic() - started < poll / 5:  # due but not claimable (skipped): do not spin
+                    self._stop.wait(poll / 5)
+                return
+            if self._listener is not None:
+                if self._wait_notify(min(remaining, 0.5)):
+                    return
+            else:
+                self._stop.wait(min(remaining, poll))
+
+    def _wait_notify(self, seconds: float) -> bool:
+        assert self._listener is not None
+        try:
+            got = [n.payload for n in self._listener.notifies(timeout=seconds, stop_after=1)]
+        except psycopg.Error as exc:
+            log.error("lost the notification connection (%s); reconnecting", exc)
+            self._close_listener()
+            self._open_listener()
+            return True
+        if got:
+            log.debug("woken by %s", got[0])
+        return bool(got)
+
+    def _open(self) -> None:
+        url = self.ctx.db.engine.url
+        if url.get_backend_name() == "sqlite":
+            if url.database and url.database != ":memory:":
+                self._lock = SqliteWorkerLock(url.database)
+                self._lock.acquire()
+        elif url.get_backend_name() == "postgresql":
+            self._open_listener()
+
+    def _open_listener(self) -> None:
+        url = self.ctx.db.engine.url.set(drivername="postgresql")
+        conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+        conn.execute(f"LISTEN {CHANNEL}")
+        self._listener = conn
+
+    def _close_listener(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._listener.close()
+            self._listener = None
+
+    def _close(self) -> None:
+        self._close_listener()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None

@@ -1,0 +1,179 @@
+"""A department at work, for the seed-plan journeys: staff of every lane, and the steps they take.
+
+Each step finds the ready task of an instance by its element, picks the staff member of the task's
+lane (the assigned unit for unit tasks) and completes it through the use cases, as a person would.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from service.store.tables import HumanTask
+from service.usecases import clock, dialogues, petitions, plans, timers
+from service.usecases.context import Actor, Context
+from service.usecases.petitions import PetitionInfo
+from tests.conftest import BPMN, deploy_sample
+
+PACK = ("petition.bpmn", "dialogue.bpmn", "periodic_report.bpmn")
+LANES = ("reception", "office", "inspectorate", "director", "infocenter", "auditor")
+INVITATIONS = {"invitees": "Đại diện cán bộ, người dân, doanh nghiệp", "venue": "Hội trường Sở",
+               "invitations_sent_on": "2022-08-20", "petitioners_notified": True, "venue_ready": True}
+
+
+@dataclass
+class Department:
+    """One agency loaded from a seed plan, with its clock set inside the plan's year."""
+
+    ctx: Context
+    plan: dict[str, Any]
+    monkeypatch: pytest.MonkeyPatch
+    received: list[PetitionInfo] = field(default_factory=list)
+
+    @classmethod
+    def from_plan(cls, ctx: Context, plan_file: str, monkeypatch: pytest.MonkeyPatch) -> Department:
+        for diagram in PACK:
+            deploy_sample(ctx, diagram)
+        system = Actor("system", "demo", frozenset({"admin"}), system=True)
+        plans.load_plan(ctx, system, (BPMN / "plans" / plan_file).read_bytes(), Path(plan_file).name)
+        body = plans.get_plan(ctx, plan_file_agency(plan_file))
+        assert body is not None
+        return cls(ctx, body, monkeypatch)
+
+    @property
+    def agency(self) -> str:
+        return str(self.plan["agency"]["code"])
+
+    def at(self, day: date) -> None:
+        """Move the service's clock to 09:00 on `day`."""
+        moment = datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)
+        self.monkeypatch.setattr(clock, "now", lambda: moment)
+
+    def staff(self, role: str) -> Actor:
+        return Actor(f"{role.replace(':', '-')}.{self.agency}", self.agency, frozenset({role}))
+
+    def submit(self, day: date, **data: Any) -> PetitionInfo:
+        self.at(day)
+        receiver = self.staff("reception")
+        info = petitions.submit(self.ctx, receiver, {"channel": "reception", **data})
+        self.step(info, "intake", {"source": info.source, "petitioner_name": info.petitioner_name or "Ẩn danh",
+                                   "channel": "reception", "field": info.field, "title": info.title,
+                                   "content": info.content, "received_on": day.isoformat(),
+                                   "confidential": info.confidential})
+        self.received.append(info)
+        return info
+
+    def ready(self, instance_id: uuid.UUID | None) -> list[HumanTask]:
+        with self.ctx.uow(write=False) as uow:
+            return list(uow.session.execute(select(HumanTask).where(
+                HumanTask.instance_id == instance_id, HumanTask.status == "ready")).scalars())
+
+    def step(self, subject: PetitionInfo | dialogues.DialogueInfo | uuid.UUID, element: str,
+             data: dict[str, Any]) -> None:
+        """Complete the ready task `element` of the subject's instance as the staff of its lane."""
+        instance_id = subject if isinstance(subject, uuid.UUID) else subject.instance_id
+        tasks = [t for t in self.ready(instance_id) if t.element_id == element]
+        assert len(tasks) == 1, f"{element} is not ready; ready: {[t.element_id for t in self.ready(instance_id)]}"
+        task = tasks[0]
+        role = f"unit:{task.unit_code}" if task.candidate_role == "unit" else str(task.candidate_role)
+        from service.usecases import instances
+
+        instances.complete_task(self.ctx, self.staff(role), task.id, data)
+
+    def deliver_messages(self) -> int:
+        """Route every pending outbox message as the worker would; returns how many were delivered."""
+        delivered = 0
+        for _ in range(1000):
+            outcome = timers.deliver_next_message(self.ctx, clock.now())
+            if outcome is None:
+                return delivered
+            delivered += 1
+        raise AssertionError("the outbox did not drain")
+
+    def petition(self, info: PetitionInfo) -> PetitionInfo:
+        return petitions.get(self.ctx, self.staff("auditor"), info.id)
+
+
+def plan_file_agency(plan_file: str) -> str:
+    from service.plan_format import parse_plan
+
+    return str(parse_plan((BPMN / "plans" / plan_file).read_bytes(), plan_file)["agency"]["code"])
+
+
+def consolidate(dept: Department, p: PetitionInfo, urgency: str = "normal", competence: str = "within",
+                disposition: str = "proceed", reason: str = "") -> None:
+    element = "consolidate_office" if p.source == "staff" else "consolidate_inspectorate"
+    data = {"field": p.field, "urgency": urgency, "competence": competence, "disposition": disposition}
+    dept.step(p, element, data | ({"unfounded_reason": reason} if reason else {}))
+
+
+def prepare_for_dialogue(dept: Department, p: PetitionInfo, unit: str, urgency: str = "normal") -> None:
+    """Consolidated, assigned, drafted and approved: the petition waits for its dialogue."""
+    consolidate(dept, p, urgency)
+    dept.step(p, "assign_unit", {"assigned_unit": unit, "draft_deadline": "P15D"})
+    dept.step(p, "draft_answer", {"draft_answer": f"Dự thảo trả lời: {p.title}"})
+    dept.step(p, "review_draft", {"review_decision": "approve"})
+    assert dept.petition(p).stage == "awaiting_dialogue"
+
+
+def hold_dialogue(dept: Department, kind: str, day: date, outcomes: dict[PetitionInfo, str]) -> dialogues.DialogueInfo:
+    """A whole conference: decided, agenda, invitations, published, held, results noticed and reported."""
+    dept.at(day)
+    chair = dept.staff("director")
+    if kind == "periodic":
+        d = dialogues.create(dept.ctx, dept.staff("office"), "periodic", f"Đối thoại định kỳ {day.year}")
+        dept.step(d, "plan_periodic", {"planned_quarter": f"Q{d.quarter or 1}", "planned_date": day.isoformat()})
+    else:
+        topic = next(iter(outcomes)).title
+        d = dialogues.create(dept.ctx, chair, "adhoc", f"Đối thoại đột xuất {day.isoformat()}", topic)
+        dept.step(d, "decide_adhoc", {"adhoc_subject": topic, "adhoc_field": next(iter(outcomes)).field,
+                                      "planned_date": day.isoformat(), "adhoc_reason": "Vấn đề bức xúc, cấp thiết"})
+    dialogues.set_agenda(dept.ctx, dept.staff("office"), d.id, [p.id for p in outcomes], "Giám đốc Sở")
+    dept.step(d, "issue_invitations", INVITATIONS)
+    dept.step(d, "publish_plan", {"plan_url": "https://so.gov.vn/doi-thoai", "plan_published_on": day.isoformat()})
+    items = [{"petition_id": str(p.id), "outcome": o, "note": f"Kết luận: {o}"} for p, o in outcomes.items()]
+    dialogues.record_outcomes(dept.ctx, chair, d.id, items, day, "Biên bản hội nghị đối thoại.")
+    assert dept.deliver_messages() == len(outcomes)
+    dept.step(d, "notice_results", {"results_notice": "Thông báo kết quả.", "results_noticed_on": day.isoformat()})
+    dept.step(d, "report_upward", {"report_text": "Báo cáo kết quả đối thoại.",
+                                   "report_recipients": "; ".join(dept.plan["superiors"]) or "UBND tỉnh"})
+    dept.step(d, "sign_results", {"sign_decision": "sign"})
+    dept.step(d, "publish_results", {"results_url": "https://so.gov.vn/ket-qua", "results_published_on": day.isoformat()})
+    return dialogues.get(dept.ctx, chair, d.id)
+
+
+def escalate(dept: Department, p: PetitionInfo) -> None:
+    dept.step(p, "escalate_superior", {"superior_authority": "provincial_committee",
+                                       "superior_authority_name": "Ủy ban nhân dân tỉnh",
+                                       "escalation_summary": f"Vượt thẩm quyền: {p.title}", "escalated_on": "2022-07-01"})
+    dept.step(p, "record_superior_answer", {"superior_answer": "UBND tỉnh đã chỉ đạo giải quyết.",
+                                            "superior_answered_on": "2022-07-20"})
+
+
+def finish_outcome(dept: Department, p: PetitionInfo, outcome: str) -> None:
+    """After the dialogue: the follow-up each outcome needs, then the notice of results."""
+    if outcome == "written_reply":
+        dept.step(p, "draft_written_reply", {"written_reply": f"Văn bản trả lời: {p.title}"})
+        dept.step(p, "sign_written_reply", {"sign_decision": "sign", "signed_on": "2022-10-01"})
+    elif outcome == "beyond_competence":
+        escalate(dept, p)
+    elif outcome == "failed":
+        dept.step(p, "record_minutes", {"minutes": "Biên bản đối thoại không thành.", "minutes_signed_on": "2022-09-20"})
+        dept.step(p, "report_failure", {"failure_reported_to": "party_standing", "failure_report": "Báo cáo, xin chỉ đạo.",
+                                        "failure_reported_on": "2022-09-21"})
+        dept.step(p, "record_direction", {"superior_direction": "Tiếp tục đối thoại.", "directed_on": "2022-10-05"})
+    notify(dept, p)
+
+
+def notify(dept: Department, p: PetitionInfo) -> None:
+    element = "notify_results_office" if p.source == "staff" else "notify_results_inspectorate"
+    dept.step(p, element, {"notice_text": f"Thông báo kết quả giải quyết: {p.title}", "notified_on": "2022-10-10"})
+    if not p.confidential:
+        dept.step(p, "publish_results", {"published_url": "https://so.gov.vn/kq", "published_on": "2022-10-11"})
+    assert dept.petition(p).stage == "closed"

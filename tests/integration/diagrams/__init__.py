@@ -1,0 +1,58 @@
+"""Small diagrams for the worker and deadline tests, and helpers that deploy them and run a worker."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from service.pack import read_bundle
+from service.usecases import models
+from service.usecases.context import Context
+from service.usecases.timers import Outcome
+from service.worker import Worker
+from tests.conftest import ADMIN
+
+HERE = Path(__file__).resolve().parent
+
+
+def deploy(ctx: Context, name: str) -> models.VersionInfo:
+    """Deploy `tests/integration/diagrams/<name>.bpmn`."""
+    bundle = read_bundle(HERE / f"{name}.bpmn")
+    return models.deploy(ctx, ADMIN, bundle.bpmn, bundle.resources, bundle.file_name)
+
+
+@contextmanager
+def running_worker(ctx: Context, on_outcome: Callable[[Outcome], None] | None = None) -> Iterator[Worker]:
+    """A worker in a thread on `ctx` (its own pool), stopped and joined when the block ends."""
+    worker = Worker(ctx, on_outcome)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            worker.run()
+        except BaseException as exc:  # handed to the test below
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, name="worker", daemon=True)
+    thread.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "the worker did not stop within 30 s"
+    if errors:
+        raise errors[0]
+
+
+def wait_until(check: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
+    """Poll `check` until it holds or `timeout` seconds pass; returns whether it held."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(interval)
+    return check()
