@@ -184,6 +184,8 @@ def demo(pack: Path | None) -> None:
     report = load_demo(ctx, pack or Path(ctx.settings.bpmn_dir))
     for info in report.versions:
         click.echo(f"{'deployed' if info.created else 'unchanged'}: {info.key} version {info.version}")
+    for plan_info in report.plans:
+        click.echo(f"plan {plan_info.code} of {plan_info.agency}: {plan_info.reports_started} reports scheduled")
     if report.users_created:
         click.echo(f"demo users created (password '{DEMO_PASSWORD}'): {', '.join(report.users_created)}")
 

@@ -100,13 +100,11 @@ class Worker:
         try:
             while not self._stop.is_set():
                 try:
-                    busy = self.run_once()
+                    if not self.run_once():
+                        self._sleep()
                 except DBAPIError as exc:  # the database went away for a moment: wait, then go on
                     log.error("database error, retrying shortly: %s", str(exc).splitlines()[0])
                     self._stop.wait(1.0)
-                    continue
-                if not busy:
-                    self._sleep()
         finally:
             self._close()
             log.info("worker %s stopped", self.name)

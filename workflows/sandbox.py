@@ -52,6 +52,8 @@ MAX_FORMAT_WIDTH = 1_000
 """Widest field a format spec (`f"{x:>20}"`, `"%20s" % x`) may ask for."""
 SCRIPT_TIME_LIMIT = 2.0
 """Seconds one script may run before it is stopped."""
+MAX_RESULT_VALUES = 1_000_000
+"""Most values (counting every item of every list and dict) a script may leave in the task data."""
 MAX_SOURCE_LENGTH = 100_000
 """Longest script in characters; expressions may have a tenth of it."""
 
@@ -99,13 +101,9 @@ _DIGITS = re.compile(r"\d+")
 
 # -- size-checked operators, shared by expressions and scripts ---------------------------------
 
-def _refuse(message: str) -> ScriptError:
-    return ScriptError(message)
-
-
 def _check_length(length: int) -> None:
     if length > MAX_SEQUENCE_LENGTH:
-        raise _refuse(f"result would hold {length} items; the limit is {MAX_SEQUENCE_LENGTH}")
+        raise ScriptError(f"result would hold {length} items; the limit is {MAX_SEQUENCE_LENGTH}")
 
 
 def _sized(value: Any) -> bool:
@@ -118,7 +116,7 @@ def guarded_mul(a: Any, b: Any) -> Any:
         if _sized(seq) and isinstance(count, int):
             _check_length(len(seq) * max(count, 0))
     if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS:
-        raise _refuse(f"integer result would exceed {MAX_INT_BITS} bits")
+        raise ScriptError(f"integer result would exceed {MAX_INT_BITS} bits")
     return a * b
 
 
@@ -128,7 +126,7 @@ def guarded_pow(a: Any, b: Any, modulo: Any = None) -> Any:
         return pow(a, b, modulo)
     if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1 \
             and b * abs(a).bit_length() > MAX_INT_BITS:
-        raise _refuse(f"{a} ** {b} would exceed {MAX_INT_BITS} bits")
+        raise ScriptError(f"{a} ** {b} would exceed {MAX_INT_BITS} bits")
     return a**b
 
 
@@ -142,7 +140,7 @@ def guarded_add(a: Any, b: Any) -> Any:
 def guarded_lshift(a: Any, b: Any) -> Any:
     """`a << b`, refused when the integer result would exceed `MAX_INT_BITS`."""
     if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b > MAX_INT_BITS:
-        raise _refuse(f"{a} << {b} would exceed {MAX_INT_BITS} bits")
+        raise ScriptError(f"{a} << {b} would exceed {MAX_INT_BITS} bits")
     return a << b
 
 
@@ -153,7 +151,7 @@ def guarded_mod(a: Any, b: Any) -> Any:
         for match in _PRINTF_SPEC.finditer(text):
             for width in match.groups():
                 if width == "*" or (width and int(width) > MAX_FORMAT_WIDTH):
-                    raise _refuse(f"format width {width} is not allowed (limit {MAX_FORMAT_WIDTH})")
+                    raise ScriptError(f"format width {width} is not allowed (limit {MAX_FORMAT_WIDTH})")
     return a % b
 
 
@@ -276,6 +274,8 @@ def _script_only_problem(node: ast.AST) -> str | None:
         names = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
         if not all(isinstance(n, ast.Name) and n.id in _SCRIPT_EXCEPTIONS for n in names):
             return f"handlers may only catch {', '.join(sorted(_SCRIPT_EXCEPTIONS))}"
+        if node.name in _SCRIPT_EXCEPTIONS:
+            return f"the name '{node.name}' cannot be reassigned"
     stored = node.id if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) else (
         node.arg if isinstance(node, ast.arg) else node.name if isinstance(node, ast.FunctionDef) else None)
     if stored in _SCRIPT_EXCEPTIONS:
@@ -352,15 +352,19 @@ def _time_limit(seconds: float) -> Iterator[None]:
         sys.settrace(previous)
 
 
-def _is_plain(value: Any, depth: int = 0) -> bool:
+def _is_plain(value: Any, budget: list[int], depth: int = 0) -> bool:
+    """Whether `value` is plain data; raises when the results hold over `MAX_RESULT_VALUES` values."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ScriptError(f"the script's results hold more than {MAX_RESULT_VALUES} values")
     if depth > 32:
         return False
     if isinstance(value, _PLAIN_SCALARS):
         return True
     if isinstance(value, list | tuple | set | frozenset):
-        return all(_is_plain(v, depth + 1) for v in value)
+        return all(_is_plain(v, budget, depth + 1) for v in value)
     if isinstance(value, dict):
-        return all(isinstance(k, str | int) and _is_plain(v, depth + 1) for k, v in value.items())
+        return all(isinstance(k, str | int) and _is_plain(v, budget, depth + 1) for k, v in value.items())
     return False
 
 
@@ -438,13 +442,14 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
             raise ScriptError(f"{_script_line(exc)}{exc}") from None
         except (Exception, SystemExit, GeneratorExit) as exc:
             raise ScriptError(f"{_script_line(exc)}{type(exc).__name__}: {exc}") from None
-        original = dict(context)
-        context.clear()
-        context.update({
+        original, budget = dict(context), [MAX_RESULT_VALUES]
+        results = {
             k: v for k, v in scope.items()
             if k not in _GUARD_NAMES and k not in external and not k.startswith("_")
-            and (_is_plain(v) or (k in original and original[k] is v))
-        })
+            and ((k in original and original[k] is v) or _is_plain(v, budget))
+        }
+        context.clear()
+        context.update(results)
         return True
 
     def call_service(self, context: Mapping[str, Any], **kwargs: Any) -> Any:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..pack import pack_diagrams, read_bundle
 from ..store.tables import User
-from . import accounts, models
+from . import accounts, models, plans
 from .context import Actor, Context
 
 DEMO_AGENCY = ("demo", "Sở Khoa học và Công nghệ (demo)")
@@ -32,16 +32,20 @@ class DemoReport:
     """What `load_demo` did: versions deployed (or already there) and accounts created."""
 
     versions: list[models.VersionInfo]
+    plans: list[plans.PlanInfo]
     users_created: list[str]
 
 
 def load_demo(ctx: Context, pack: Path) -> DemoReport:
-    """Create the demo agency, deploy every diagram of `pack`, create the demo users; idempotent."""
+    """Create the demo agency, deploy every diagram of `pack`, load its plans (`pack/plans/*.toml`)
+    and create the demo users; safe to run again."""
     code, name = DEMO_AGENCY
     accounts.ensure_agency(ctx, code, name)
     system = Actor("system", code, frozenset({"admin"}), system=True)
     versions = [models.deploy(ctx, system, b.bpmn, b.resources, b.file_name)
                 for b in (read_bundle(p) for p in pack_diagrams(pack))]
+    loaded = [plans.load_plan(ctx, system, path.read_bytes(), path.name)
+              for path in sorted((pack / "plans").glob("*.toml"))]
     with ctx.uow(write=False) as uow:
         existing = set(uow.session.execute(select(User.username)).scalars())
     created = []
@@ -49,4 +53,4 @@ def load_demo(ctx: Context, pack: Path) -> DemoReport:
         if username not in existing:
             accounts.add_user(ctx, system, username, DEMO_PASSWORD, roles, code, display)
             created.append(username)
-    return DemoReport(versions, created)
+    return DemoReport(versions, loaded, created)

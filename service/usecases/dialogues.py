@@ -23,6 +23,7 @@ from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
 KINDS = ("periodic", "adhoc")
+READERS = ("office", "inspectorate", "director", "infocenter", "auditor", "admin")
 AGENDA_TASK = registers.AGENDA_TASK
 CONFERENCE_TASK = "hold_conference"
 
@@ -55,9 +56,9 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
     """Decide a dialogue: periodic (the Office plans it) or ad-hoc on one urgent content (the director)."""
     if kind not in KINDS:
         raise Invalid("unknown kind of dialogue", [f"kind: one of {', '.join(KINDS)}"])
-    if kind == "adhoc" and not actor.has("director"):
+    if kind == "adhoc" and not actor.has("director", "admin"):
         raise Forbidden("only the director decides an ad-hoc dialogue")
-    if kind == "periodic" and not actor.has("office", "director"):
+    if kind == "periodic" and not actor.has("office", "director", "admin"):
         raise Forbidden("the Office or the director plans the periodic dialogue")
     problems = [p for p, bad in (("title: required, at most 300 characters", not title.strip() or len(title) > 300),
                                  ("topic: the urgent content is required for an ad-hoc dialogue",
@@ -92,6 +93,11 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
         return _info(dialogue, [])
 
 
+def _require_reader(actor: Actor) -> None:
+    if not actor.has(*READERS):
+        raise Forbidden("dialogues are followed by the Office, the Inspectorate, the director and auditors")
+
+
 def _task_of(ctx: Context, actor: Actor, dialogue_id: uuid.UUID, element: str) -> tuple[uuid.UUID, Dialogue]:
     with ctx.uow(write=False) as uow:
         s = uow.session
@@ -110,6 +116,8 @@ def _task_of(ctx: Context, actor: Actor, dialogue_id: uuid.UUID, element: str) -
 def set_agenda(ctx: Context, actor: Actor, dialogue_id: uuid.UUID, petition_ids: Sequence[uuid.UUID],
                chair: str, note: str = "") -> DialogueInfo:
     """The Office puts consolidated petitions on the agenda (completing the agenda step)."""
+    if not actor.has("office", "admin"):
+        raise Forbidden("the Office builds the agenda")
     task_id, _ = _task_of(ctx, actor, dialogue_id, AGENDA_TASK)
     data = {"agenda": [str(p) for p in petition_ids], "chair": chair} | ({"agenda_note": note} if note else {})
     instances.complete_task(ctx, actor, task_id, data)
@@ -119,6 +127,8 @@ def set_agenda(ctx: Context, actor: Actor, dialogue_id: uuid.UUID, petition_ids:
 def record_outcomes(ctx: Context, actor: Actor, dialogue_id: uuid.UUID, outcomes: Sequence[Mapping[str, str]],
                     held_on: date, minutes: str) -> DialogueInfo:
     """The chair records the outcome of each agenda item; each petition receives its outcome as a message."""
+    if not actor.has("director", "admin"):
+        raise Forbidden("the director, who chairs the conference, records its outcomes")
     task_id, _ = _task_of(ctx, actor, dialogue_id, CONFERENCE_TASK)
     items = [{"petition_id": str(o["petition_id"]), "outcome": o["outcome"], "note": o.get("note", "")}
              for o in outcomes]
@@ -129,6 +139,7 @@ def record_outcomes(ctx: Context, actor: Actor, dialogue_id: uuid.UUID, outcomes
 
 def get(ctx: Context, actor: Actor, dialogue_id: uuid.UUID) -> DialogueInfo:
     """One dialogue of the actor's agency with its agenda."""
+    _require_reader(actor)
     with ctx.uow(write=False) as uow:
         s = uow.session
         dialogue = s.execute(select(Dialogue).join(Agency, Agency.id == Dialogue.agency_id).where(
@@ -142,6 +153,7 @@ def get(ctx: Context, actor: Actor, dialogue_id: uuid.UUID) -> DialogueInfo:
 
 def list_dialogues(ctx: Context, actor: Actor, status: str | None = None) -> list[DialogueInfo]:
     """The agency's dialogues, newest first."""
+    _require_reader(actor)
     with ctx.uow(write=False) as uow:
         query = select(Dialogue).join(Agency, Agency.id == Dialogue.agency_id).where(Agency.code == actor.agency)
         if status:

@@ -8,13 +8,32 @@ have are refused by name, and so is every key starting with an underscore.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from simpleeval import EvalWithCompoundTypes
 
 from .errors import Invalid
+
+_FEEL_EQUALS = re.compile(r"(?<![!<>=])=(?!=)")
+
+
+def is_hidden(component: Mapping[str, Any], data: Mapping[str, Any]) -> bool:
+    """Whether the component's `conditional.hide` (a FEEL expression such as `=disposition != "unfounded"`)
+    holds for `data`; a hidden field is never required. An expression that cannot be read hides nothing."""
+    condition = (component.get("conditional") or {}).get("hide") if isinstance(component, Mapping) else None
+    if not isinstance(condition, str) or not condition.strip():
+        return False
+    expression = _FEEL_EQUALS.sub("==", condition.strip().removeprefix("=")).replace("null", "None")
+    try:
+        evaluator = EvalWithCompoundTypes(names=lambda node: data.get(node.id), functions={})
+        return bool(evaluator.eval(expression))
+    except Exception:  # a FEEL construct simpleeval does not know: keep the field as the form declares it
+        return False
+
 
 _DISPLAY_ONLY = {"text", "html", "image", "spacer", "separator", "button", "iframe", "table", "expression"}
 
@@ -50,10 +69,10 @@ def _values(component: Mapping[str, Any]) -> list[Any] | None:
     return None
 
 
-def _field(component: Mapping[str, Any]) -> fields.Field[Any]:
+def _field(component: Mapping[str, Any], data: Mapping[str, Any]) -> fields.Field[Any]:
     kind = component.get("type")
     rules: Mapping[str, Any] = component.get("validate") or {}
-    required = bool(rules.get("required"))
+    required = bool(rules.get("required")) and not is_hidden(component, data)
     checks: list[validate.Validator] = []
     field: fields.Field[Any]
     if kind in ("textfield", "textarea", "datetime"):
@@ -81,13 +100,13 @@ def _field(component: Mapping[str, Any]) -> fields.Field[Any]:
         allowed = _values(component)
         field = fields.List(fields.Raw(validate=[validate.OneOf(allowed)] if allowed else []), required=required)
     elif kind == "dynamiclist":
-        field = fields.List(fields.Nested(_schema(component.get("components") or [])), required=required)
+        field = fields.List(fields.Nested(_schema(component.get("components") or [], {})), required=required)
     else:
         field = fields.Raw(required=required)
     return field
 
 
-def _schema(components: list[Any]) -> Schema:
+def _schema(components: list[Any], data: Mapping[str, Any]) -> Schema:
     declared: dict[str, fields.Field[Any]] = {}
     for component in components:
         if not isinstance(component, Mapping) or component.get("type") in _DISPLAY_ONLY:
@@ -95,11 +114,11 @@ def _schema(components: list[Any]) -> Schema:
         if component.get("type") == "group":
             inner = component.get("components") or []
             if component.get("path"):
-                declared[str(component["path"])] = fields.Nested(_schema(inner))
+                declared[str(component["path"])] = fields.Nested(_schema(inner, {}))
             else:
-                declared.update(_schema(inner).fields)
+                declared.update(_schema(inner, data).fields)
         elif component.get("key"):
-            declared[str(component["key"])] = _field(component)
+            declared[str(component["key"])] = _field(component, data)
     return Schema.from_dict(declared)(unknown=RAISE)
 
 
@@ -140,7 +159,7 @@ def check_submission(form: Mapping[str, Any] | None, data: Mapping[str, Any], ta
     cleaned: dict[str, Any] = dict(data)
     if form is not None and not errors:
         try:
-            cleaned = _schema(list(form.get("components") or [])).load(dict(data))
+            cleaned = _schema(list(form.get("components") or []), data).load(dict(data))
         except ValidationError as exc:
             errors = _flatten(exc.messages)
     if errors:

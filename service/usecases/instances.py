@@ -83,7 +83,8 @@ def start_in(
     )
     started = audit.Entry("instance_started", {"process": row.key, "version": row.version,
                                                "business_key": business_key, "data": dict(data or {})})
-    persist(s, inst, instance, result, actor.username, at, first=[started], waits_before=None)
+    persist(s, inst, instance, result, actor.username, at, first=[started], waits_before=None,
+            zone=ctx.settings.timezone)
     return instance_info(inst, row, result.snapshot.ready_tasks)
 
 
@@ -136,7 +137,8 @@ def complete_task(
                 raise Conflict(str(exc)) from None
             at = clock.now()
             task.status, task.completed_at, task.completed_by = "completed", at, actor.username
-            persist(s, inst, instance, result, actor.username, at, first=[], waits_before=waits_before)
+            persist(s, inst, instance, result, actor.username, at, first=[], waits_before=waits_before,
+                    zone=ctx.settings.timezone)
             uow.commit()
             return instance_info(inst, None, result.snapshot.ready_tasks)
     except ConcurrentUpdate:

@@ -24,9 +24,12 @@ from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
 SOURCES = ("citizen", "organisation", "staff")
-CHANNELS = ("paper", "reception", "unit", "conference", "online", "phone", "email")
+CHANNELS = ("paper", "reception", "unit", "conference", "electronic")
+"""How a petition arrived, as the intake form names it."""
 HANDLER_ROLES = ("reception", "office", "inspectorate", "director", "infocenter")
 READ_ALL_ROLES = ("auditor", "admin", "director")
+READERS = ("reception", "office", "inspectorate", "director", "infocenter", "auditor", "admin")
+"""Roles that read the petition register (and every unit); designers do not."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     source = data.get("source")
     if source not in SOURCES:
         problems.append(f"source: must be one of {', '.join(SOURCES)}")
-    channel = data.get("channel", "online")
+    channel = data.get("channel", "electronic")
     if channel not in CHANNELS:
         problems.append(f"channel: must be one of {', '.join(CHANNELS)}")
     for key, limit in (("title", 300), ("content", 20000), ("field", 50)):
@@ -152,6 +155,11 @@ def _plan(s: Session, agency_id: int, plan_code: str | None) -> Plan | None:
     return s.execute(query.order_by(Plan.year.desc(), Plan.id.desc()).limit(1)).scalar_one_or_none()
 
 
+def _require_reader(actor: Actor) -> None:
+    if not (actor.system or actor.has(*READERS) or any(r.startswith("unit:") for r in actor.roles)):
+        raise Forbidden("petitions are read by staff, auditors and admins")
+
+
 def visible(s: Session, actor: Actor, query: Select[Any]) -> Select[Any]:
     """Scope a petition query to the actor's agency and hide confidential items from outsiders."""
     query = query.join(Agency, Agency.id == Petition.agency_id).where(Agency.code == actor.agency)
@@ -165,11 +173,15 @@ def visible(s: Session, actor: Actor, query: Select[Any]) -> Select[Any]:
 
 def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: str | None = None,
                    urgency: str | None = None, source: str | None = None, outcome: str | None = None,
-                   dialogue_id: uuid.UUID | None = None, text: str | None = None,
+                   dialogue_id: uuid.UUID | None = None, text: str | None = None, overdue: bool | None = None,
                    limit: int = 50, offset: int = 0) -> list[PetitionInfo]:
-    """Petitions the actor may see, newest first, filtered."""
+    """Petitions the actor may see, newest first, filtered (`overdue`: a task of it is past its due date)."""
+    _require_reader(actor)
     with ctx.uow(write=False) as uow:
         query = visible(uow.session, actor, select(Petition))
+        if overdue is not None:
+            late = select(HumanTask.instance_id).where(HumanTask.status == "ready", HumanTask.due_at < clock.now())
+            query = query.where(Petition.instance_id.in_(late) if overdue else Petition.instance_id.not_in(late))
         for column, value in ((Petition.stage, stage), (Petition.field, field), (Petition.urgency, urgency),
                               (Petition.source, source), (Petition.outcome, outcome),
                               (Petition.dialogue_id, dialogue_id)):
@@ -184,6 +196,7 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
 
 def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
     """One petition the actor may see; `NotFound` otherwise (its existence is not revealed)."""
+    _require_reader(actor)
     with ctx.uow(write=False) as uow:
         found = uow.session.execute(visible(uow.session, actor, select(Petition)).where(
             Petition.id == petition_id)).scalar_one_or_none()
@@ -205,6 +218,8 @@ def track(ctx: Context, tracking_code: str) -> PublicStatus:
 
 def withdraw(ctx: Context, actor: Actor, petition_id: uuid.UUID, reason: str) -> PetitionInfo:
     """Record the petitioner's withdrawal; the petition closes as withdrawn, nothing is deleted."""
+    if not actor.has("reception", "office", "inspectorate", "admin"):
+        raise Forbidden("reception, the Office and the Inspectorate record withdrawals")
     if not reason.strip():
         raise Invalid("a withdrawal needs a reason", ["reason: required"])
     petition = get(ctx, actor, petition_id)

@@ -100,7 +100,6 @@ def correlation_key(correlations: dict[str, Any]) -> str:
     return json.dumps(correlations, sort_keys=True, separators=(",", ":"), default=str)[:500]
 
 
-_correlation_key = correlation_key
 
 
 def holidays_from(session: Session, agency_id: int, start: date) -> set[date]:
@@ -174,7 +173,7 @@ def persist(
         if waits_before:
             session.execute(delete(MessageWait).where(MessageWait.instance_id == inst.id))
         session.add_all(MessageWait(instance_id=inst.id, agency_id=inst.agency_id, name=w.name[:200],
-                                    correlation=_correlation_key(w.correlations)) for w in waits_after)
+                                    correlation=correlation_key(w.correlations)) for w in waits_after)
     registers.project(session, inst, instance.model.key, snapshot, at)
     session.add_all(
         OutboxMessage(agency_id=inst.agency_id, source_instance_id=inst.id, name=m.name[:200], payload=m.payload,

@@ -65,7 +65,14 @@ def _template_globals() -> dict[str, Any]:
 
 def init_web(app: Flask, ctx: Context) -> None:
     """Register the pages on `app` (the use cases take `ctx` from `app.extensions`)."""
-    from . import audit_pages, auth, designer, dialogue_pages, petition_pages, public, report_pages, task_pages
+    from .audit_pages import bp as audit_bp
+    from .auth import bp as auth_bp
+    from .designer import bp as designer_bp
+    from .dialogue_pages import bp as dialogues_bp
+    from .petition_pages import bp as petitions_bp
+    from .public import bp as public_bp
+    from .report_pages import bp as reports_bp
+    from .task_pages import bp as tasks_bp
 
     app.extensions.setdefault("petitionflow", ctx)
     web = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -74,8 +81,8 @@ def init_web(app: Flask, ctx: Context) -> None:
     web.context_processor(_template_globals)
     web.register_error_handler(UseCaseError, _use_case_error)
     web.register_error_handler(HTTPException, _http_error)
-    for module in (auth, task_pages, petition_pages, public, audit_pages, designer, dialogue_pages, report_pages):
-        web.register_blueprint(module.bp)
+    for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp):
+        web.register_blueprint(child)
     app.register_blueprint(web)
     register_filters(app)
     if "index" in app.view_functions:

@@ -7,7 +7,9 @@ from werkzeug.wrappers import Response
 
 from ..usecases import sessions
 from ..usecases.errors import Unauthenticated
-from . import i18n, security
+from . import security
+from .i18n import LANGUAGES
+from .i18n import translate as _
 from .navigation import navigation
 
 bp = Blueprint("auth", __name__)
@@ -34,7 +36,7 @@ def sign_in() -> Response | str | tuple[str, int]:
     try:
         actor = sessions.login(security.context(), username, request.form.get("password", ""), agency)
     except Unauthenticated:
-        error = i18n.translate("Wrong username or password, or the account cannot sign in to that agency.")
+        error = _("Wrong username or password, or the account cannot sign in to that agency.")
         return render_template("signin.html", next=next_page, error=error, username=username,
                                agency=agency or ""), 401
     security.sign_in(actor)
@@ -52,7 +54,7 @@ def sign_out() -> Response:
 @bp.get("/lang/<code>")
 def language(code: str) -> Response:
     """Switch the pages' language and come back to the same page."""
-    if code in i18n.LANGUAGES:
+    if code in LANGUAGES:
         session["lang"] = code
     target = security.safe_next(request.args.get("next"), url_for("web.auth.home"))
     return redirect(target) if isinstance(target, str) else target

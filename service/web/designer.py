@@ -21,7 +21,7 @@ bp = Blueprint("designer", __name__)
 _ELEMENT = re.compile(r"element ([\w.:-]+)")
 
 
-@bp.get("/designer")
+@bp.get("/designer", endpoint="models")
 @staff_required
 def models_page() -> str:
     """Every process model's versions, how many instances run on each, and the agency's drafts."""
@@ -30,8 +30,6 @@ def models_page() -> str:
     return render_template("designer/models.html", versions=models.list_versions(ctx),
                            use=web_queries.version_use(ctx, actor), drafts=found)
 
-
-bp.add_url_rule("/designer", endpoint="models", view_func=models_page)
 
 
 @bp.post("/designer/versions/<int:version_id>/draft")

@@ -42,7 +42,7 @@ def submit() -> str | tuple[str, int]:
 
 
 @bp.get("/public/track")
-def track() -> str | tuple[str, int]:
+def track() -> str:
     """Where a petition stands, by its tracking code; a wrong code reveals nothing."""
     code = request.args.get("code", "").strip()
     if not code:
@@ -50,5 +50,5 @@ def track() -> str | tuple[str, int]:
     try:
         status = petitions.track(security.context(), code)
     except NotFound:
-        return render_template("public/track.html", status=None, code=code, missing=True), 404
+        return render_template("public/track.html", status=None, code=code, missing=True)
     return render_template("public/track.html", status=status, code=code, missing=False)

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import access, task_queries, tasks, web_queries
+from ..usecases import access, task_queries, tasks, web_queries, web_tasks
 from ..usecases.access import Expected
 from ..usecases.errors import Conflict, Invalid
 from . import formrender, security
@@ -109,7 +109,7 @@ def complete(task_id: uuid.UUID) -> Response | tuple[str, int]:
     form = task_queries.get_task(ctx, actor, task_id).form
     data = formrender.read(form, request.form)
     try:
-        tasks.complete(ctx, actor, task_id, data, _expected())
+        web_tasks.complete(ctx, actor, task_id, data, _expected())
     except Invalid as exc:
         errors = formrender.strip_hidden_errors(form, data, exc.fields or {"": exc.problems})
         return _task_page(task_id, data, errors or {"": exc.problems}, status=422)

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from service.usecases import instances, lifecycle, tasks, tokens
+from service.usecases import dialogues, instances, lifecycle, petitions, tasks, tokens
 from service.usecases.context import Context
 from tests.api.conftest import ROLE_USERS, Api
 from tests.conftest import ADMIN, BPMN, actor, deploy_sample
@@ -55,6 +55,14 @@ class World:
         lifecycle.suspend(self.ctx, ADMIN, instance, "matrix")
         return instance
 
+    def petition(self) -> uuid.UUID:
+        """A petition just received (its intake waits for reception)."""
+        return petitions.submit(self.ctx, RECEPTION, PETITION).id
+
+    def dialogue(self) -> uuid.UUID:
+        """A periodic dialogue just decided by the Office."""
+        return dialogues.create(self.ctx, OFFICE, "periodic", "Đối thoại định kỳ").id
+
     def token(self) -> int:
         return tokens.create_token(self.ctx, ADMIN, "vanphong", "matrix").info.id
 
@@ -78,6 +86,10 @@ STAFF_READERS = frozenset({"reception", "office", "director", "auditor", "admin"
 LEADS = frozenset({"office", "director", "admin"})
 INSTANCE_READERS = LEADS | {"auditor"}
 DESIGN = frozenset({"designer", "admin"})
+PETITION_READERS = LANE_STAFF | {"auditor", "admin"}
+DIALOGUE_READERS = frozenset({"office", "inspectorate", "director", "infocenter", "auditor", "admin"})
+REPORT_READERS = frozenset({"office", "inspectorate", "director", "auditor", "admin"})
+PETITION = {"source": "citizen", "channel": "electronic", "field": "science", "title": "Đề nghị", "content": "Nội dung"}
 
 # (method, rule) -> (probe, roles allowed)
 MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
@@ -88,6 +100,31 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
     ("POST", "/api/v1/auth/login"): (_login, SIGNED_IN),
     ("POST", "/api/v1/auth/logout"): (lambda c, w: c.post("/api/v1/auth/logout"), EVERYONE),
     ("GET", "/api/v1/auth/me"): (lambda c, w: c.get("/api/v1/auth/me"), SIGNED_IN),
+    ("GET", "/api/v1/petitions"): (lambda c, w: c.get("/api/v1/petitions"), PETITION_READERS),
+    ("POST", "/api/v1/petitions"):
+        (lambda c, w: c.post("/api/v1/petitions", json=PETITION),
+         frozenset({ANON, "reception", "office", "inspectorate", "admin"})),
+    ("GET", "/api/v1/petitions/<uuid:petition_id>"):
+        (lambda c, w: c.get(f"/api/v1/petitions/{w.petition()}"), PETITION_READERS),
+    ("POST", "/api/v1/petitions/<uuid:petition_id>/withdraw"):
+        (lambda c, w: c.post(f"/api/v1/petitions/{w.petition()}/withdraw", json={"reason": "rút đơn"}),
+         frozenset({"reception", "office", "inspectorate", "admin"})),
+    ("GET", "/api/v1/public/petitions/<string:tracking_code>"):
+        (lambda c, w: c.get("/api/v1/public/petitions/no-such-code"), EVERYONE),
+    ("GET", "/api/v1/dialogues"): (lambda c, w: c.get("/api/v1/dialogues"), DIALOGUE_READERS),
+    ("POST", "/api/v1/dialogues"):
+        (lambda c, w: c.post("/api/v1/dialogues", json={"kind": "periodic", "title": "Định kỳ"}), LEADS),
+    ("GET", "/api/v1/dialogues/<uuid:dialogue_id>"):
+        (lambda c, w: c.get(f"/api/v1/dialogues/{w.dialogue()}"), DIALOGUE_READERS),
+    ("POST", "/api/v1/dialogues/<uuid:dialogue_id>/agenda"):
+        (lambda c, w: c.post(f"/api/v1/dialogues/{w.dialogue()}/agenda", json={"petition_ids": [], "chair": "GĐ"}),
+         frozenset({"office", "admin"})),
+    ("POST", "/api/v1/dialogues/<uuid:dialogue_id>/outcomes"):
+        (lambda c, w: c.post(f"/api/v1/dialogues/{w.dialogue()}/outcomes",
+                             json={"held_on": "2026-09-15", "minutes": "Biên bản", "outcomes": []}),
+         frozenset({"director", "admin"})),
+    ("GET", "/api/v1/reports/periodic"):
+        (lambda c, w: c.get("/api/v1/reports/periodic?from=2026-01-01&to=2026-06-30"), REPORT_READERS),
     ("GET", "/api/v1/auth/csrf"): (lambda c, w: c.get("/api/v1/auth/csrf"), EVERYONE),
     ("GET", "/api/v1/tokens"): (lambda c, w: c.get("/api/v1/tokens"), frozenset({"admin"})),
     ("POST", "/api/v1/tokens"):
@@ -155,7 +192,8 @@ def test_matrix_covers_every_route(app: Flask) -> None:
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_every_operation_for_every_role(app: Flask, ctx: Context) -> None:
-    deploy_sample(ctx)
+    for diagram in ("intake_review.bpmn", "petition.bpmn", "dialogue.bpmn"):
+        deploy_sample(ctx, diagram)
     world = World(ctx)
     clients = {role: Api(app, None if role == ANON else ROLE_USERS[role]) for role in ROLES}
     wrong: list[str] = []

@@ -1,7 +1,7 @@
 """Property-based fuzzing of the OpenAPI document with schemathesis, in-process against the WSGI app.
 
-Every operation gets a few generated requests (bounded, so `make test` stays quick), sent with the
-API token of a user who holds every role, so the requests reach the use cases. No answer may be a
+Every operation gets a few generated requests, valid and invalid ones (bounded, so `make test` stays
+quick), sent with an API token of a user who holds every role, so the requests reach the use cases. No answer may be a
 server error or break the document: undocumented status, content type, body or header.
 """
 
@@ -16,6 +16,8 @@ import schemathesis
 from argon2 import PasswordHasher
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -61,7 +63,9 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
 
 
 def _fuzz(operation: Any, fuzzed: Fuzzed) -> None:
-    @given(case=operation.as_strategy())
+    cases = st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
+
+    @given(case=cases)
     @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
               derandomize=True, database=None)
     def run(case: Any) -> None:

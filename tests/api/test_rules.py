@@ -102,6 +102,9 @@ def test_http_errors_are_problems(app: Flask, ctx: Context) -> None:
     problem_of(office.post("/api/v1/models/validate", json={"bpmn_xml": big}), 413)
     problem_of(Api(app).get("/api/v1/auth/me"), 401)
     assert app.test_client().get("/nowhere").mimetype == "text/html"  # outside /api werkzeug's page stays
+    page = app.test_client().get("/api/v1/docs").get_data(as_text=True)
+    assert "/api/v1/docs/assets/swagger-ui-bundle.js" in page and "/api/v1/openapi.json" in page
+    assert app.test_client().get("/api/v1/docs/assets/swagger-ui-bundle.js").status_code == 200  # offline
 
 
 @SQLITE_ONLY

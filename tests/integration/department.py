@@ -88,12 +88,9 @@ class Department:
 
     def deliver_messages(self) -> int:
         """Route every pending outbox message as the worker would; returns how many were delivered."""
-        delivered = 0
-        for _ in range(1000):
-            outcome = timers.deliver_next_message(self.ctx, clock.now())
-            if outcome is None:
+        for delivered in range(1000):
+            if timers.deliver_next_message(self.ctx, clock.now()) is None:
                 return delivered
-            delivered += 1
         raise AssertionError("the outbox did not drain")
 
     def petition(self, info: PetitionInfo) -> PetitionInfo:
@@ -122,7 +119,8 @@ def prepare_for_dialogue(dept: Department, p: PetitionInfo, unit: str, urgency: 
     assert dept.petition(p).stage == "awaiting_dialogue"
 
 
-def hold_dialogue(dept: Department, kind: str, day: date, outcomes: dict[PetitionInfo, str]) -> dialogues.DialogueInfo:
+def hold_dialogue(dept: Department, kind: str, day: date,
+                  outcomes: dict[PetitionInfo, str]) -> dialogues.DialogueInfo:
     """A whole conference: decided, agenda, invitations, published, held, results noticed and reported."""
     dept.at(day)
     chair = dept.staff("director")
@@ -144,14 +142,16 @@ def hold_dialogue(dept: Department, kind: str, day: date, outcomes: dict[Petitio
     dept.step(d, "report_upward", {"report_text": "Báo cáo kết quả đối thoại.",
                                    "report_recipients": "; ".join(dept.plan["superiors"]) or "UBND tỉnh"})
     dept.step(d, "sign_results", {"sign_decision": "sign"})
-    dept.step(d, "publish_results", {"results_url": "https://so.gov.vn/ket-qua", "results_published_on": day.isoformat()})
+    dept.step(d, "publish_results", {"results_url": "https://so.gov.vn/ket-qua",
+                                     "results_published_on": day.isoformat()})
     return dialogues.get(dept.ctx, chair, d.id)
 
 
 def escalate(dept: Department, p: PetitionInfo) -> None:
     dept.step(p, "escalate_superior", {"superior_authority": "provincial_committee",
                                        "superior_authority_name": "Ủy ban nhân dân tỉnh",
-                                       "escalation_summary": f"Vượt thẩm quyền: {p.title}", "escalated_on": "2022-07-01"})
+                                       "escalation_summary": f"Vượt thẩm quyền: {p.title}",
+                                       "escalated_on": "2022-07-01"})
     dept.step(p, "record_superior_answer", {"superior_answer": "UBND tỉnh đã chỉ đạo giải quyết.",
                                             "superior_answered_on": "2022-07-20"})
 
@@ -164,9 +164,10 @@ def finish_outcome(dept: Department, p: PetitionInfo, outcome: str) -> None:
     elif outcome == "beyond_competence":
         escalate(dept, p)
     elif outcome == "failed":
-        dept.step(p, "record_minutes", {"minutes": "Biên bản đối thoại không thành.", "minutes_signed_on": "2022-09-20"})
-        dept.step(p, "report_failure", {"failure_reported_to": "party_standing", "failure_report": "Báo cáo, xin chỉ đạo.",
-                                        "failure_reported_on": "2022-09-21"})
+        dept.step(p, "record_minutes", {"minutes": "Biên bản đối thoại không thành.",
+                                        "minutes_signed_on": "2022-09-20"})
+        dept.step(p, "report_failure", {"failure_reported_to": "party_standing",
+                                        "failure_report": "Báo cáo, xin chỉ đạo.", "failure_reported_on": "2022-09-21"})
         dept.step(p, "record_direction", {"superior_direction": "Tiếp tục đối thoại.", "directed_on": "2022-10-05"})
     notify(dept, p)
 

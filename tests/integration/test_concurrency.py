@@ -60,7 +60,8 @@ def _check_one_winner(ctx: Context, instance_id: uuid.UUID, task_id: uuid.UUID, 
         state = json.loads(row.state)
         titles = {t["data"].get("title") for t in state["tasks"].values() if t.get("data")} | {
             t["delta"]["updates"].get("title") for t in state["tasks"].values() if t.get("delta")}
-        assert f"from {winner}" in titles and f"from {'tiepnhan2' if winner == 'tiepnhan' else 'tiepnhan'}" not in titles
+        loser = "tiepnhan2" if winner == "tiepnhan" else "tiepnhan"
+        assert f"from {winner}" in titles and f"from {loser}" not in titles
         completed = s.execute(select(func.count(AuditEvent.id)).where(
             AuditEvent.instance_id == instance_id, AuditEvent.event_type == "task_completed")).scalar_one()
         assert completed == 1

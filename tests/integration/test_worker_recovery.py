@@ -21,7 +21,7 @@ from service.usecases import audit, clock, incidents, instances
 from service.usecases.context import Context
 from service.usecases.errors import Conflict
 from tests.conftest import ADMIN, ROOT, actor, make_context
-from tests.integration.diagrams import deploy, running_worker, wait_until
+from tests.integration.diagrams import copies, deploy, running_worker, wait_until
 
 OFFICE = actor("vanphong", "office")
 WORKER = [sys.executable, "-c", "from service.cli import main; main()", "worker"]
@@ -57,8 +57,8 @@ def test_killed_worker_loses_nothing(database_url: str, tmp_path: Path) -> None:
     deploy(ctx, "timer_step")
     total = 300
     fire_at = clock.now() + timedelta(seconds=1)
-    ids = {instances.start_instance(ctx, OFFICE, "timer_step", {"fire_at": fire_at.isoformat(), "amount": i}).id
-           for i in range(total)}
+    first = instances.start_instance(ctx, OFFICE, "timer_step", {"fire_at": fire_at.isoformat(), "amount": 1})
+    ids = {first.id, *copies(ctx, first.id, total - 1)}  # all waiting on the same timer, none fired yet
     assert wait_until(lambda: clock.now() > fire_at, timeout=5)
 
     first, first_log = _spawn(database_url, tmp_path, "first")

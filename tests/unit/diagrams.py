@@ -23,18 +23,19 @@ def process(body: str, process_id: str = "proc", executable: bool = True) -> str
     return f'<bpmn:process id="{process_id}" isExecutable="{flag}">\n{body}</bpmn:process>\n'
 
 
-def linear(elements: list[tuple[str, str, str]]) -> str:
-    """A straight line start -> elements -> end; each element is (tag, id, inner xml)."""
-    ids = ["start", *[e[1] for e in elements], "end"]
-    flows = [f"f{i}" for i in range(len(ids) - 1)]
-    parts = [f'<bpmn:startEvent id="start"><bpmn:outgoing>{flows[0]}</bpmn:outgoing></bpmn:startEvent>\n']
+def linear(elements: list[tuple[str, str, str]], prefix: str = "") -> str:
+    """A straight line start -> elements -> end; each element is (tag, id, inner xml).
+    `prefix` goes before the ids of the start, end and flows, so two lines can share a document."""
+    ids = [f"{prefix}start", *[e[1] for e in elements], f"{prefix}end"]
+    flows = [f"{prefix}f{i}" for i in range(len(ids) - 1)]
+    parts = [f'<bpmn:startEvent id="{ids[0]}"><bpmn:outgoing>{flows[0]}</bpmn:outgoing></bpmn:startEvent>\n']
     for n, (tag, element_id, inner) in enumerate(elements):
         lead, tail = (inner, "") if inner.startswith("<bpmn:extensionElements") else ("", inner)
         parts.append(
             f'<bpmn:{tag} id="{element_id}">{lead}<bpmn:incoming>{flows[n]}</bpmn:incoming>'
             f"<bpmn:outgoing>{flows[n + 1]}</bpmn:outgoing>{tail}</bpmn:{tag}>\n"
         )
-    parts.append(f'<bpmn:endEvent id="end"><bpmn:incoming>{flows[-1]}</bpmn:incoming></bpmn:endEvent>\n')
+    parts.append(f'<bpmn:endEvent id="{ids[-1]}"><bpmn:incoming>{flows[-1]}</bpmn:incoming></bpmn:endEvent>\n')
     parts += [
         f'<bpmn:sequenceFlow id="{flow}" sourceRef="{ids[i]}" targetRef="{ids[i + 1]}" />\n'
         for i, flow in enumerate(flows)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from service.pack import read_bundle
-from service.usecases import models
+from service.store.tables import ProcessInstance
+from service.usecases import audit, clock, models
 from service.usecases.context import Context
 from service.usecases.timers import Outcome
 from service.worker import Worker
@@ -56,3 +58,26 @@ def wait_until(check: Callable[[], bool], timeout: float, interval: float = 0.05
             return True
         time.sleep(interval)
     return check()
+
+
+def copies(ctx: Context, source_id: uuid.UUID, count: int) -> list[uuid.UUID]:
+    """`count` new instances in the same state as `source_id` (waiting on the same timer), each with its own
+    `instance_started` event on its own audit chain: what starting them one by one gives, in one transaction."""
+    with ctx.uow() as uow:
+        s = uow.session
+        source = s.get_one(ProcessInstance, source_id)
+        ids = []
+        for _ in range(count):
+            at = clock.now()
+            copy = ProcessInstance(
+                id=uuid.uuid4(), agency_id=source.agency_id, process_version_id=source.process_version_id,
+                business_key=None, status="running", state=source.state, started_by="test", created_at=at,
+                updated_at=at, next_timer_at=source.next_timer_at, audit_seq=0, audit_head=audit.GENESIS)
+            events = audit.chain_onto_instance(copy, "test", at, [audit.Entry(
+                "instance_started", {"process": "timer_step", "copied_from": str(source_id)})])
+            s.add(copy)
+            s.flush()
+            s.add_all(events)
+            ids.append(copy.id)
+        uow.commit()
+    return ids

@@ -1,0 +1,178 @@
+"""Bodies of the petition, public tracking, dialogue and report endpoints."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ...usecases.dialogues import KINDS
+from ...usecases.petitions import CHANNELS, SOURCES
+from .common import PageArgs
+
+OUTCOMES = ("answered", "written_reply", "beyond_competence", "failed")
+
+
+class SubmitSchema(Schema):
+    """A petition as it is received."""
+
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    channel = fields.String(load_default="electronic", validate=validate.OneOf(CHANNELS))
+    field = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    content = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    petitioner_name = fields.String(load_default="", validate=validate.Length(max=200))
+    petitioner_contact = fields.String(load_default="", validate=validate.Length(max=200))
+    confidential = fields.Boolean(load_default=False)
+    agency = fields.String(validate=validate.Length(min=1, max=32),
+                           metadata={"description": "the department addressed (public submissions only)"})
+
+
+class ReceiptSchema(Schema):
+    """What the submitter keeps: the petition's number and its tracking code."""
+
+    id = fields.UUID(required=True)
+    code = fields.String(required=True)
+    tracking_code = fields.String(required=True)
+
+
+class PetitionListArgs(PageArgs):
+    """Filters of the petition list."""
+
+    stage = fields.String(validate=validate.Length(max=40))
+    field = fields.String(validate=validate.Length(max=50))
+    urgency = fields.String(validate=validate.OneOf(("urgent", "high", "normal", "low")))
+    source = fields.String(validate=validate.OneOf(SOURCES))
+    outcome = fields.String(validate=validate.Length(max=32))
+    dialogue = fields.UUID()
+    text = fields.String(validate=validate.Length(max=200))
+    overdue = fields.Boolean()
+
+
+class PetitionSchema(Schema):
+    """A petition as staff see it."""
+
+    id = fields.UUID(required=True)
+    code = fields.String(required=True)
+    instance_id = fields.UUID(allow_none=True)
+    source = fields.String(required=True)
+    channel = fields.String(required=True)
+    field = fields.String(required=True)
+    title = fields.String(required=True)
+    content = fields.String(required=True)
+    petitioner_name = fields.String(required=True)
+    confidential = fields.Boolean(required=True)
+    stage = fields.String(required=True)
+    urgency = fields.String(allow_none=True)
+    competence = fields.String(allow_none=True)
+    assigned_unit = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    answer = fields.String(allow_none=True)
+    dialogue_id = fields.UUID(allow_none=True)
+    submitted_at = fields.DateTime(required=True)
+    answered_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class PetitionPageSchema(Schema):
+    """A page of petitions."""
+
+    items = fields.List(fields.Nested(PetitionSchema), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+
+
+class WithdrawSchema(Schema):
+    """The petitioner's withdrawal."""
+
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class PublicStatusSchema(Schema):
+    """What the holder of a tracking code sees."""
+
+    code = fields.String(required=True)
+    stage = fields.String(required=True)
+    submitted_at = fields.DateTime(required=True)
+    closed_at = fields.DateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    answer = fields.String(allow_none=True)
+
+
+class DialogueCreateSchema(Schema):
+    """A dialogue to decide."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    topic = fields.String(load_default="", validate=validate.Length(max=5000))
+    quarter = fields.Integer(validate=validate.Range(min=1, max=4))
+    planned_on = fields.Date()
+    venue = fields.String(load_default="", validate=validate.Length(max=300))
+
+
+class AgendaSchema(Schema):
+    """The petitions put on the agenda."""
+
+    petition_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(max=500))
+    chair = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    note = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class OutcomeItemSchema(Schema):
+    """The outcome of one agenda item."""
+
+    petition_id = fields.UUID(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class OutcomesSchema(Schema):
+    """The conference's outcomes, one per agenda item."""
+
+    held_on = fields.Date(required=True)
+    minutes = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    outcomes = fields.List(fields.Nested(OutcomeItemSchema), required=True, validate=validate.Length(max=500))
+
+
+class DialogueSchema(Schema):
+    """A dialogue with its agenda."""
+
+    id = fields.UUID(required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    topic = fields.String(required=True)
+    quarter = fields.Integer(allow_none=True)
+    planned_on = fields.Date(allow_none=True)
+    venue = fields.String(required=True)
+    status = fields.String(required=True)
+    instance_id = fields.UUID(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    held_at = fields.DateTime(allow_none=True)
+    agenda = fields.List(fields.UUID(), required=True)
+
+
+class DialogueListArgs(Schema):
+    """Filters of the dialogue list."""
+
+    status = fields.String(validate=validate.OneOf(("planning", "held", "closed")))
+
+
+class ReportArgs(Schema):
+    """The reporting period."""
+
+    from_ = fields.Date(required=True, data_key="from")
+    to = fields.Date(required=True)
+
+
+class FiguresSchema(Schema):
+    """The periodic report's figures."""
+
+    period_start = fields.String(required=True)
+    period_end = fields.String(required=True)
+    received = fields.Integer(required=True)
+    closed = fields.Integer(required=True)
+    open = fields.Integer(required=True)
+    by_source = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    by_field = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    by_urgency = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    overdue_tasks = fields.Integer(required=True)
+    median_days_to_answer = fields.Float(allow_none=True)
