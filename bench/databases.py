@@ -18,9 +18,11 @@ from sqlalchemy.engine import make_url
 
 from service.config import Settings
 from service.store.migrate import upgrade
-from service.usecases.context import Context
-from service.usecases.demo import load_demo
+from service.usecases import accounts
+from service.usecases.context import Actor, Context
+from service.usecases.demo import DEMO_PASSWORD, load_demo
 
+from .journey import UNIT, UNIT_USER
 from .settings import BPMN, POSTGRES_URL
 
 KINDS = ("sqlite", "postgresql")
@@ -66,6 +68,7 @@ def deployment(url: str) -> Context:
     ctx = Context.from_settings(Settings(database_url=url, secret_key=SECRET))
     upgrade(ctx.db.engine)
     load_demo(ctx, BPMN)
+    accounts.add_user(ctx, Actor.system_actor("demo"), UNIT_USER, DEMO_PASSWORD, [f"unit:{UNIT}"], "demo")
     return ctx
 
 

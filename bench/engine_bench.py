@@ -90,39 +90,37 @@ def run() -> dict[str, Any]:
     }
 
 
-def grown(completed: int) -> tuple[Instance, str, str]:
-    """A petition whose drafts were returned until it has `completed` finished user tasks (the last one a return).
+def loop_step(instance: Instance) -> tuple[str, dict[str, Any]]:
+    """The next step of the redrafting loop: draft the answer, or return the draft."""
+    ready = {t.element_id for t in instance.ready_tasks()}
+    return journey.BEFORE_MESSAGE[3] if "draft_answer" in ready else journey.RETURN
 
-    Returns the instance, its saved state and its petition id; the ready task is `draft_answer`.
-    """
-    model = petition_model()
-    pid = journey.new_id()
-    instance, _ = Instance.start(model, journey.start_data(pid))
-    done = 0
+
+def grown(completed: int) -> tuple[Instance, str]:
+    """A petition whose drafts were returned until it has `completed` finished user tasks; (instance, state)."""
+    instance, _ = Instance.start(petition_model(), journey.start_data(journey.new_id()))
     for element, data in journey.BEFORE_MESSAGE[:3]:
         instance.complete_task(_task_id(instance, element), data)
-        done += 1
-    loop = [journey.BEFORE_MESSAGE[3], journey.RETURN]
-    while done < completed:
-        element, data = loop[(done - 3) % 2]
+    for _ in range(completed - 3):
+        element, data = loop_step(instance)
         instance.complete_task(_task_id(instance, element), data)
-        done += 1
-    return instance, instance.save(), pid
+    return instance, instance.save()
 
 
 def stateless_step_at(completed: int, repeats: int) -> dict[str, Any]:
-    """Restore, complete the next draft/review, save: milliseconds at a history of `completed` tasks."""
+    """Restore, complete the next task of the loop, save: milliseconds with `completed` tasks in the history.
+
+    Every sample starts from the same saved state, so the history stays at its size.
+    """
     model = petition_model()
-    _, state, _ = grown(completed)
+    base, state = grown(completed)
+    element, data = loop_step(base)
     samples: list[float] = []
     for index in range(repeats + 2):
-        element, data = (journey.BEFORE_MESSAGE[3] if index % 2 == 0 else journey.RETURN)
         began = time.perf_counter()
         instance = Instance.restore(model, state)
         instance.complete_task(_task_id(instance, element), data)
-        next_state = instance.save()
+        instance.save()
         if index >= 2:
             samples.append((time.perf_counter() - began) * 1000)
-        if index % 2 == 1:
-            state = next_state  # keep the history at the same size: go back after each pair
     return {"step_ms": summary(samples), "state_bytes": len(state.encode())}

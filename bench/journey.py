@@ -10,8 +10,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-UNIT = "khcn"
-"""The unit the demo pack's `donvi` works for; drafting tasks go to it."""
+UNIT = "science"
+"""The unit drafting goes to (a value of the assign form's select); `UNIT_USER` works for it."""
+UNIT_USER = "bench.science"
 SUBMISSION: dict[str, Any] = {
     "source": "citizen", "channel": "reception", "field": "science",
     "title": "Đề nghị hỗ trợ ứng dụng tiến bộ kỹ thuật",
@@ -40,7 +41,7 @@ RETURN = ("review_draft", {"review_decision": "return", "review_note": "Bổ sun
 """The director sends the draft back: the loop that grows a petition's history."""
 
 LANE_USERS = {"reception": "tiepnhan", "office": "vanphong", "inspectorate": "thanhtra", "director": "giamdoc",
-              "unit": "donvi", "infocenter": "ttthongtin"}
+              "unit": UNIT_USER, "infocenter": "ttthongtin"}
 """Who of the demo accounts works each lane."""
 LANE_ROLES = {"reception": "reception", "office": "office", "inspectorate": "inspectorate",
               "director": "director", "unit": f"unit:{UNIT}", "infocenter": "infocenter"}

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template_string
 
+from . import limits, security
 from .api import init_api
 from .config import Settings
 from .usecases import models
@@ -27,6 +28,8 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings.secret_key)
     app.extensions["petitionflow"] = ctx
+    limits.configure(settings)
+    security.install(app, ctx)
     init_api(app, ctx)
 
     @app.get("/healthz")

@@ -6,48 +6,18 @@ starting with `error:` on standard error and exits with status 1 (2 for wrong us
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from .config import Settings
+from .cli_common import clear_errors, context, fail
 from .pack import is_resource, read_bundle
 from .usecases import accounts, models
 from .usecases import audit as audit_trail
 from .usecases.context import Actor, Context
-from .usecases.errors import Invalid, UseCaseError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
-
-
-def _clear_errors(func: F) -> F:
-    """Turn the errors users cause into one line and exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except Invalid as exc:
-            problems = [p for p in exc.problems if p != str(exc)]
-            _fail(f"{exc}: " + "; ".join(problems) if problems else str(exc))
-        except (UseCaseError, OSError) as exc:
-            _fail(str(exc))
-        return None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _context() -> Context:
-    return Context.from_settings(Settings.from_env())
+from .usecases.errors import Invalid
 
 
 def _admin(ctx: Context, agency: str | None) -> Actor:
@@ -76,12 +46,12 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@_clear_errors
+@clear_errors
 def db_upgrade() -> None:
     """Bring the database to the newest schema."""
     from .store.migrate import upgrade
 
-    ctx = _context()
+    ctx = context()
     revision = upgrade(ctx.db.engine)
     click.echo(f"database at revision {revision}")
 
@@ -95,13 +65,13 @@ def _bundles(files: tuple[Path, ...]) -> list[Any]:
     diagrams = [f for f in files if not is_resource(f)]
     extra = [f for f in files if is_resource(f)]
     if not diagrams:
-        _fail("give at least one .bpmn file")
+        fail("give at least one .bpmn file")
     return [read_bundle(f, extra) for f in diagrams]
 
 
 @bpmn.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_clear_errors
+@clear_errors
 def bpmn_validate(files: tuple[Path, ...]) -> None:
     """Check diagrams (schema, lanes, forms, scripts) without deploying them."""
     bad = 0
@@ -121,10 +91,10 @@ def bpmn_validate(files: tuple[Path, ...]) -> None:
 @bpmn.command("deploy")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--agency", default=None, help="Agency whose audit trail records the deployment.")
-@_clear_errors
+@clear_errors
 def bpmn_deploy(files: tuple[Path, ...], agency: str | None) -> None:
     """Deploy diagrams as new versions (an unchanged diagram keeps its version)."""
-    ctx = _context()
+    ctx = context()
     for bundle in _bundles(files):
         info = models.deploy(ctx, _admin(ctx, agency), bundle.bpmn, bundle.resources, bundle.file_name)
         state = "deployed" if info.created else "unchanged"
@@ -142,32 +112,32 @@ def user() -> None:
 @click.option("--agency", default=None, help="Agency the roles are granted in.")
 @click.option("--name", "display_name", default="", help="Display name.")
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
-@_clear_errors
+@clear_errors
 def user_add(username: str, roles: tuple[str, ...], agency: str | None, display_name: str,
              password_stdin: bool) -> None:
     """Create an account, reading its password from standard input."""
     password = sys.stdin.readline().rstrip("\r\n")
-    ctx = _context()
+    ctx = context()
     actor = _admin(ctx, agency)
     info = accounts.add_user(ctx, actor, username, password, roles, actor.agency, display_name)
     click.echo(f"created: {info.username} ({', '.join(roles)}) in {actor.agency}")
 
 
 @user.command("list")
-@_clear_errors
+@clear_errors
 def user_list() -> None:
     """List accounts and their roles."""
-    for info in accounts.list_users(_context()):
+    for info in accounts.list_users(context()):
         roles = "; ".join(f"{agency}: {', '.join(r)}" for agency, r in info.roles.items())
         click.echo(f"{info.username}\t{'active' if info.active else 'disabled'}\t{roles}")
 
 
 @user.command("disable")
 @click.argument("username")
-@_clear_errors
+@clear_errors
 def user_disable(username: str) -> None:
     """Disable an account (it is kept, with its history)."""
-    ctx = _context()
+    ctx = context()
     accounts.set_active(ctx, _admin(ctx, None), username, False)
     click.echo(f"disabled: {username}")
 
@@ -175,12 +145,12 @@ def user_disable(username: str) -> None:
 @main.command()
 @click.option("--pack", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Process pack folder (default: PETITIONFLOW_BPMN_DIR).")
-@_clear_errors
+@clear_errors
 def demo(pack: Path | None) -> None:
     """Load the process pack and the demo users (safe to run again)."""
     from .usecases.demo import DEMO_PASSWORD, load_demo
 
-    ctx = _context()
+    ctx = context()
     report = load_demo(ctx, pack or Path(ctx.settings.bpmn_dir))
     for info in report.versions:
         click.echo(f"{'deployed' if info.created else 'unchanged'}: {info.key} version {info.version}")
@@ -197,12 +167,12 @@ def plan() -> None:
 
 @plan.command("load")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@_clear_errors
+@clear_errors
 def plan_load(file: Path) -> None:
     """Load a plan file (TOML); its agency is created if new and its reports are scheduled."""
     from .usecases.plans import load_plan
 
-    ctx = _context()
+    ctx = context()
     info = load_plan(ctx, _admin(ctx, None), file.read_bytes(), file.name)
     state = "loaded" if info.created else "updated"
     click.echo(f"{state}: plan {info.code} of {info.agency} for {info.year}, {info.reports_started} reports scheduled")
@@ -214,12 +184,12 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@_clear_errors
+@clear_errors
 def audit_verify() -> None:
     """Recompute every hash chain; exit 1 and name the first broken event if any."""
-    result = audit_trail.verify_trail(_context())
+    result = audit_trail.verify_trail(context())
     if not result.ok:
-        _fail(f"audit trail broken at event {result.broken_event_id} of {result.broken_chain}: {result.reason}")
+        fail(f"audit trail broken at event {result.broken_event_id} of {result.broken_chain}: {result.reason}")
     click.echo(f"ok: {result.events_checked} events in {result.chains_checked} chains verified")
 
 

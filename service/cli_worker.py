@@ -6,47 +6,19 @@ line and exit status 1 on failure.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import signal
 import sys
 import uuid
-from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
 
 import click
 
-from .config import Settings
+from .cli_common import clear_errors, context, fail
 from .usecases import deadlines, incidents
 from .usecases.context import Actor, Context
-from .usecases.errors import Invalid, UseCaseError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
-
-
-def _clear_errors(func: F) -> F:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except Invalid as exc:
-            _fail(f"{exc}: " + "; ".join(exc.problems) if exc.problems else str(exc))
-        except (UseCaseError, OSError, ValueError) as exc:
-            _fail(str(exc))
-        return None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _context() -> Context:
-    return Context.from_settings(Settings.from_env())
+from .usecases.errors import Invalid
 
 
 def _operator(ctx: Context) -> Actor:
@@ -63,14 +35,14 @@ def worker(verbose: bool) -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("petitionflow").setLevel(logging.DEBUG if verbose else logging.INFO)
-    ctx = _context()
+    ctx = context()
     runner = Worker(ctx)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: runner.stop())
     try:
         runner.run()
     except WorkerRefused as exc:
-        _fail(str(exc))
+        fail(str(exc))
     finally:
         ctx.db.dispose()
 
@@ -82,10 +54,10 @@ def incident() -> None:
 
 @incident.command("list")
 @click.option("--all", "everything", is_flag=True, help="Resolved ones too.")
-@_clear_errors
+@clear_errors
 def incident_list(everything: bool) -> None:
     """List open incidents (all with --all), newest first."""
-    ctx = _context()
+    ctx = context()
     for row in incidents.list_incidents(ctx, _operator(ctx), status=None if everything else "open"):
         retry = f"retry {row.next_retry_at:%Y-%m-%d %H:%M:%S}" if row.next_retry_at else "waiting for admin"
         state = retry if row.status == "open" else f"resolved by {row.resolved_by}"
@@ -95,23 +67,23 @@ def incident_list(everything: bool) -> None:
 
 @incident.command("retry")
 @click.argument("incident_id", type=int)
-@_clear_errors
+@clear_errors
 def incident_retry(incident_id: int) -> None:
     """Retry an incident now; exit 1 when it fails again."""
-    ctx = _context()
+    ctx = context()
     row = incidents.retry_incident(ctx, _operator(ctx), incident_id)
     if row.status != "resolved":
-        _fail(f"incident {row.id} failed again (attempt {row.attempts}): {row.error}")
+        fail(f"incident {row.id} failed again (attempt {row.attempts}): {row.error}")
     click.echo(f"resolved: incident {row.id}")
 
 
 @incident.command("resolve")
 @click.argument("incident_id", type=int)
 @click.option("--note", default="", help="Why it is closed.")
-@_clear_errors
+@clear_errors
 def incident_resolve(incident_id: int, note: str) -> None:
     """Close an incident without retrying it."""
-    ctx = _context()
+    ctx = context()
     row = incidents.resolve_incident(ctx, _operator(ctx), incident_id, note)
     click.echo(f"resolved: incident {row.id}")
 
@@ -119,14 +91,14 @@ def incident_resolve(incident_id: int, note: str) -> None:
 @incident.command("set-data")
 @click.argument("instance_id", type=click.UUID)
 @click.argument("data")
-@_clear_errors
+@clear_errors
 def incident_set_data(instance_id: uuid.UUID, data: str) -> None:
     """Correct an instance's waiting data with a JSON object, before retrying its incident."""
     try:
         values = json.loads(data)
     except ValueError as exc:
         raise Invalid("DATA is not JSON", [str(exc)]) from None
-    ctx = _context()
+    ctx = context()
     info = incidents.set_instance_data(ctx, _operator(ctx), instance_id, values)
     click.echo(f"data set: instance {info.id} now at version {info.version}")
 
@@ -147,30 +119,30 @@ def _day(text: str) -> date:
 @click.argument("day")
 @click.argument("name")
 @click.option("--agency", default=None, help="Only for this agency (default: the whole province).")
-@_clear_errors
+@clear_errors
 def holiday_add(day: str, name: str, agency: str | None) -> None:
     """Add a holiday: DATE (YYYY-MM-DD) and its NAME."""
-    ctx = _context()
+    ctx = context()
     added = deadlines.add_holiday(ctx, _operator(ctx), _day(day), name, agency)
     click.echo(f"added: {added.day.isoformat()} {added.name} ({added.agency or 'province-wide'})")
 
 
 @holiday.command("list")
 @click.option("--year", type=int, default=None, help="Only this year.")
-@_clear_errors
+@clear_errors
 def holiday_list(year: int | None) -> None:
     """List holidays by date."""
-    for row in deadlines.list_holidays(_context(), year):
+    for row in deadlines.list_holidays(context(), year):
         click.echo(f"{row.day.isoformat()}\t{row.agency or 'province'}\t{row.name}")
 
 
 @holiday.command("remove")
 @click.argument("day")
 @click.option("--agency", default=None, help="The agency's holiday (default: the province-wide one).")
-@_clear_errors
+@clear_errors
 def holiday_remove(day: str, agency: str | None) -> None:
     """Remove a holiday."""
-    ctx = _context()
+    ctx = context()
     deadlines.remove_holiday(ctx, _operator(ctx), _day(day), agency)
     click.echo(f"removed: {day}")
 

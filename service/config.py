@@ -48,6 +48,25 @@ class Settings:
     outbox_backoff_ms: int = 10_000
     """PETITIONFLOW_OUTBOX_BACKOFF_MS: delay before retrying an undeliverable message; doubles each time."""
 
+    trusted_proxy_hops: int = 0
+    """PETITIONFLOW_TRUSTED_PROXY_HOPS: proxies in front whose X-Forwarded-For/-Proto are believed (0: none)."""
+    login_max_failures: int = 5
+    """PETITIONFLOW_LOGIN_MAX_FAILURES: failed sign-ins of one account before it is slowed down (429)."""
+    login_max_failures_per_address: int = 20
+    """PETITIONFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS: failed sign-ins from one address before it is slowed down."""
+    track_max_lookups: int = 30
+    """PETITIONFLOW_TRACK_MAX_LOOKUPS: tracking-code lookups from one address before it is slowed down."""
+    throttle_window_s: int = 900
+    """PETITIONFLOW_THROTTLE_WINDOW_S: attempts further apart than this start the count again."""
+    throttle_block_s: int = 60
+    """PETITIONFLOW_THROTTLE_BLOCK_S: the first wait imposed; it doubles with each further attempt (at most 1 day)."""
+    step_memory_mb: int = 256
+    """PETITIONFLOW_STEP_MEMORY_MB: growth of the process a single engine step may cause before it is stopped."""
+    step_time_s: int = 30
+    """PETITIONFLOW_STEP_TIME_S: longest one engine step (all the scripts it runs) may take before it is stopped."""
+    process_memory_mb: int = 0
+    """PETITIONFLOW_PROCESS_MEMORY_MB: address-space limit of worker and web processes (0: none)."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every setting from the environment, falling back to the defaults above."""

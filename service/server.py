@@ -6,7 +6,9 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from . import limits
 from .app import create_app
+from .config import Settings
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -24,4 +26,6 @@ class _Server(BaseApplication):  # type: ignore[misc]
 
 def run_server(host: str, port: int, workers: int) -> None:
     """Serve until stopped (SIGTERM or Ctrl-C), each worker with its own app and connections."""
-    _Server({"bind": f"{host}:{port}", "workers": max(1, workers), "accesslog": "-", "timeout": 60}).run()
+    memory_mb = Settings.from_env().process_memory_mb
+    _Server({"bind": f"{host}:{port}", "workers": max(1, workers), "accesslog": "-", "timeout": 60,
+             "post_fork": lambda _server, _worker: limits.limit_process_memory(memory_mb)}).run()

@@ -25,6 +25,7 @@ from typing import Any
 import psycopg
 from sqlalchemy.exc import DBAPIError
 
+from . import limits
 from .usecases import clock, timers
 from .usecases.context import Context
 from .usecases.timers import Outcome
@@ -77,6 +78,7 @@ class Worker:
 
     def __init__(self, ctx: Context, on_outcome: Callable[[Outcome], None] | None = None) -> None:
         self.ctx = ctx
+        limits.configure(ctx.settings)  # each engine step bounded in memory and time (service/limits.py)
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._stop = threading.Event()
         self._on_outcome = on_outcome
@@ -95,6 +97,7 @@ class Worker:
 
     def run(self) -> None:
         """Work until stopped. Raises `WorkerRefused` when SQLite already has a worker."""
+        limits.limit_process_memory(self.ctx.settings.process_memory_mb)
         self._open()
         log.info("worker %s started on %s", self.name, self.ctx.db.engine.url.render_as_string(hide_password=True))
         try:

@@ -293,8 +293,12 @@ StepResultT = ev.StepResult
 
 
 def _engine_message(exc: Exception) -> str:
+    """The engine's message with its notes, and the sandbox's reason when that is what failed."""
     text = str(getattr(exc, "error", None) or exc).strip()
-    notes = [n for n in getattr(exc, "notes", []) or [] if n]
+    notes = [str(n) for n in getattr(exc, "notes", []) or [] if n]
+    cause = getattr(exc, "exception", None) or exc.__context__
+    if isinstance(cause, ScriptError) and str(cause) not in text:
+        notes.append(str(cause))
     return "; ".join([text, *notes]) if notes else text
 
 

@@ -51,8 +51,12 @@ class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, MeSchema)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Sign in with username and password (and `agency` when you work in several); sets the session cookie."""
-        who = sessions.login(context(), body["username"], body["password"], body.get("agency"))
+        """Sign in with username and password (and `agency` when you work in several); sets the session cookie.
+
+        Repeated failures for an account or from an address are answered 429 with `Retry-After`.
+        """
+        who = sessions.login(context(), body["username"], body["password"], body.get("agency"),
+                             address=request.remote_addr)
         session.clear()
         session.update(user=who.username, agency=who.agency)
         return _me(who)

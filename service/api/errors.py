@@ -17,9 +17,12 @@ from flask import Flask, Response, json, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from ..store.db import RETRY_AFTER_S, is_unavailable
 from ..usecases import errors as uc
+from ..usecases.throttle import Throttled
 from .common import PREFIX
 
 PROBLEM_JSON = "application/problem+json"
@@ -27,7 +30,7 @@ _LOG = logging.getLogger(__name__)
 
 _STATUS: tuple[tuple[type[uc.UseCaseError], int], ...] = (
     (uc.NotFound, 404), (uc.Unauthenticated, 401), (uc.Forbidden, 403), (uc.Invalid, 422),
-    (uc.StaleVersion, 412), (uc.Conflict, 409), (uc.ProcessFailed, 422),
+    (uc.StaleVersion, 412), (uc.Conflict, 409), (uc.ProcessFailed, 422), (Throttled, 429),
 )
 
 
@@ -93,7 +96,20 @@ def use_case_problem(exc: uc.UseCaseError) -> Response:
         extra["completed_at"] = exc.at.isoformat() if exc.at else None
     if isinstance(exc, uc.ProcessFailed):
         extra["element_id"] = exc.element_id
-    return problem(status, str(exc) or exc.title, exc.title, **extra)
+    response = problem(status, str(exc) or exc.title, exc.title, **extra)
+    if isinstance(exc, Throttled):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def unavailable(detail: str) -> Response:
+    """503 with `Retry-After`: problem+json under /api, plain text elsewhere."""
+    if request.path.startswith(PREFIX):
+        response = problem(503, detail, "Service Unavailable")
+    else:
+        response = Response(f"503 Service Unavailable: {detail}\n", status=503, mimetype="text/plain")
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
 
 
 def http_problem(exc: HTTPException) -> Response:
@@ -139,6 +155,15 @@ class ProblemApi(Api):  # type: ignore[misc]
 def register_error_handlers(app: Flask) -> None:
     """Map use-case errors, and unexpected exceptions under /api, to problems."""
     app.register_error_handler(uc.UseCaseError, use_case_problem)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError) -> Any:
+        if is_unavailable(exc):
+            _LOG.warning("database unavailable on %s %s: %s", request.method, request.path,
+                         str(exc.orig or exc).splitlines()[0] if str(exc.orig or exc) else type(exc).__name__)
+            return unavailable("the database cannot be reached just now; nothing was changed unless told "
+                               "otherwise, try again shortly")
+        return unexpected(exc)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:

@@ -7,10 +7,13 @@ from typing import Any
 
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.types import TypeDecorator
 
 from ..config import Settings
 
+RETRY_AFTER_S = 2
+"""Seconds a client is told to wait (`Retry-After`) when the database cannot be reached."""
 WRITE = "petitionflow_write"
 """Execution option that marks a connection as one that will write (SQLite: BEGIN IMMEDIATE)."""
 
@@ -43,7 +46,24 @@ def make_engine(settings: Settings) -> Engine:
                                connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000})
         _tune_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
-    return create_engine(url, echo=settings.sql_echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, echo=settings.sql_echo, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                         pool_timeout=10, connect_args={"connect_timeout": 5})
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the database cannot be reached or dropped the connection (answer 503, retry).
+
+    A dropped connection is invalidated by SQLAlchemy, so the pool reconnects on the next checkout
+    (`pool_pre_ping` also replaces connections that died while idle).
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated or isinstance(exc, InterfaceError):
+        return True
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig or exc).lower()
+        return not ("could not serialize" in text or "deadlock" in text)
+    return False
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

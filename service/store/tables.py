@@ -58,7 +58,7 @@ class User(Base):
 
 
 class RoleGrant(Base):
-    """One role of one user in one agency (`office`, `unit:khcn`, `auditor`, ...)."""
+    """One role of one user in one agency (`office`, `unit:science`, `auditor`, ...)."""
 
     __tablename__ = "role_grants"
     __table_args__ = (UniqueConstraint("user_id", "agency_id", "role"),)

@@ -17,7 +17,10 @@ class ThrottleBucket(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
-    """Attempts counted since `window_start`."""
-    window_start: Mapped[datetime]
+    """Attempts counted while they came less than a window apart."""
+    last_at: Mapped[datetime]
+    """When the last attempt was counted; the count starts again after a quiet window."""
     blocked_until: Mapped[datetime | None]
     """While in the future, further attempts for this key are refused (429)."""
+    audited_until: Mapped[datetime | None]
+    """The block whose refusals were already put on the audit trail (one event per block)."""

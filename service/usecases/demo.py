@@ -19,7 +19,7 @@ DEMO_USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("vanphong", "Trần Thị Văn (office)", ("office",)),
     ("thanhtra", "Lê Văn Thanh (inspectorate)", ("inspectorate",)),
     ("giamdoc", "Phạm Minh Giám (director)", ("director",)),
-    ("donvi", "Hoàng Thị Đơn (unit khcn)", ("unit:khcn",)),
+    ("donvi", "Hoàng Thị Đơn (unit science)", ("unit:science",)),
     ("ttthongtin", "Vũ Văn Tin (infocenter)", ("infocenter",)),
     ("thietke", "Đỗ Thị Kế (designer)", ("designer",)),
     ("kiemtoan", "Bùi Văn Toán (auditor)", ("auditor",)),

@@ -19,6 +19,7 @@ from workflows import events as ev
 from workflows.engine import Instance
 from workflows.errors import MessageNotExpected, ScriptError, StateError, TaskNotReady
 
+from .. import limits
 from ..store.tables import Agency, HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate, UnitOfWork
 from . import audit, clock, registers
@@ -42,9 +43,12 @@ def _agency_id(session: Session, code: str) -> int:
 
 def _engine_call(step: Callable[[], T]) -> T:
     try:
-        return step()
+        with limits.bounded_step():  # memory and time allowances of one step (service/limits.py)
+            return step()
     except ScriptError as exc:
         raise ProcessFailed(f"the process failed: {exc}", exc.element_id) from None
+    except (limits.StepMemoryExceeded, limits.StepTimeExceeded) as exc:
+        raise ProcessFailed(f"the process failed: {exc}") from None
     except StateError as exc:
         raise ProcessFailed(f"the stored state could not be restored: {exc}") from None
 

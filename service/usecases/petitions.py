@@ -18,16 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..store.petition_tables import Petition, Plan
-from ..store.tables import Agency, HumanTask
-from . import clock, instances, registers
+from ..store.tables import Agency, HumanTask, ProcessInstance
+from . import access, clock, instances, registers
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
 SOURCES = ("citizen", "organisation", "staff")
 CHANNELS = ("paper", "reception", "unit", "conference", "electronic")
 """How a petition arrived, as the intake form names it."""
-HANDLER_ROLES = ("reception", "office", "inspectorate", "director", "infocenter")
-READ_ALL_ROLES = ("auditor", "admin", "director")
 READERS = ("reception", "office", "inspectorate", "director", "infocenter", "auditor", "admin")
 """Roles that read the petition register (and every unit); designers do not."""
 
@@ -161,14 +159,13 @@ def _require_reader(actor: Actor) -> None:
 
 
 def visible(s: Session, actor: Actor, query: Select[Any]) -> Select[Any]:
-    """Scope a petition query to the actor's agency and hide confidential items from outsiders."""
+    """Scope a petition query to the actor's agency and hide confidential items from those not handling them
+    (the rule the task list and instances follow too: `access.handles_clause`)."""
     query = query.join(Agency, Agency.id == Petition.agency_id).where(Agency.code == actor.agency)
-    if actor.system or actor.has(*READ_ALL_ROLES):
+    if actor.system:
         return query
-    handled = select(HumanTask.instance_id).where(
-        or_(HumanTask.completed_by == actor.username, HumanTask.assignee == actor.username,
-            HumanTask.candidate_role.in_(list(actor.roles)))).scalar_subquery()
-    return query.where(or_(Petition.confidential.is_(False), Petition.instance_id.in_(handled)))
+    return query.where(or_(Petition.confidential.is_(False), Petition.submitted_by == actor.username,
+                           access.handles_clause(actor, Petition.instance_id)))
 
 
 def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: str | None = None,
@@ -195,13 +192,21 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
 
 
 def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
-    """One petition the actor may see; `NotFound` otherwise (its existence is not revealed)."""
+    """One petition the actor may see; `NotFound` otherwise (its existence is not revealed).
+
+    Reading a confidential petition is itself recorded in the agency's audit trail.
+    """
     _require_reader(actor)
-    with ctx.uow(write=False) as uow:
-        found = uow.session.execute(visible(uow.session, actor, select(Petition)).where(
-            Petition.id == petition_id)).scalar_one_or_none()
+    with ctx.uow() as uow:
+        s = uow.session
+        found = s.execute(visible(s, actor, select(Petition)).where(Petition.id == petition_id)).scalar_one_or_none()
         if found is None:
             raise NotFound(f"petition {petition_id} does not exist")
+        if found.confidential and found.instance_id is not None and not actor.system:
+            inst = s.get(ProcessInstance, found.instance_id)
+            if inst is not None:
+                access.record_confidential_read(s, actor, inst, f"petition {found.code}")
+                uow.commit()
         return _info(found)
 
 

@@ -18,8 +18,7 @@ def code_label(code: Any) -> str:
     names = {
         "citizen": _("Citizen"), "organisation": _("Organisation"), "staff": _("Staff member"),
         "paper": _("Letter"), "reception": _("At the reception"), "unit": _("Through a unit"),
-        "conference": _("At the dialogue conference"), "online": _("Online"), "phone": _("Telephone"),
-        "email": _("E-mail"), "electronic": _("Website or e-mail"),
+        "conference": _("At the dialogue conference"), "electronic": _("Website or e-mail"),
         "science": _("Science"), "technology": _("Technology, innovation"),
         "standards": _("Standards, metrology, quality"), "ip": _("Intellectual property"),
         "administration": _("Administrative procedures"), "personnel": _("Personnel, staff policy"),

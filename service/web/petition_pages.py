@@ -34,8 +34,7 @@ def intake_data(form: MultiDict[str, str], public: bool) -> dict[str, Any]:
     data: dict[str, Any] = {key: form.get(key, "").strip() for key in (
         "source", "field", "title", "petitioner_name", "petitioner_contact")}
     data["content"] = form.get("content", "")
-    online = "electronic" if "electronic" in petitions.CHANNELS else "online"
-    data["channel"] = online if public else form.get("channel", "reception")
+    data["channel"] = "electronic" if public else form.get("channel", "reception")
     data["confidential"] = False if public else form.get("confidential") == "on"
     return data
 

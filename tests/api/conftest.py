@@ -18,7 +18,7 @@ from tests.conftest import ADMIN, AGENCY
 
 PASSWORD = "petitionflow"
 ROLE_USERS = {roles[0]: name for name, _display, roles in DEMO_USERS}
-"""role -> demo username: reception -> tiepnhan, unit:khcn -> donvi, admin -> quantri, ..."""
+"""role -> demo username: reception -> tiepnhan, unit:science -> donvi, admin -> quantri, ..."""
 
 
 @pytest.fixture(autouse=True)

@@ -22,11 +22,11 @@ from tests.api.conftest import ROLE_USERS, Api
 from tests.conftest import ADMIN, BPMN, actor, deploy_sample
 
 ANON = "anonymous"
-ROLES = (ANON, "reception", "office", "inspectorate", "director", "unit:khcn", "infocenter", "designer",
+ROLES = (ANON, "reception", "office", "inspectorate", "director", "unit:science", "infocenter", "designer",
          "auditor", "admin")
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANON}
-LANE_STAFF = frozenset({"reception", "office", "inspectorate", "director", "unit:khcn", "infocenter"})
+LANE_STAFF = frozenset({"reception", "office", "inspectorate", "director", "unit:science", "infocenter"})
 OFFICE = actor("vanphong", "office")
 RECEPTION = actor("tiepnhan", "reception")
 BPMN_XML = (BPMN / "intake_review.bpmn").read_text(encoding="utf-8")

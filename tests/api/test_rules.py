@@ -17,7 +17,7 @@ from tests.conftest import ADMIN, deploy_sample
 DIAGRAMS = Path(__file__).parent / "diagrams"
 
 
-def _unit_task(ctx: Context, office: Api, unit: str = "khcn") -> dict[str, Any]:
+def _unit_task(ctx: Context, office: Api, unit: str = "science") -> dict[str, Any]:
     bundle = read_bundle(DIAGRAMS / "unit_answer.bpmn")
     models.deploy(ctx, ADMIN, bundle.bpmn, bundle.resources, bundle.file_name)
     started = office.post("/api/v1/instances", json={"model_key": "unit_answer", "data": {"assigned_unit": unit}})
@@ -50,17 +50,17 @@ def test_stale_if_match_and_completed_task(app: Flask, ctx: Context) -> None:
 
 
 def test_unit_scoping(app: Flask, ctx: Context) -> None:
-    office, khcn, other = Api(app, "vanphong"), Api(app, "donvi"), Api(app, "donvi2")
+    office, science, other = Api(app, "vanphong"), Api(app, "donvi"), Api(app, "donvi2")
     task = _unit_task(ctx, office)
-    assert [t["id"] for t in (khcn.get("/api/v1/tasks").json or {})["items"]] == [task["id"]]
+    assert [t["id"] for t in (science.get("/api/v1/tasks").json or {})["items"]] == [task["id"]]
     assert (other.get("/api/v1/tasks").json or {})["total"] == 0
     problem_of(other.get(f"/api/v1/tasks/{task['id']}"), 403)
     problem_of(other.post(f"/api/v1/tasks/{task['id']}/claim"), 403)
     denied = problem_of(other.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"answer": "hello"}}), 403)
-    assert "unit khcn" in denied["detail"]
+    assert "unit science" in denied["detail"]
     problem_of(Api(app, "thietke").post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"answer": "x"}}), 403)
     problem_of(Api(app, "kiemtoan").post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"answer": "x"}}), 403)
-    done = khcn.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
+    done = science.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
         "answer": "Trả lời bằng văn bản", "pages": 3, "needs_dialogue": False, "answer_due": "2026-12-01",
         "channel": "written"}})
     assert done.status_code == 200, done.get_data(as_text=True)
@@ -80,9 +80,9 @@ SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
      {"answer", "pages", "needs_dialogue", "answer_due", "channel"}),
 ])
 def test_form_refusals_name_every_field(app: Flask, ctx: Context, data: dict[str, Any], named: set[str]) -> None:
-    office, khcn = Api(app, "vanphong"), Api(app, "donvi")
+    office, science = Api(app, "vanphong"), Api(app, "donvi")
     task = _unit_task(ctx, office)
-    body = problem_of(khcn.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data}), 422)
+    body = problem_of(science.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data}), 422)
     assert {e["field"] for e in body["errors"]} == named
     for name in named:
         assert name in body["detail"]

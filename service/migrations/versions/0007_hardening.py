@@ -21,8 +21,9 @@ def upgrade() -> None:
         "throttle_buckets",
         sa.Column("key", sa.String(200), primary_key=True),
         sa.Column("count", sa.Integer(), nullable=False, server_default="0"),
-        sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("audited_until", sa.DateTime(timezone=True), nullable=True),
     )
 
 
