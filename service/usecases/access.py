@@ -82,7 +82,8 @@ def works_clause(actor: Actor) -> ColumnElement[bool]:
 
 
 def handles_clause(
-    actor: Actor, instance_id: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID],
+    actor: Actor,
+    instance_id: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None],
 ) -> ColumnElement[bool]:
     """SQL: the actor works, holds or completed one of the tasks of instance `instance_id` (or oversees all)."""
     if actor.has(*SEES_ALL_CONFIDENTIAL):
