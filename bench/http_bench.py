@@ -54,7 +54,7 @@ class User:
         """One petition through its journey (fewer steps when time or quota runs out); completions done."""
         receipt = self._call("POST", "/petitions", "reception", dict(journey.SUBMISSION))
         petition = self._call("GET", f"/petitions/{receipt['id']}", "reception")
-        detail = self._call("GET", f"/instances/{petition['instance_id']}", "reception")
+        detail = self._call("GET", f"/instances/{petition['instance_id']}", "office")
         ready = {t["element_id"]: (t["id"], t["lane"]) for t in detail["open_tasks"]}
         with self.load.lock:
             self.load.requests += 3

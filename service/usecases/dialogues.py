@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..store.petition_tables import Dialogue, Petition, Plan
+from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import Agency, HumanTask
-from . import clock, instances, registers
+from . import clock, instances, plans, registers
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -69,8 +69,7 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
     with ctx.uow() as uow:
         s = uow.session
         agency = s.execute(select(Agency).where(Agency.code == actor.agency)).scalar_one()
-        plan = s.execute(select(Plan).where(Plan.agency_id == agency.id).order_by(Plan.year.desc(), Plan.id.desc())
-                         .limit(1)).scalar_one_or_none()
+        plan = plans.plan_in_force(s, agency.id, clock.now().year)
         rules = (plan.body.get("dialogue") if plan else None) or {}
         if kind == "adhoc" and plan is not None and not rules.get("adhoc_allowed", False):
             raise Forbidden(f"plan {plan.code} provides for no ad-hoc dialogue")

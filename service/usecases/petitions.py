@@ -17,9 +17,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..store.petition_tables import Petition, Plan
+from ..store.petition_tables import Petition
 from ..store.tables import Agency, HumanTask, ProcessInstance
-from . import access, clock, instances, registers
+from . import access, clock, instances, plans, registers
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -124,13 +124,14 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
     agency = s.execute(select(Agency).where(Agency.code == actor.agency)).scalar_one_or_none()
     if agency is None:
         raise NotFound(f"agency '{actor.agency}' does not exist")
-    plan = _plan(s, agency.id, plan_code)
     now = clock.now()
-    year = now.year if plan is None else plan.year
-    count = s.execute(select(func.count(Petition.id)).where(Petition.agency_id == agency.id)).scalar_one()
+    plan = plans.plan_in_force(s, agency.id, now.year, plan_code)
+    prefix = f"{agency.code.upper()}-{now.year}-"
+    count = s.execute(select(func.count(Petition.id)).where(Petition.agency_id == agency.id,
+                                                            Petition.code.like(f"{prefix}%"))).scalar_one()
     petition = Petition(
         id=uuid.uuid4(), agency_id=agency.id, plan_id=plan.id if plan else None,
-        code=f"{agency.code.upper()}-{year}-{count + 1:05d}", tracking_code=secrets.token_urlsafe(12),
+        code=f"{prefix}{count + 1:05d}", tracking_code=secrets.token_urlsafe(12),
         stage="received", submitted_by=actor.username, submitted_at=now, **fields,
     )
     s.add(petition)
@@ -141,16 +142,6 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
     petition.instance_id = started.id
     petition.stage = started.open_tasks[0].element_id if started.open_tasks else "in_progress"
     return petition
-
-
-def _plan(s: Session, agency_id: int, plan_code: str | None) -> Plan | None:
-    query = select(Plan).where(Plan.agency_id == agency_id)
-    if plan_code:
-        plan = s.execute(query.where(Plan.code == plan_code)).scalar_one_or_none()
-        if plan is None:
-            raise NotFound(f"plan '{plan_code}' does not exist")
-        return plan
-    return s.execute(query.order_by(Plan.year.desc(), Plan.id.desc()).limit(1)).scalar_one_or_none()
 
 
 def _require_reader(actor: Actor) -> None:

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..plan_format import PlanError, parse_plan, plan_as_json
 from ..store.petition_tables import Plan
 from ..store.tables import Agency, ProcessInstance, ProcessVersion
 from . import accounts, clock, instances
 from .context import Actor, Context
-from .errors import Forbidden, Invalid
+from .errors import Forbidden, Invalid, NotFound
 
 REPORT_PROCESS = "periodic_report"
 
@@ -89,3 +90,15 @@ def get_plan(ctx: Context, agency: str, code: str | None = None) -> dict[str, An
         query = query.where(Plan.code == code) if code else query.order_by(Plan.year.desc(), Plan.id.desc())
         body = uow.session.execute(query.limit(1)).scalar_one_or_none()
         return dict(body) if body is not None else None
+
+
+def plan_in_force(s: Session, agency_id: int, year: int, code: str | None = None) -> Plan | None:
+    """The plan named `code`, or else the agency's plan for `year`, or else its newest one."""
+    query = select(Plan).where(Plan.agency_id == agency_id)
+    if code:
+        plan = s.execute(query.where(Plan.code == code)).scalar_one_or_none()
+        if plan is None:
+            raise NotFound(f"plan '{code}' does not exist")
+        return plan
+    return s.execute(query.order_by((Plan.year == year).desc(), Plan.year.desc(), Plan.id.desc())
+                     .limit(1)).scalar_one_or_none()
