@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test lint typecheck unit clean js browser e2e
+.PHONY: install run test lint typecheck unit clean js browser e2e soak bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,8 +67,18 @@ test: install js browser lint typecheck
 e2e: install js browser
 	$(BIN)/pytest tests/e2e -q
 
+# Mixed load against gunicorn + worker + PostgreSQL for SOAK_MINUTES (30); prints latency and memory figures.
+soak: install
+	$(BIN)/python -m bench.soak
+
 unit: install
 	$(BIN)/pytest tests/unit tests/bpmn -q
+
+# The benchmark suite (issue 7): one table on stdout, every figure in bench-results/results.json.
+# Not part of `make test`; about 15 minutes on 2 cores, BENCH_SCALE=0.1 for a quick look.
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache petitionflow.sqlite3*

@@ -88,9 +88,9 @@ class StatementCounter:
     def __post_init__(self) -> None:
         event.listen(self.engine, "before_cursor_execute", self._seen)
 
-    def _seen(self, *_args: Any) -> None:
-        if self.active:
-            self.count += 1
+    def _seen(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if self.active and not statement.lstrip()[:8].upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            self.count += 1  # transaction control is not counted (PostgreSQL's BEGIN is not seen here at all)
 
     @contextmanager
     def counting(self) -> Iterator[StatementCounter]:

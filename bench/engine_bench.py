@@ -83,7 +83,8 @@ def run() -> dict[str, Any]:
     stateless_s = time.perf_counter() - began
     return {
         "instances": count, "tasks_per_instance": journey.TASKS_PER_JOURNEY,
-        "in_memory": {"instances_per_s": round(count / memory_s, 1), "ms_per_instance": round(memory_s * 1000 / count, 3)},
+        "in_memory": {"instances_per_s": round(count / memory_s, 1),
+                      "ms_per_instance": round(memory_s * 1000 / count, 3)},
         "stateless": {"instances_per_s": round(count / stateless_s, 1),
                       "ms_per_instance": round(stateless_s * 1000 / count, 3), "step_ms": summary(steps)},
         "final_state_bytes": size,

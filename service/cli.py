@@ -193,6 +193,41 @@ def audit_verify() -> None:
     click.echo(f"ok: {result.events_checked} events in {result.chains_checked} chains verified")
 
 
+@main.command("backup")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@clear_errors
+def backup_command(file: Path) -> None:
+    """Copy the whole database to FILE, safely while the service runs (SQLite: online backup; PostgreSQL: pg_dump)."""
+    from .backup import BackupError, backup
+    from .config import Settings
+
+    try:
+        result = backup(Settings.from_env(), file)
+    except BackupError as exc:
+        fail(str(exc))
+    click.echo(f"backup written: {result.file} ({result.size} bytes, {result.kind})")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace the contents of a database that is not empty.")
+@clear_errors
+def restore_command(file: Path, force: bool) -> None:
+    """Restore a backup FILE into the database (refused when it is not empty, unless --force), then verify it."""
+    from .backup import BackupError, restore
+
+    ctx = context()
+    try:
+        restore(ctx.settings, ctx.db.engine, file, force)
+    except BackupError as exc:
+        fail(str(exc))
+    result = audit_trail.verify_trail(ctx)
+    if not result.ok:
+        fail(f"restored, but the audit trail is broken at event {result.broken_event_id} of "
+             f"{result.broken_chain}: {result.reason}")
+    click.echo(f"restored {file}: {result.events_checked} audit events in {result.chains_checked} chains verified")
+
+
 from .cli_worker import register as _register_worker_commands  # noqa: E402  (worker, incident, holiday)
 
 _register_worker_commands(main)

@@ -2,47 +2,44 @@
 
 The sandbox (`workflows/sandbox.py`) stops a single script after 2 s, but a script can allocate
 gigabytes well within that, and a diagram can loop through quick scripts forever. So every engine
-step the use cases run (`instances._engine_call`) is watched by one watchdog thread per process:
-it samples the process's resident memory every few milliseconds and, when a step has grown it by
-more than `PETITIONFLOW_STEP_MEMORY_MB` or run longer than `PETITIONFLOW_STEP_TIME_S`, raises an
-exception inside the step's thread (`PyThreadState_SetAsyncExc`). Both exceptions derive from
-`Exception`, so the sandbox and the engine binding turn them into a `ScriptError` naming the element
-that was running: the request answers 422, the worker opens an incident, nothing of the step is
-saved, and the memory is released with the step's objects. A step that catches the exception and
-goes on growing is interrupted again for every further allowance it uses, and the script time limit
-still ends it. `limit_process_memory` adds an address-space limit (RLIMIT_AS) as a last resort for
-long-running processes (the worker, gunicorn's workers) when `PETITIONFLOW_PROCESS_MEMORY_MB` is set.
+step the use cases run (`instances._engine_call`) runs under a profile hook (`sys.setprofile`, this
+thread only; the sandbox's time limit uses the separate trace hook) that every `CHECK_EVERY` calls
+looks at the process's resident memory and the clock. A step that grew the process by more than
+`PETITIONFLOW_STEP_MEMORY_MB` or ran longer than `PETITIONFLOW_STEP_TIME_S` is stopped with
+`StepLimitExceeded`, a `BaseException` no diagram script can catch, naming the element that was
+running. The use case answers it like any diagram failure (422 on a request, an incident in the
+worker), nothing of the step is saved, and the step's objects are collected at once.
+`limit_process_memory` adds an address-space limit (RLIMIT_AS) as a last resort for long-running
+processes (the worker, gunicorn's workers) when `PETITIONFLOW_PROCESS_MEMORY_MB` is set.
 """
 
 from __future__ import annotations
 
-import ctypes
+import gc
+import itertools
 import os
 import resource
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
 
 from .config import Settings
 
-SAMPLE_S = 0.005
-"""How often the watchdog looks at memory and clocks while a step runs."""
+CHECK_EVERY = 64
+"""Profile events (calls and returns) between two looks at memory and clock."""
 
 
-class StepMemoryExceeded(MemoryError):
-    """Raised inside an engine step that grew the process by more than its allowance."""
+class StepLimitExceeded(BaseException):
+    """An engine step went over its memory or time allowance; `element_id` names what was running."""
 
-    def __str__(self) -> str:
-        return f"the step used more than {_limits.memory_bytes >> 20} MB of memory and was stopped"
-
-
-class StepTimeExceeded(Exception):
-    """Raised inside an engine step that ran longer than its allowance."""
-
-    def __str__(self) -> str:
-        return f"the engine step ran longer than {_limits.time_s:g} s and was stopped"
+    def __init__(self, message: str, element_id: str | None) -> None:
+        super().__init__(message)
+        self.element_id = element_id
 
 
 @dataclass
@@ -52,6 +49,7 @@ class _Limits:
 
 
 _limits = _Limits()
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def configure(settings: Settings) -> None:
@@ -64,90 +62,68 @@ def resident_bytes() -> int:
     """The process's resident memory, from /proc (0 where there is no /proc)."""
     try:
         with open("/proc/self/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            return int(statm.read().split()[1]) * _PAGE
     except (OSError, ValueError, IndexError):
         return 0
 
 
-def _raise_in(thread_id: int, exc: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
-                                               ctypes.py_object(exc) if exc else ctypes.c_void_p(0))
+def running_element(frame: FrameType | None) -> str | None:
+    """The BPMN element whose task a frame of the stack is running (a local `task`, `my_task` or `self`)."""
+    while frame is not None:
+        for name in ("my_task", "task", "self"):
+            spec = getattr(frame.f_locals.get(name), "task_spec", None)
+            element = getattr(spec, "bpmn_id", None)
+            if isinstance(element, str):
+                return element
+        frame = frame.f_back
+    return None
 
 
-@dataclass
-class _Watched:
-    baseline: int
-    deadline: float
-    fired: bool = False
+class _Guard:
+    """The profile hook of one step; its cheap path is one C-level counter per call event."""
+
+    def __init__(self) -> None:
+        self.baseline = resident_bytes() if _limits.memory_bytes else 0
+        self.deadline = time.monotonic() + _limits.time_s if _limits.time_s else float("inf")
+        tick = itertools.count(1).__next__
+
+        def hook(frame: FrameType, _event: str, _arg: Any, _tick: Callable[[], int] = tick) -> None:
+            if _tick() % CHECK_EVERY == 0:
+                self.check(frame)
+
+        self.hook = hook
+
+    def check(self, frame: FrameType) -> None:
+        """Stop the step when it is over its memory or time allowance."""
+        if self.baseline and resident_bytes() - self.baseline > _limits.memory_bytes:
+            raise StepLimitExceeded(f"the step used more than {_limits.memory_bytes >> 20} MB of memory and "
+                                    "was stopped", running_element(frame))
+        if time.monotonic() > self.deadline:
+            raise StepLimitExceeded(f"the engine step ran longer than {_limits.time_s:g} s and was stopped",
+                                    running_element(frame))
 
 
-@dataclass
-class _Watchdog:
-    pid: int
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    steps: dict[int, _Watched] = field(default_factory=dict)
-    wake: threading.Event = field(default_factory=threading.Event)
-
-    def start(self) -> None:
-        threading.Thread(target=self._loop, name="petitionflow-step-watchdog", daemon=True).start()
-
-    def _loop(self) -> None:
-        while True:
-            self.wake.wait()
-            time.sleep(SAMPLE_S)
-            rss, now = resident_bytes(), time.monotonic()
-            with self.lock:
-                if not self.steps:
-                    self.wake.clear()
-                for thread_id, step in self.steps.items():
-                    over_memory = _limits.memory_bytes and rss and rss - step.baseline > _limits.memory_bytes
-                    if over_memory:
-                        _raise_in(thread_id, StepMemoryExceeded)
-                        step.baseline, step.fired = rss, True  # a further allowance before the next one
-                    elif _limits.time_s and now > step.deadline:
-                        _raise_in(thread_id, StepTimeExceeded)
-                        step.deadline, step.fired = now + 1.0, True
-
-    def enter(self, thread_id: int) -> None:
-        with self.lock:
-            self.steps[thread_id] = _Watched(resident_bytes(), time.monotonic() + (_limits.time_s or 1e9))
-            self.wake.set()
-
-    def leave(self, thread_id: int) -> None:
-        with self.lock:
-            step = self.steps.pop(thread_id, None)
-            if step is not None and step.fired:
-                _raise_in(thread_id, None)  # an exception not delivered yet must not escape the step
-
-
-_watchdog: _Watchdog | None = None
-_create_lock = threading.Lock()
-
-
-def _get_watchdog() -> _Watchdog:
-    global _watchdog
-    with _create_lock:
-        if _watchdog is None or _watchdog.pid != os.getpid():  # threads do not survive a fork
-            _watchdog = _Watchdog(os.getpid())
-            _watchdog.start()
-        return _watchdog
+_ACTIVE: set[int] = set()
 
 
 @contextmanager
 def bounded_step() -> Iterator[None]:
-    """Run the body as one engine step under the memory and time allowances."""
-    if not (_limits.memory_bytes or _limits.time_s):
-        yield
+    """Run the body as one engine step under the memory and time allowances (this thread only)."""
+    me = threading.get_ident()
+    if not (_limits.memory_bytes or _limits.time_s) or me in _ACTIVE:
+        yield  # no bounds, or nested in a step whose bounds hold
         return
-    watchdog, me = _get_watchdog(), threading.get_ident()
-    if me in watchdog.steps:  # nested: the outer step's bounds hold
-        yield
-        return
-    watchdog.enter(me)
+    previous = sys.getprofile()
+    _ACTIVE.add(me)
+    sys.setprofile(_Guard().hook)
     try:
         yield
+    except StepLimitExceeded:
+        gc.collect()  # the step's objects sit in reference cycles with its traceback: free them now
+        raise
     finally:
-        watchdog.leave(me)
+        sys.setprofile(previous)
+        _ACTIVE.discard(me)
 
 
 def limit_process_memory(megabytes: int) -> None:

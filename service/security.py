@@ -99,8 +99,8 @@ def _client_address() -> str:
 
 
 def _throttle_tracking(ctx: Context) -> Response | None:
-    if request.endpoint not in TRACKING_ENDPOINTS:
-        return None
+    if request.endpoint not in TRACKING_ENDPOINTS or not (request.view_args or request.args.get("code")):
+        return None  # the empty form is no lookup
     try:
         throttle.hit(ctx, throttle.address_key("track", _client_address()), throttle.tracking_rule(ctx.settings))
     except throttle.Throttled as exc:

@@ -47,8 +47,9 @@ def _engine_call(step: Callable[[], T]) -> T:
             return step()
     except ScriptError as exc:
         raise ProcessFailed(f"the process failed: {exc}", exc.element_id) from None
-    except (limits.StepMemoryExceeded, limits.StepTimeExceeded) as exc:
-        raise ProcessFailed(f"the process failed: {exc}") from None
+    except limits.StepLimitExceeded as exc:
+        element = f"{exc.element_id}: " if exc.element_id else ""
+        raise ProcessFailed(f"the process failed: {element}{exc}", exc.element_id) from None
     except StateError as exc:
         raise ProcessFailed(f"the stored state could not be restored: {exc}") from None
 

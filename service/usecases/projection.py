@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from workflows import events as ev
@@ -17,7 +17,7 @@ from workflows.engine import Instance
 
 from ..config import Settings
 from ..roles import LANE_ROLES
-from ..store.tables import Holiday, HumanTask, MessageWait, OutboxMessage, ProcessInstance, ProcessVersion
+from ..store.tables import AuditEvent, Holiday, HumanTask, MessageWait, OutboxMessage, ProcessInstance, ProcessVersion
 from . import audit, registers
 from . import calendar as deadlines
 
@@ -127,6 +127,13 @@ def _entry(event: ev.EngineEvent) -> audit.Entry:
     return audit.Entry(event.kind, data, task_id=event.task_id, element_id=event.element_id)
 
 
+_AUDIT_COLUMNS = tuple(c.key for c in AuditEvent.__table__.columns if c.key != "id")
+
+
+def _audit_values(event: AuditEvent) -> dict[str, Any]:
+    return {key: getattr(event, key) for key in _AUDIT_COLUMNS}
+
+
 def persist(
     session: Session, inst: ProcessInstance, instance: Instance, result: ev.StepResult, actor: str, at: datetime,
     first: Sequence[audit.Entry], waits_before: Sequence[ev.WaitingMessage] | None,
@@ -149,7 +156,8 @@ def persist(
     # The instance row goes first: a new one must exist before the rows that refer to it, and an
     # update meets the version check (and PostgreSQL's row lock) before anything else is written.
     session.flush()
-    session.add_all(trail)
+    if trail:  # one INSERT for the step's events: added one by one, SQLite was sent a statement per event
+        session.execute(insert(AuditEvent), [_audit_values(e) for e in trail])
     ready = {t.id: t for t in snapshot.ready_tasks}
     created = [ready[e.task_id] for e in result.events if e.kind == ev.TASK_CREATED and e.task_id in ready]
     due = _due_dates(session, inst, created, at, zone or DEFAULT_ZONE) if created else {}

@@ -29,8 +29,7 @@ def test_designer_edits_validates_deploys(open_page: Any, live: Live) -> None:
     page.wait_for_selector("[data-testid=designer-status].ok")
     assert "quy trình petition" in page.inner_text("[data-testid=designer-status]")
     page.click("#deploy")
-    page.wait_for_function("document.querySelector('[data-testid=designer-status]').textContent.includes('"
-                           f"phiên bản {before + 1}')")
+    page.locator("[data-testid=designer-status]", has_text=f"phiên bản {before + 1}").wait_for()
     check_vietnamese(page)
     shot(page, "designer-deployed")
     latest = models.list_versions(live.ctx, "petition")[0]
