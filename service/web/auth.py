@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from ..usecases import sessions
 from ..usecases.errors import Unauthenticated
+from ..usecases.throttle import Throttled
 from . import security
 from .i18n import LANGUAGES
 from .i18n import translate as _
@@ -34,11 +35,17 @@ def sign_in() -> Response | str | tuple[str, int]:
     username = request.form.get("username", "").strip()
     agency = request.form.get("agency", "").strip() or None
     try:
-        actor = sessions.login(security.context(), username, request.form.get("password", ""), agency)
+        actor = sessions.login(security.context(), username, request.form.get("password", ""), agency,
+                               address=request.remote_addr)
     except Unauthenticated:
         error = _("Wrong username or password, or the account cannot sign in to that agency.")
         return render_template("signin.html", next=next_page, error=error, username=username,
                                agency=agency or ""), 401
+    except Throttled as exc:
+        error = _("Too many failed attempts. Try again in {minutes} minutes.",
+                  minutes=max(1, -(-exc.retry_after // 60)))
+        page = render_template("signin.html", next=next_page, error=error, username=username, agency=agency or "")
+        return page, 429, {"Retry-After": str(exc.retry_after)}
     security.sign_in(actor)
     target = security.safe_next(next_page, url_for("web.auth.home"))
     return redirect(target) if isinstance(target, str) else target

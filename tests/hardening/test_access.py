@@ -194,3 +194,20 @@ def test_confidential_petitions_stay_out_of_outsiders_views(app: Flask, ctx: Con
         report = reader.get(f"/api/v1/reports/periodic?from={today}&to={today}")
         assert report.status_code == 200 and (report.json or {})["received"] == received
         assert "XYZZY" not in report.get_data(as_text=True)
+
+
+def test_sign_in_page_is_throttled_per_address_too(app: Flask) -> None:
+    client = app.test_client()
+    page = client.get("/signin").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+
+    def attempt(username: str) -> Any:
+        return client.post("/signin", data={"username": username, "password": "wrong-password",
+                                            "csrf_token": token.group(1)}, environ_base={"REMOTE_ADDR": "203.0.113.9"})
+
+    statuses = [attempt(f"nobody{i}").status_code for i in range(25)]
+    assert statuses[0] == 401 and statuses[-1] == 429  # a different account each time: the address is counted
+    last = attempt("nobody99")
+    assert last.status_code == 429 and int(last.headers["Retry-After"]) > 0
+    assert "thử lại sau" in last.get_data(as_text=True)
