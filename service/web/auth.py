@@ -27,7 +27,7 @@ def home() -> Response | str:
 
 
 @bp.route("/signin", methods=["GET", "POST"])
-def sign_in() -> Response | str | tuple[str, int]:
+def sign_in() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """The sign-in form; a wrong password is said once, without saying which part was wrong."""
     next_page = request.values.get("next")
     if request.method == "GET":
