@@ -3,7 +3,7 @@
 Expressions (gateway conditions, timer expressions, DMN cells, message payloads, correlation keys)
 are evaluated by simpleeval over the task data and a short list of functions. Scripts (script tasks,
 pre- and post-scripts) are compiled by RestrictedPython and run with guarded attribute, item and
-iteration access, no import, size-checked `*`, `**`, `+`, `<<` and `%`, and a time limit. Results are
+iteration access, no import, size-checked operators (`operators.py`) and a time limit. Results are
 copied back only when they are plain data (numbers, text, dates, lists and dicts of them), so nothing
 executable survives into the stored state.
 
@@ -39,17 +39,19 @@ from RestrictedPython.Guards import (
 )
 from RestrictedPython.Limits import limited_builtins
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES, RestrictingNodeTransformer
-from simpleeval import DEFAULT_NAMES, DEFAULT_OPERATORS, EvalWithCompoundTypes, InvalidExpression
+from simpleeval import DEFAULT_NAMES, EvalWithCompoundTypes, InvalidExpression
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from .errors import ScriptError
+from .operators import (
+    AST_BINOPS,
+    EXPRESSION_OPERATORS,
+    MAX_FORMAT_WIDTH,
+    binop,
+    guarded_pow,
+    inplacevar,
+)
 
-MAX_SEQUENCE_LENGTH = 100_000
-"""Longest text, list or tuple an operator may build (`'a' * n`, `s + s`)."""
-MAX_INT_BITS = 10_000
-"""Largest integer an operator may build (about 3,000 decimal digits)."""
-MAX_FORMAT_WIDTH = 1_000
-"""Widest field a format spec (`f"{x:>20}"`, `"%20s" % x`) may ask for."""
 SCRIPT_TIME_LIMIT = 2.0
 """Seconds one script may run before it is stopped."""
 MAX_RESULT_VALUES = 1_000_000
@@ -95,96 +97,7 @@ _GUARD_NAMES = frozenset({
     "_write_", "_inplacevar_", "_binop_", "__builtins__", "__name__", "__metaclass__",
 })
 _PLAIN_SCALARS = (str, int, float, bool, type(None), decimal.Decimal, _dt.date, _dt.timedelta, UUID)
-_PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _DIGITS = re.compile(r"\d+")
-
-
-# -- size-checked operators, shared by expressions and scripts ---------------------------------
-
-def _check_length(length: int) -> None:
-    if length > MAX_SEQUENCE_LENGTH:
-        raise ScriptError(f"result would hold {length} items; the limit is {MAX_SEQUENCE_LENGTH}")
-
-
-def _sized(value: Any) -> bool:
-    return isinstance(value, str | bytes | list | tuple)
-
-
-def guarded_mul(a: Any, b: Any) -> Any:
-    """`a * b`, refused when it would build a huge sequence or integer."""
-    for seq, count in ((a, b), (b, a)):
-        if _sized(seq) and isinstance(count, int):
-            _check_length(len(seq) * max(count, 0))
-    if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS:
-        raise ScriptError(f"integer result would exceed {MAX_INT_BITS} bits")
-    return a * b
-
-
-def guarded_pow(a: Any, b: Any, modulo: Any = None) -> Any:
-    """`a ** b` (and `pow`), refused when the integer result would exceed `MAX_INT_BITS`."""
-    if modulo is not None:
-        return pow(a, b, modulo)
-    if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1 \
-            and b * abs(a).bit_length() > MAX_INT_BITS:
-        raise ScriptError(f"{a} ** {b} would exceed {MAX_INT_BITS} bits")
-    return a**b
-
-
-def guarded_add(a: Any, b: Any) -> Any:
-    """`a + b`, refused when it would build a sequence over `MAX_SEQUENCE_LENGTH`."""
-    if _sized(a) and _sized(b):
-        _check_length(len(a) + len(b))
-    return a + b
-
-
-def guarded_lshift(a: Any, b: Any) -> Any:
-    """`a << b`, refused when the integer result would exceed `MAX_INT_BITS`."""
-    if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b > MAX_INT_BITS:
-        raise ScriptError(f"{a} << {b} would exceed {MAX_INT_BITS} bits")
-    return a << b
-
-
-def guarded_mod(a: Any, b: Any) -> Any:
-    """`a % b`; for printf-style formatting, refuses `*` widths and widths over `MAX_FORMAT_WIDTH`."""
-    if isinstance(a, str | bytes):
-        text = a.decode("latin-1") if isinstance(a, bytes) else a
-        for match in _PRINTF_SPEC.finditer(text):
-            for width in match.groups():
-                if width == "*" or (width and int(width) > MAX_FORMAT_WIDTH):
-                    raise ScriptError(f"format width {width} is not allowed (limit {MAX_FORMAT_WIDTH})")
-    return a % b
-
-
-_BINOPS: dict[str, Callable[..., Any]] = {
-    "*": guarded_mul, "**": guarded_pow, "+": guarded_add, "<<": guarded_lshift, "%": guarded_mod,
-}
-_AST_BINOPS: dict[type[ast.operator], str] = {
-    ast.Mult: "*", ast.Pow: "**", ast.Add: "+", ast.LShift: "<<", ast.Mod: "%",
-}
-_INPLACE_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "+=": guarded_add, "*=": guarded_mul, "**=": guarded_pow, "<<=": guarded_lshift,
-    "%=": guarded_mod,
-    "-=": lambda a, b: a - b, "/=": lambda a, b: a / b, "//=": lambda a, b: a // b,
-    "|=": lambda a, b: a | b, "&=": lambda a, b: a & b, "^=": lambda a, b: a ^ b,
-    ">>=": lambda a, b: a >> b,
-}
-_EXPRESSION_OPERATORS = {
-    **DEFAULT_OPERATORS,
-    ast.Mult: guarded_mul, ast.Pow: guarded_pow, ast.Add: guarded_add,
-    ast.LShift: guarded_lshift, ast.Mod: guarded_mod,
-}
-
-
-def _binop(symbol: str, left: Any, right: Any) -> Any:
-    return _BINOPS[symbol](left, right)
-
-
-def _inplacevar(op: str, left: Any, right: Any) -> Any:
-    try:
-        operator = _INPLACE_OPS[op]
-    except KeyError:
-        raise ScriptError(f"operator {op} is not allowed in scripts") from None
-    return operator(left, right)
 
 
 def _guarded_getattr(obj: Any, name: str) -> Any:
@@ -288,7 +201,7 @@ class _Policy(RestrictingNodeTransformer):
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         node = self.node_contents_visit(node)
-        symbol = _AST_BINOPS.get(type(node.op))
+        symbol = AST_BINOPS.get(type(node.op))
         if symbol is None:
             return node
         call = ast.Call(func=ast.Name("_binop_", ast.Load()),
@@ -396,7 +309,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         names.update(external_context or {})
         names.update(context)
         evaluator = _Evaluator(
-            operators=_EXPRESSION_OPERATORS, names=names, functions=dict(SAFE_FUNCTIONS)
+            operators=EXPRESSION_OPERATORS, names=names, functions=dict(SAFE_FUNCTIONS)
         )
         try:
             return evaluator.eval(expression.strip())
@@ -430,8 +343,8 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
             "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
             "_unpack_sequence_": guarded_unpack_sequence,
             "_write_": full_write_guard,
-            "_inplacevar_": _inplacevar,
-            "_binop_": _binop,
+            "_inplacevar_": inplacevar,
+            "_binop_": binop,
         })
         try:
             with _time_limit(self.time_limit):
