@@ -66,7 +66,7 @@ class Instance:
 
     def ready_tasks(self) -> list[TaskView]:
         """Human tasks waiting for a person, oldest first."""
-        tasks = self._wf.get_tasks(state=TaskState.READY, manual=True)
+        tasks = self._ready_human()
         return [self._view(t) for t in sorted(tasks, key=lambda t: t.last_state_change)]
 
     def snapshot(self) -> ev.Snapshot:
@@ -80,7 +80,7 @@ class Instance:
         )
 
     def _current_data(self) -> dict[str, Any]:
-        ready = self._wf.get_tasks(state=TaskState.READY, manual=True)
+        ready = self._ready_human()
         if ready:
             return dict(_plain(ready[0].data))
         last = self._wf.last_task
@@ -133,8 +133,18 @@ class Instance:
             raise TaskNotReady(f"task {task_id} is {TaskState.get_name(task.state).lower()}, not ready")
         return task
 
+    def _every_task(self) -> list[Task]:
+        """Every task of the instance and of its sub-processes, read from their dicts (no tree walk)."""
+        found = list(self._wf.tasks.values())
+        for sub in self._wf.subprocesses.values():
+            found.extend(sub.tasks.values())
+        return found
+
+    def _ready_human(self) -> list[Task]:
+        return [t for t in self._every_task() if t.state == TaskState.READY and t.task_spec.manual]
+
     def _states(self) -> dict[UUID, int]:
-        return {t.id: t.state for t in self._wf.get_tasks()}
+        return {t.id: t.state for t in self._every_task()}
 
     def _run(self, step: Any, task: Task | None = None) -> None:
         try:
@@ -154,9 +164,9 @@ class Instance:
     def _engine_steps(self) -> None:
         for _ in range(MAX_ENGINE_ROUNDS):
             self._run(self._wf.refresh_timers)
-            marker = {t.id: t.state for t in self._wf.get_tasks()}
+            marker = self._states()
             self._run(self._wf.do_engine_steps)
-            if {t.id: t.state for t in self._wf.get_tasks()} == marker:
+            if self._states() == marker:
                 return
         raise ScriptError(f"the process did not come to rest after {MAX_ENGINE_ROUNDS} engine passes")
 
@@ -183,7 +193,7 @@ class Instance:
 
     def _changes(self, before: dict[UUID, int]) -> list[ev.EngineEvent]:
         changed: list[tuple[float, int, ev.EngineEvent]] = []
-        for order, task in enumerate(self._wf.get_tasks()):
+        for order, task in enumerate(self._every_task()):
             spec = task.task_spec
             if getattr(spec, "bpmn_id", None) is None:
                 continue

@@ -18,6 +18,7 @@ import ast
 import builtins
 import datetime as _dt
 import decimal
+import itertools
 import math
 import re
 import sys
@@ -42,6 +43,7 @@ from RestrictedPython.transformer import INSPECT_ATTRIBUTES, RestrictingNodeTran
 from simpleeval import DEFAULT_NAMES, EvalWithCompoundTypes, InvalidExpression
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from . import budget
 from .errors import ScriptError
 from .operators import (
     AST_BINOPS,
@@ -52,6 +54,8 @@ from .operators import (
     inplacevar,
 )
 
+BUDGET_CHECK_EVERY = 8
+"""Trace events of a script between two checks of the step's memory and time budget."""
 SCRIPT_TIME_LIMIT = 2.0
 """Seconds one script may run before it is stopped."""
 MAX_RESULT_VALUES = 1_000_000
@@ -249,13 +253,17 @@ class _TimeLimit(BaseException):
 
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
+    """The script's own time limit, and the step's budget (`budget.py`) every few events."""
     deadline = time.monotonic() + seconds
     previous = sys.gettrace()
+    tick = itertools.count(1).__next__
 
     def trace(frame: FrameType, event: str, arg: Any) -> Any:
         frame.f_trace_opcodes = True  # a one-line `while True: pass` sends no line events
         if time.monotonic() > deadline:
             raise _TimeLimit
+        if tick() % BUDGET_CHECK_EVERY == 0:  # C calls such as list.extend can double memory in one event
+            budget.check(frame)
         return trace
 
     sys.settrace(trace)
@@ -302,6 +310,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         self, expression: str, context: Mapping[str, Any], external_context: Mapping[str, Any] | None = None
     ) -> Any:
         """Evaluate `expression` over `context` (task data) with simpleeval; `ScriptError` if refused."""
+        budget.check(sys._getframe(), memory=False)  # a diagram looping through conditions stops at the deadline
         reason = check_expression(expression)
         if reason:
             raise ScriptError(reason)
@@ -322,6 +331,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         self, script: str, context: dict[str, Any], external_context: Mapping[str, Any] | None = None
     ) -> bool:
         """Run `script` over `context` (task data, updated in place with plain results)."""
+        budget.check(sys._getframe())
         reason = check_script(script)
         if reason:
             raise ScriptError(reason)
@@ -355,11 +365,11 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
             raise ScriptError(f"{_script_line(exc)}{exc}") from None
         except (Exception, SystemExit, GeneratorExit) as exc:
             raise ScriptError(f"{_script_line(exc)}{type(exc).__name__}: {exc}") from None
-        original, budget = dict(context), [MAX_RESULT_VALUES]
+        original, allowance = dict(context), [MAX_RESULT_VALUES]
         results = {
             k: v for k, v in scope.items()
             if k not in _GUARD_NAMES and k not in external and not k.startswith("_")
-            and ((k in original and original[k] is v) or _is_plain(v, budget))
+            and ((k in original and original[k] is v) or _is_plain(v, allowance))
         }
         context.clear()
         context.update(results)
