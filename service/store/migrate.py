@@ -26,13 +26,13 @@ def upgrade(engine: Engine) -> str:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+        command.upgrade(config, "head")
     return head_revision()
 
 
 def head_revision() -> str:
-    """The newest revision(s) this code knows."""
-    return ",".join(sorted(ScriptDirectory(str(MIGRATIONS)).get_heads()))
+    """The newest revision this code knows (the migrations form one line: a second head is an error)."""
+    return str(ScriptDirectory(str(MIGRATIONS)).get_current_head())
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -1,8 +1,8 @@
 """worker: incidents, holidays, outbox retry time, wake-up notifications
 
 Revision ID: 0003
-Revises: 0001
-Create Date: 2026-11-24
+Revises: 0002
+Create Date: 2026-11-23
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003'
-down_revision = '0001'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
-"""Throttle counters for sign-in and tracking lookups; merges the heads 0002-0005.
+"""Throttle counters for sign-in and tracking lookups.
 
-Revision ID: 0007
-Revises: 0002, 0003, 0004, 0005
-Create Date: 2026-11-24
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-23
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = ("0002", "0003", "0004", "0005")
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

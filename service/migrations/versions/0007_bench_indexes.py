@@ -6,17 +6,17 @@ GIN trigram indexes (`pg_trgm`, a trusted extension: a database owner may create
 conditions. SQLite has no such index; its search keeps walking `ix_petitions_agency_submitted`
 newest first and stops at the page's end.
 
-Revision ID: 0006
-Revises: 0007
-Create Date: 2026-11-24
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-23
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0006"
-down_revision = "0007"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
