@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from service.config import Settings
+from service.store.db import unreachable
 from service.store.migrate import upgrade
 from service.usecases import accounts
 from service.usecases.context import Actor, Context
@@ -31,14 +32,7 @@ SECRET = "bench-secret-key"
 
 def postgres_available() -> str | None:
     """None when the PostgreSQL server answers, else why not."""
-    try:
-        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        engine.dispose()
-    except Exception as exc:  # any failure to connect means: no PostgreSQL for this run
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-    return None
+    return unreachable(POSTGRES_URL)
 
 
 @contextmanager

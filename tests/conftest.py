@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from service.config import Settings
 from service.pack import read_bundle
+from service.store.db import unreachable
 from service.store.migrate import upgrade
 from service.usecases import accounts, models
 from service.usecases.context import Actor, Context
@@ -24,14 +25,8 @@ AGENCY = "demo"
 
 
 def _postgres_problem() -> str | None:
-    try:
-        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        engine.dispose()
-    except Exception as exc:  # any failure to reach the server means: no PostgreSQL here
-        return f"PostgreSQL at {make_url(POSTGRES_URL).render_as_string()} is not reachable: {type(exc).__name__}"
-    return None
+    problem = unreachable(POSTGRES_URL)
+    return f"PostgreSQL at {make_url(POSTGRES_URL).render_as_string()} is not reachable: {problem}" if problem else None
 
 
 @pytest.fixture(scope="session")

@@ -88,3 +88,16 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get(WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def unreachable(url: str, timeout_s: int = 3) -> str | None:
+    """None when the database at `url` answers a query, else why it does not (one line)."""
+    engine = create_engine(url, connect_args={"connect_timeout": timeout_s} if url.startswith("postgresql") else {})
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("select 1")
+    except Exception as exc:  # any failure to connect means: no database there
+        return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    finally:
+        engine.dispose()
+    return None
