@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, event
 
 from service.config import Settings
-from service.store.db import unreachable
+from service.store.db import temporary_postgres_database, unreachable
 from service.store.migrate import upgrade
 from service.usecases import accounts
 from service.usecases.context import Actor, Context
@@ -46,15 +45,8 @@ def database(kind: str, label: str) -> Iterator[str]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_postgres_database(POSTGRES_URL, f"pf_bench_{label}") as url:
+        yield url
 
 
 def deployment(url: str) -> Context:
