@@ -16,7 +16,8 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..roles import UNIT_PREFIX, lane_of_role
-from ..store.tables import Agency, HumanTask, ProcessInstance
+from ..store import agencies
+from ..store.tables import HumanTask, ProcessInstance
 from . import audit, clock
 from .context import Actor
 from .errors import Forbidden, NotFound, StaleVersion
@@ -110,7 +111,7 @@ def check_visible(session: Session, actor: Actor, inst: ProcessInstance) -> None
     """`NotFound` for another agency's instance, or a confidential one the actor does not handle."""
     if actor.system:
         return
-    agency_id = session.execute(select(Agency.id).where(Agency.code == actor.agency)).scalar_one_or_none()
+    agency_id = agencies.agency_id(session, actor.agency)
     if inst.agency_id != agency_id:
         raise NotFound(f"instance {inst.id} does not exist")
     if inst.confidential and inst.started_by != actor.username and not session.execute(
@@ -129,7 +130,7 @@ def record_confidential_read(session: Session, actor: Actor, inst: ProcessInstan
 
 def agency_id_of(session: Session, actor: Actor) -> int:
     """The id of the actor's agency (`NotFound` when it does not exist)."""
-    found = session.execute(select(Agency.id).where(Agency.code == actor.agency)).scalar_one_or_none()
+    found = agencies.agency_id(session, actor.agency)
     if found is None:
         raise NotFound(f"agency '{actor.agency}' does not exist")
     return int(found)

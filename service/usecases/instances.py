@@ -20,7 +20,8 @@ from workflows.engine import Instance
 from workflows.errors import MessageNotExpected, ScriptError, StateError, TaskNotReady
 
 from .. import limits
-from ..store.tables import Agency, HumanTask, ProcessInstance, ProcessVersion
+from ..store import agencies
+from ..store.tables import HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate, UnitOfWork
 from . import audit, clock, registers
 from .context import Actor, Context
@@ -35,7 +36,7 @@ __all__ = [
 
 
 def _agency_id(session: Session, code: str) -> int:
-    agency_id = session.execute(select(Agency.id).where(Agency.code == code)).scalar_one_or_none()
+    agency_id = agencies.agency_id(session, code)
     if agency_id is None:
         raise NotFound(f"agency '{code}' does not exist")
     return int(agency_id)
