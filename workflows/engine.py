@@ -41,7 +41,7 @@ class Instance:
         self._wf = workflow
 
     @classmethod
-    def start(cls, model: ProcessModel, data: Mapping[str, Any] | None = None) -> tuple[Instance, StepResultT]:
+    def start(cls, model: ProcessModel, data: Mapping[str, Any] | None = None) -> tuple[Instance, ev.StepResult]:
         """Create an instance with `data` as its starting data and run it to its first wait."""
         workflow = new_workflow(model._spec, model._subprocess_specs)
         instance = cls(model, workflow)
@@ -64,7 +64,7 @@ class Instance:
         """The instance's engine state as JSON text, without the process spec."""
         return dump(self._wf, self._model.sha256)
 
-    def ready_tasks(self) -> list[TaskView]:
+    def ready_tasks(self) -> list[ev.TaskView]:
         """Human tasks waiting for a person, oldest first."""
         tasks = self._ready_human()
         return [self._view(t) for t in sorted(tasks, key=lambda t: t.last_state_change)]
@@ -86,7 +86,7 @@ class Instance:
         last = self._wf.last_task
         return dict(_plain(last.data)) if last is not None else {}
 
-    def complete_task(self, task_id: str, data: Mapping[str, Any]) -> StepResultT:
+    def complete_task(self, task_id: str, data: Mapping[str, Any]) -> ev.StepResult:
         """Complete the ready human task `task_id` with the submitted `data`, then run on."""
         task = self._ready_human_task(task_id)
         before = self._states()
@@ -100,7 +100,7 @@ class Instance:
         before[task.id] = TaskState.COMPLETED
         return self._advance(before, [done])
 
-    def deliver_message(self, name: str, payload: Mapping[str, Any], correlations: Mapping[str, Any]) -> StepResultT:
+    def deliver_message(self, name: str, payload: Mapping[str, Any], correlations: Mapping[str, Any]) -> ev.StepResult:
         """Hand the instance a message it waits for; `MessageNotExpected` when it does not."""
         definition = self._message_definition(name)
         if definition is None:
@@ -115,7 +115,7 @@ class Instance:
                                    data={"payload": _plain(payload), "correlations": _plain(correlations)})
         return self._advance(before, [delivered])
 
-    def fire_due_timers(self) -> StepResultT:
+    def fire_due_timers(self) -> ev.StepResult:
         """Fire every timer that is due now and run on; a no-op when none is due."""
         before = self._states()
         return self._advance(before, [])
@@ -170,7 +170,7 @@ class Instance:
                 return
         raise ScriptError(f"the process did not come to rest after {MAX_ENGINE_ROUNDS} engine passes")
 
-    def _advance(self, before: dict[UUID, int], first: list[ev.EngineEvent]) -> StepResultT:
+    def _advance(self, before: dict[UUID, int], first: list[ev.EngineEvent]) -> ev.StepResult:
         self._engine_steps()
         events = list(first)
         events += self._changes(before)
@@ -297,9 +297,6 @@ class Instance:
                     return definition
         return None
 
-
-TaskView = ev.TaskView
-StepResultT = ev.StepResult
 
 
 def _engine_message(exc: Exception) -> str:

@@ -44,7 +44,7 @@ class PetitionList(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """Petitions the caller may see, newest first (confidential ones only to those handling them)."""
         page, per_page = args.pop("page"), args.pop("per_page")
-        args["dialogue_id"] = args.pop("dialogue", None)
+        args["dialogue_id"], args["stage"] = args.pop("dialogue", None), args.pop("status", None)
         items = petitions.list_petitions(context(), actor(), limit=per_page, offset=(page - 1) * per_page, **args)
         return {"items": items, "page": page, "per_page": per_page}
 

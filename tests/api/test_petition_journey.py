@@ -101,3 +101,24 @@ def test_public_petition_to_written_reply_through_the_api(app: Flask, ctx: Conte
     completed = [(e["element_id"], e["actor"]) for e in events if e["event_type"] == "task_completed"]
     assert completed[0] == ("intake", "tiepnhan") and completed[-1] == ("publish_results", "ttthongtin")
     assert ("sign_written_reply", "giamdoc") in completed and len(completed) == 9
+
+
+def test_petition_list_filters(app: Flask, ctx: Context) -> None:
+    deploy_sample(ctx, "petition.bpmn")
+    reception = Api(app, "tiepnhan")
+    for title, field in (("Giống lúa mới", "science"), ("Cân sai ở chợ", "standards")):
+        sent = reception.post("/api/v1/petitions", json={"source": "citizen", "field": field, "title": title,
+                                                         "content": "Nội dung", "channel": "reception"})
+        assert sent.status_code == 201, sent.get_data(as_text=True)
+
+    def titles(query: str) -> list[str]:
+        page = reception.get(f"/api/v1/petitions?{query}")
+        assert page.status_code == 200, page.get_data(as_text=True)
+        return sorted(p["title"] for p in (page.json or {})["items"])
+
+    assert titles("") == ["Cân sai ở chợ", "Giống lúa mới"]
+    assert titles("field=standards") == ["Cân sai ở chợ"]
+    assert titles("text=lúa") == ["Giống lúa mới"]
+    assert titles("status=intake") == ["Cân sai ở chợ", "Giống lúa mới"] and titles("status=closed") == []
+    assert titles("overdue=true") == [] and titles("source=staff") == []
+    assert reception.get("/api/v1/petitions?urgency=extreme").status_code == 422

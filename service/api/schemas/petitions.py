@@ -37,7 +37,8 @@ class ReceiptSchema(Schema):
 class PetitionListArgs(PageArgs):
     """Filters of the petition list."""
 
-    stage = fields.String(validate=validate.Length(max=40))
+    status = fields.String(validate=validate.Length(max=40), metadata={
+        "description": "where the petition stands: the element of its waiting task, `awaiting_dialogue` or `closed`"})
     field = fields.String(validate=validate.Length(max=50))
     urgency = fields.String(validate=validate.OneOf(("urgent", "high", "normal", "low")))
     source = fields.String(validate=validate.OneOf(SOURCES))
