@@ -51,7 +51,7 @@ def main() -> None:
     problem = postgres_available()
     kinds = [k for k in KINDS if k == "sqlite" or problem is None]
     results: dict[str, Any] = {
-        "started": datetime.now(UTC).isoformat(timespec="seconds"), "scale": SCALE, "cpus": os.cpu_count(),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"), "bench_scale": SCALE, "cpus": os.cpu_count(),
         "python": platform.python_version(), "postgresql": problem or "available", "seconds": {},
         "load_average_at_start": os.getloadavg()[0],
     }
