@@ -22,7 +22,7 @@ bp = Blueprint("petitions", __name__)
 FIELDS = ("science", "technology", "standards", "ip", "administration", "personnel", "other")
 DOCUMENTS = (
     ("written_reply", "Written reply", ("signed_reply", "written_reply")),
-    ("answer", "Answer", ("answer_text", "draft_answer")),
+    ("answer", "Approved draft answer", ("draft_answer",)),
     ("minutes", "Minutes of the dialogue", ("minutes",)),
     ("notice", "Notice of results", ("notice_text",)),
     ("superior", "Answer of the superior authority", ("superior_answer",)),
