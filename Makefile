@@ -56,7 +56,7 @@ run: install js
 	$(BIN)/petitionflow serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check workflows service tests
+	$(BIN)/ruff check workflows service tests bench
 
 typecheck: install
 	$(BIN)/mypy
