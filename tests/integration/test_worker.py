@@ -69,14 +69,15 @@ def test_two_workers_fire_500_timers_exactly_once(postgres_url: str) -> None:
         return record
 
     total = 500
+    # The instances are all started before either worker runs, so the two compete for 500 timers that
+    # fall due together however long starting them takes on a busy machine.
+    began = time.perf_counter()
+    fire_at = clock.now() + timedelta(seconds=1)
+    first = instances.start_instance(ctx, OFFICE, "timer_step", {"fire_at": fire_at.isoformat(), "amount": 1})
+    ids = [first.id, *copies(ctx, first.id, total - 1)]
+    started_in = time.perf_counter() - began
+    assert _count(ctx, "running") == total
     with running_worker(contexts[0], counter(0)), running_worker(contexts[1], counter(1)):
-        began = time.perf_counter()
-        fire_at = clock.now() + timedelta(seconds=4)
-        first = instances.start_instance(ctx, OFFICE, "timer_step", {"fire_at": fire_at.isoformat(), "amount": 1})
-        ids = [first.id, *copies(ctx, first.id, total - 1)]
-        started_in = time.perf_counter() - began
-        assert clock.now() < fire_at, f"starting {total} instances took {started_in:.1f} s, past their due time"
-        assert _count(ctx, "running") == total
         assert wait_until(lambda: _count(ctx, "completed") == total, timeout=120, interval=0.2)
         finished = clock.now()
     fired = _events(ctx, "timer_fired")
