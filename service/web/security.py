@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
-from werkzeug.wrappers import Response
 
 from ..usecases import sessions
 from ..usecases.context import Actor, Context
@@ -26,6 +27,7 @@ SESSION_USER = "user"
 SESSION_AGENCY = "agency"
 SESSION_CSRF = "csrf"
 CSRF_FIELD = "csrf_token"
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f-\x9f\\\u2028\u2029]")
 
 
 def context() -> Context:
@@ -102,8 +104,16 @@ def check_csrf() -> None:
         abort(400, description="csrf")
 
 
-def safe_next(target: str | None, fallback: str) -> str | Response:
-    """A local path to go back to (never another site)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
+def safe_next(target: str | None, fallback: str) -> str:
+    """`target` when it is a path on this site, else `fallback`: the one check of every `next=` redirect.
+
+    Refused: anything with a scheme or host, `//` or `\\` at the start, and any control character or
+    whitespace (browsers drop tabs and line breaks, so `/%09/evil.com` would lead to `//evil.com`; CR/LF
+    would break the `Location` header).
+    """
+    if not target or len(target) > 2000 or _UNSAFE_IN_NEXT.search(target):
+        return fallback
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        return fallback
+    return target
