@@ -142,6 +142,18 @@ def user_disable(username: str) -> None:
     click.echo(f"disabled: {username}")
 
 
+@user.command("password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the new password from standard input.")
+@clear_errors
+def user_password(username: str, password_stdin: bool) -> None:
+    """Set an account's password, reading it from standard input; its open sessions end."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    ctx = context()
+    accounts.set_password(ctx, _admin(ctx, None), username, password)
+    click.echo(f"password changed: {username} (its sessions have ended)")
+
+
 @main.command()
 @click.option("--pack", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Process pack folder (default: PETITIONFLOW_BPMN_DIR).")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .tables import Base
 
@@ -37,3 +37,12 @@ class WebSession(Base):
     """Moved forward at most once a minute (`sessions.TOUCH_EVERY`), so most requests only read."""
     revoked_at: Mapped[datetime | None]
     revoked_why: Mapped[str | None] = mapped_column(String(32))
+
+
+def revoke_user_sessions(session: Session, user_id: int, why: str, now: datetime, agency_id: int | None = None) -> int:
+    """End every open session of a user (in one agency when given); returns how many were open."""
+    query = update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
+    if agency_id is not None:
+        query = query.where(WebSession.agency_id == agency_id)
+    result = session.execute(query.values(revoked_at=now, revoked_why=why[:32]))
+    return int(getattr(result, "rowcount", 0) or 0)

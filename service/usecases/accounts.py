@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from ..roles import is_known_role
+from ..store.session_tables import revoke_user_sessions
 from ..store.tables import Agency, RoleGrant, User
 from . import audit, clock
 from .access import require
@@ -101,9 +102,31 @@ def set_active(ctx: Context, actor: Actor, username: str, active: bool) -> None:
         if user is None:
             raise NotFound(f"user {username} does not exist")
         user.active = active
+        now = clock.now()
+        if not active:
+            revoke_user_sessions(s, user.id, "account_disabled", now)
         agency_id = s.execute(select(Agency.id).where(Agency.code == actor.agency)).scalar_one_or_none()
-        audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, clock.now(),
+        audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, now,
                                audit.Entry("user_enabled" if active else "user_disabled", {"username": username}))
+        uow.commit()
+
+
+def set_password(ctx: Context, actor: Actor, username: str, password: str) -> None:
+    """Give an account a new password; every session it had ends (`password_changed` is recorded)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"the password of {username} was not changed",
+                      [f"password: at least {MIN_PASSWORD_LENGTH} characters"])
+    with ctx.uow() as uow:
+        s = uow.session
+        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            raise NotFound(f"user {username} does not exist")
+        user.password_hash = _HASHER.hash(password)
+        now = clock.now()
+        ended = revoke_user_sessions(s, user.id, "password_changed", now)
+        agency_id = s.execute(select(Agency.id).where(Agency.code == actor.agency)).scalar_one_or_none()
+        audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, now,
+                               audit.Entry("password_changed", {"username": username, "sessions_ended": ended}))
         uow.commit()
 
 

@@ -1,17 +1,32 @@
-"""Signing in: checking a password, choosing the agency, and rebuilding the actor on each request."""
+"""Signing in: checking a password, choosing the agency, and the server-side sessions that follow.
+
+A signed-in browser (or API cookie client) holds a random session id in its cookie; the database
+keeps only its SHA-256 in `web_sessions`. Each request finds the session, its user and the user's
+roles in the session's agency with one indexed query (`resume`), so signing out, an idle or
+too-old session, a password change, a disabled account or a withdrawn role end it at once.
+`last_seen_at` is written at most once a minute per session.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
+from ..store.session_tables import WebSession
 from ..store.tables import Agency, RoleGrant, User
 from ..store.throttle_tables import ThrottleBucket
 from . import accounts, audit, clock, throttle
+from .access import agency_id_of
 from .context import Actor, Context
 from .errors import Unauthenticated
 
 BAD_LOGIN = "wrong username or password, or the account cannot sign in to that agency"
+TOUCH_EVERY = timedelta(minutes=1)
+"""A session's `last_seen_at` is moved forward at most this often (idle expiry is counted in hours)."""
 
 
 def _grants(session: Session, user_id: int) -> dict[str, set[str]]:
@@ -115,4 +130,63 @@ def _record_failure(ctx: Context, username: str, agency: str | None, reason: str
                                audit.Entry("login_failed", {"username": username[:64], "agency": agency,
                                                             "reason": reason, "address": address,
                                                             "blocked_until": until.isoformat() if until else None}))
+        uow.commit()
+
+
+def _sid_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode("utf-8")).hexdigest()
+
+
+def start_session(ctx: Context, actor: Actor) -> str:
+    """A new server-side session for `actor` (just signed in); returns the id the cookie carries."""
+    sid = secrets.token_urlsafe(32)
+    with ctx.uow() as uow:
+        s, now = uow.session, clock.now()
+        user_id = s.execute(select(User.id).where(User.username == actor.username)).scalar_one()
+        s.add(WebSession(id=_sid_hash(sid), user_id=user_id, agency_id=agency_id_of(s, actor), created_at=now,
+                         last_seen_at=now))
+        uow.commit()
+    return sid
+
+
+def _expired(ctx: Context, created_at: datetime, last_seen_at: datetime, now: datetime) -> bool:
+    return (now - last_seen_at > timedelta(seconds=ctx.settings.session_idle_s)
+            or now - created_at > timedelta(seconds=ctx.settings.session_max_s))
+
+
+def resume(ctx: Context, sid: str) -> Actor | None:
+    """The actor of the session `sid`; None when it is unknown, ended, expired, or its user cannot act."""
+    if not sid or len(sid) > 100:
+        return None
+    key, now = _sid_hash(sid), clock.now()
+    with ctx.uow(write=False) as uow:
+        rows = uow.session.execute(
+            select(WebSession.created_at, WebSession.last_seen_at, WebSession.revoked_at, User.username,
+                   User.active, Agency.code, RoleGrant.role)
+            .join(User, User.id == WebSession.user_id).join(Agency, Agency.id == WebSession.agency_id)
+            .outerjoin(RoleGrant, and_(RoleGrant.user_id == WebSession.user_id,
+                                       RoleGrant.agency_id == WebSession.agency_id))
+            .where(WebSession.id == key)
+        ).all()
+    if not rows:
+        return None
+    first = rows[0]
+    roles = frozenset(r.role for r in rows if r.role)
+    if first.revoked_at is not None or not first.active or not roles or _expired(ctx, first.created_at,
+                                                                                  first.last_seen_at, now):
+        return None
+    if now - first.last_seen_at >= TOUCH_EVERY:
+        with ctx.uow() as uow:
+            uow.session.execute(update(WebSession).where(WebSession.id == key).values(last_seen_at=now))
+            uow.commit()
+    return Actor(first.username, first.code, roles)
+
+
+def end_session(ctx: Context, sid: str) -> None:
+    """Sign out: the session `sid` stops working at once, wherever its cookie is replayed."""
+    if not sid or len(sid) > 100:
+        return
+    with ctx.uow() as uow:
+        uow.session.execute(update(WebSession).where(WebSession.id == _sid_hash(sid), WebSession.revoked_at.is_(None))
+                            .values(revoked_at=clock.now(), revoked_why="signed_out"))
         uow.commit()
