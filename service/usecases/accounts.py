@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,13 +13,17 @@ from sqlalchemy import select
 from ..roles import is_known_role
 from ..store.session_tables import revoke_user_sessions
 from ..store.tables import Agency, RoleGrant, User
-from . import audit, clock
-from .access import require
+from . import audit, clock, throttle
+from .access import agency_id_of, require
 from .context import Actor, Context
 from .errors import Conflict, Invalid, NotFound
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
+NAME_TAKEN = "the username {username} cannot be used; choose another"
+"""Said alike whatever agency holds the name, so an admin learns no other agency's accounts from it."""
+REFUSED_NAMES = throttle.Rule(10, timedelta(minutes=15), timedelta(minutes=5))
+"""Names an admin may be refused before further account creations wait (bounds probing for names)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ def add_user(
         if agency_row is None:
             raise NotFound(f"agency '{agency}' does not exist")
         if s.execute(select(User.id).where(User.username == username)).first():
-            raise Conflict(f"user {username} already exists")
+            raise Conflict(NAME_TAKEN.format(username=username))
         now = clock.now()
         user = User(username=username, display_name=display_name or username, password_hash=_HASHER.hash(password),
                     active=True, created_at=now)
@@ -154,7 +159,23 @@ def create_user(ctx: Context, actor: Actor, username: str, password: str, roles:
                 display_name: str = "") -> UserInfo:
     """Create an account with `roles` in the admin's agency (admins only; `user_created` is recorded)."""
     require(actor, ("admin",), "creating accounts")
-    return add_user(ctx, actor, username, password, roles, actor.agency, display_name)
+    key = f"newuser:{actor.agency[:32]}:{actor.username}"
+    with ctx.uow(write=False) as uow:
+        now = clock.now()
+        blocked = throttle.blocked(uow.session, [key], now)
+    if blocked is not None and blocked.blocked_until is not None:
+        raise throttle.Throttled("too many refused usernames; wait before creating accounts again",
+                                 throttle.seconds_left(blocked.blocked_until, now), key)
+    try:
+        return add_user(ctx, actor, username, password, roles, actor.agency, display_name)
+    except Conflict:
+        with ctx.uow() as uow:
+            s, now = uow.session, clock.now()
+            throttle.count(s, key, REFUSED_NAMES, now)
+            audit.append_to_agency(s, agency_id_of(s, actor), audit.agency_chain(actor.agency), actor.username, now,
+                                   audit.Entry("username_refused", {"username": username[:64]}))
+            uow.commit()
+        raise
 
 
 def disable_user(ctx: Context, actor: Actor, username: str) -> UserInfo:
