@@ -50,7 +50,9 @@ class Settings:
     trusted_proxy_hops: int = 0
     """PETITIONFLOW_TRUSTED_PROXY_HOPS: proxies in front whose X-Forwarded-For/-Proto are believed (0: none)."""
     login_max_failures: int = 5
-    """PETITIONFLOW_LOGIN_MAX_FAILURES: failed sign-ins of one account before it is slowed down (429)."""
+    """PETITIONFLOW_LOGIN_MAX_FAILURES: failed sign-ins of one account from one address before that pair waits (429)."""
+    login_max_failures_per_account: int = 100
+    """PETITIONFLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT: failed sign-ins of one account from anywhere before it waits."""
     login_max_failures_per_address: int = 20
     """PETITIONFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS: failed sign-ins from one address before it is slowed down."""
     track_max_lookups: int = 30

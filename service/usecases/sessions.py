@@ -54,11 +54,14 @@ def login(ctx: Context, username: str, password: str, agency: str | None = None,
     """Check the password and pick the agency; a failure is recorded as `login_failed`.
 
     A user with grants in several agencies names the one to sign into; with grants in one, that one.
-    Failures are counted per account and per `address` (the client's IP) in the database; past the
-    limit further attempts are refused with `Throttled` (429) for a doubling time, audited once per
-    block as `login_throttled`, before the password is even looked at.
+    Failures are counted in the database per account-and-`address` (the client's IP; 5 by default),
+    per address (20) and per account from anywhere (100): past a limit, further attempts of that
+    key are refused with `Throttled` (429, saying when to try again) for a doubling time, audited
+    once per block as `login_throttled`, before the password is even looked at. So a guesser
+    elsewhere locks out only themselves; a success forgets the failures of its own address.
     """
-    keys = [throttle.user_key(username)] + ([throttle.address_key("login", address)] if address else [])
+    where = address or "unknown"
+    keys = [throttle.pair_key(username, where), throttle.user_key(username), throttle.address_key("login", where)]
     _refuse_if_blocked(ctx, username, agency, keys)
     if accounts.check_password(ctx, username, password):
         with ctx.uow(write=False) as uow:
@@ -105,8 +108,11 @@ def _refuse_if_blocked(ctx: Context, username: str, agency: str | None, keys: li
                                                                    "failures": row.count,
                                                                    "until": until.isoformat()}))
         uow.commit()
-    raise throttle.Throttled("too many failed sign-ins for this account or address; wait before trying again",
-                             throttle.seconds_left(until, now), row.key)
+    wait = throttle.seconds_left(until, now)
+    what = {"pair": "for this account from this address", "user": "for this account",
+            "addr": "from this address"}[row.key.split(":")[1]]
+    raise throttle.Throttled(f"too many failed sign-ins {what}; wait {wait} seconds (until {until:%H:%M:%S} UTC) "
+                             "before trying again", wait, row.key)
 
 
 def _forget_failures(ctx: Context, key: str) -> None:
@@ -120,11 +126,11 @@ def _forget_failures(ctx: Context, key: str) -> None:
 
 def _record_failure(ctx: Context, username: str, agency: str | None, reason: str, keys: list[str],
                     address: str | None) -> None:
-    user_rule, address_rule = throttle.login_rules(ctx.settings)
+    rules = throttle.login_rules(ctx.settings)
     with ctx.uow() as uow:
         s, now = uow.session, clock.now()
         agency_id, code = _agency_of(s, ctx, agency)
-        blocks = [throttle.count(s, key, user_rule if i == 0 else address_rule, now) for i, key in enumerate(keys)]
+        blocks = [throttle.count(s, key, rule, now) for key, rule in zip(keys, rules, strict=True)]
         until = max((b for b in blocks if b is not None), default=None)
         audit.append_to_agency(s, agency_id, audit.agency_chain(code), username[:64] or "-", now,
                                audit.Entry("login_failed", {"username": username[:64], "agency": agency,
