@@ -20,6 +20,9 @@ from .errors import Conflict, Invalid, NotFound
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
+RESERVED_USERNAMES = frozenset({"public", "system", "cli", "anonymous", "admin"})
+"""Names the service itself acts under (the public's submissions, timers, the command line): no account
+may bear one, and an old account that does can neither sign in nor act, so it never passes for them."""
 NAME_TAKEN = "the username {username} cannot be used; choose another"
 """Said alike whatever agency holds the name, so an admin learns no other agency's accounts from it."""
 REFUSED_NAMES = throttle.Rule(10, timedelta(minutes=15), timedelta(minutes=5))
@@ -60,6 +63,8 @@ def add_user(
     problems = [f"role '{r}' is not known" for r in roles if not is_known_role(r)]
     if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
         problems.append("username: letters, digits, '.', '_' and '-', at most 64")
+    if is_reserved(username):
+        problems.append(f"username: '{username}' is reserved for the service itself")
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"password: at least {MIN_PASSWORD_LENGTH} characters")
     if problems:
@@ -135,11 +140,16 @@ def set_password(ctx: Context, actor: Actor, username: str, password: str) -> No
         uow.commit()
 
 
+def is_reserved(username: str) -> bool:
+    """Whether `username` is one the service acts under (`public`, `system`, ...), in any letter case."""
+    return username.strip().lower() in RESERVED_USERNAMES
+
+
 def check_password(ctx: Context, username: str, password: str) -> bool:
-    """Whether `password` is right for the active account `username`."""
+    """Whether `password` is right for the active account `username` (never for a reserved name)."""
     with ctx.uow(write=False) as uow:
         user = uow.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None or not user.active:
+    if user is None or not user.active or is_reserved(username):
         _HASHER.hash(password)  # spend the same time whether or not the account exists
         return False
     try:

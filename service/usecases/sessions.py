@@ -43,7 +43,7 @@ def actor_for(ctx: Context, username: str, agency: str) -> Actor | None:
     """The actor `username` acting in `agency` with the roles granted there; None if disabled or ungranted."""
     with ctx.uow(write=False) as uow:
         user = uow.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None or not user.active:
+        if user is None or not user.active or accounts.is_reserved(username):
             return None
         roles = _grants(uow.session, user.id).get(agency)
     return Actor(username, agency, frozenset(roles)) if roles else None
@@ -178,8 +178,8 @@ def resume(ctx: Context, sid: str) -> Actor | None:
         return None
     first = rows[0]
     roles = frozenset(r.role for r in rows if r.role)
-    if first.revoked_at is not None or not first.active or not roles or _expired(ctx, first.created_at,
-                                                                                  first.last_seen_at, now):
+    if (first.revoked_at is not None or not first.active or not roles or accounts.is_reserved(first.username)
+            or _expired(ctx, first.created_at, first.last_seen_at, now)):
         return None
     if now - first.last_seen_at >= TOUCH_EVERY:
         with ctx.uow() as uow:

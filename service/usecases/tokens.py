@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, select, update
 
 from ..store.tables import Agency, ApiToken, RoleGrant, User
-from . import audit, clock
+from . import accounts, audit, clock
 from .access import agency_id_of, require
 from .context import Actor, Context
 from .errors import Forbidden, Invalid, NotFound, Unauthenticated
@@ -131,7 +131,7 @@ def authenticate(ctx: Context, token: str) -> Actor:
     if not rows or rows[0].revoked_at is not None:
         raise Unauthenticated("the API token is unknown or revoked")
     found, roles = rows[0], frozenset(r.role for r in rows if r.role)
-    if not found.active or not roles:
+    if not found.active or not roles or accounts.is_reserved(found.username):
         raise Unauthenticated(f"the API token's user {found.username} is disabled or has no roles in {found.code}")
     now = clock.now()
     if found.last_used_at is None or now - found.last_used_at >= USE_RECORDED_EVERY:
