@@ -20,7 +20,7 @@ from .errors import Conflict, Invalid, NotFound
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
-RESERVED_USERNAMES = frozenset({"public", "system", "cli", "anonymous", "admin"})
+RESERVED_USERNAMES = frozenset({"public", "system", "cli", "anonymous"})
 """Names the service itself acts under (the public's submissions, timers, the command line): no account
 may bear one, and an old account that does can neither sign in nor act, so it never passes for them."""
 NAME_TAKEN = "the username {username} cannot be used; choose another"
