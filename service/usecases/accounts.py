@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from ..roles import is_known_role
 from ..store.session_tables import revoke_user_sessions
-from ..store.tables import Agency, RoleGrant, User
+from ..store.tables import Agency, ApiToken, RoleGrant, User
 from . import audit, clock, throttle
 from .access import agency_id_of, require
 from .context import Actor, Context
@@ -189,12 +189,35 @@ def create_user(ctx: Context, actor: Actor, username: str, password: str, roles:
 
 
 def disable_user(ctx: Context, actor: Actor, username: str) -> UserInfo:
-    """Disable an account of the admin's agency: it can no longer sign in or use its tokens."""
+    """Disable an account in the admin's agency: it can no longer sign in there or use its tokens there.
+
+    An admin acts on their own agency only: an account that also works in other agencies keeps
+    working there; here its roles are withdrawn and its sessions and tokens of this agency end
+    (`user_disabled` with `scope: agency`). An account of this agency alone is disabled outright.
+    """
     require(actor, ("admin",), "disabling accounts")
     if username == actor.username:
         raise Conflict("an admin does not disable their own account")
-    found = next((u for u in agency_users(ctx, actor) if u.username == username), None)
-    if found is None:
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        agency_id = agency_id_of(s, actor)
+        grants = [] if user is None else list(s.execute(
+            select(RoleGrant.agency_id, RoleGrant.role).where(RoleGrant.user_id == user.id)).all())
+    here = sorted(role for a, role in grants if a == agency_id)
+    if user is None or not here:
         raise NotFound(f"user {username} does not exist in {actor.agency}")
-    set_active(ctx, actor, username, False)
-    return UserInfo(found.username, found.display_name, False, found.roles)
+    if all(a == agency_id for a, _role in grants):
+        set_active(ctx, actor, username, False)
+        return UserInfo(user.username, user.display_name, False, {actor.agency: tuple(here)})
+    with ctx.uow() as uow:
+        s, now = uow.session, clock.now()
+        s.execute(delete(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.agency_id == agency_id))
+        revoke_user_sessions(s, user.id, "account_disabled", now, agency_id)
+        s.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.agency_id == agency_id,
+                                         ApiToken.revoked_at.is_(None)).values(revoked_at=now))
+        audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, now,
+                               audit.Entry("user_disabled", {"username": username, "scope": "agency",
+                                                             "roles_withdrawn": here}))
+        uow.commit()
+    return UserInfo(user.username, user.display_name, False, {actor.agency: ()})
