@@ -50,9 +50,11 @@ def db() -> None:
 def db_upgrade() -> None:
     """Bring the database to the newest schema."""
     from .store.migrate import upgrade
+    from .usecases.keys import SESSION_KEY, kept_secret
 
     ctx = context()
     revision = upgrade(ctx.db.engine)
+    kept_secret(ctx, SESSION_KEY)  # drawn now, so every worker that starts later finds it
     click.echo(f"database at revision {revision}")
 
 

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..store.session_tables import WebSession
@@ -149,6 +149,10 @@ def start_session(ctx: Context, actor: Actor) -> str:
     with ctx.uow() as uow:
         s, now = uow.session, clock.now()
         user_id = s.execute(select(User.id).where(User.username == actor.username)).scalar_one()
+        s.execute(delete(WebSession).where(  # the user's ended sessions are forgotten as new ones start
+            WebSession.user_id == user_id,
+            or_(WebSession.revoked_at.is_not(None),
+                WebSession.created_at < now - timedelta(seconds=ctx.settings.session_max_s))))
         s.add(WebSession(id=_sid_hash(sid), user_id=user_id, agency_id=agency_id_of(s, actor), created_at=now,
                          last_seen_at=now))
         uow.commit()

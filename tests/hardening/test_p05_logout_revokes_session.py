@@ -119,3 +119,20 @@ def test_p05_a_request_costs_one_session_lookup(app: Flask, ctx: Context, statem
     statements.clear()
     assert office.get("/api/v1/auth/me").status_code == 200
     assert sum(s.lstrip().upper().startswith("UPDATE WEB_SESSIONS") for s in statements) == 1  # last seen moves
+
+
+def test_p05_the_operator_changes_a_password_from_the_command_line(app: Flask, ctx: Context,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from service.cli import main
+
+    office = Api(app, "vanphong")
+    monkeypatch.setenv("PETITIONFLOW_DATABASE_URL", ctx.settings.database_url)
+    short = CliRunner().invoke(main, ["user", "password", "vanphong", "--password-stdin"], input="short\n")
+    assert short.exit_code == 1 and short.output.startswith("error:")
+    assert office.get("/api/v1/auth/me").status_code == 200
+    changed = CliRunner().invoke(main, ["user", "password", "vanphong", "--password-stdin"], input="a long secret\n")
+    assert changed.exit_code == 0, changed.output
+    assert office.get("/api/v1/auth/me").status_code == 401
+    office.login("vanphong", "a long secret")
