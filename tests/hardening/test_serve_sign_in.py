@@ -3,6 +3,7 @@ environment) keeps everyone signed in whichever worker answers, and across a res
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import signal
@@ -14,9 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
-from tests.api.conftest import PASSWORD, add_demo_users
+from service.app import create_app
+from service.usecases import keys
+from service.usecases.context import Context
+from tests.api.conftest import PASSWORD, Api, add_demo_users
 from tests.conftest import ROOT, make_context
 
 SERVE = [sys.executable, "-c", "from service.cli import main; main()", "serve", "--host", "127.0.0.1"]
@@ -89,3 +94,24 @@ def test_i12_p01_sign_in_holds_on_every_worker_and_across_restarts(tmp_path: Pat
             _load_pages(browser, base)
     with _serving(database_url, log) as base:  # restarted: the same key, the session still holds
         _load_pages(browser, base)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_i12_p01_every_process_signs_with_the_one_kept_key(backend: str, request: pytest.FixtureRequest,
+                                                           tmp_path: Path) -> None:
+    url = (f"sqlite:///{tmp_path / 'petitionflow.sqlite3'}" if backend == "sqlite"
+           else str(request.getfixturevalue("postgres_url")))
+    first = make_context(url)
+    add_demo_users(first)
+    keyless = dataclasses.replace(first.settings, secret_key="")
+    workers = [create_app(context=Context.from_settings(keyless)) for _ in range(2)]
+    office = Api(workers[0], "vanphong")
+    other = workers[1].test_client()
+    other.set_cookie("petitionflow_session", office.client.get_cookie("petitionflow_session").value)  # type: ignore[union-attr]
+    assert (other.get("/api/v1/auth/me").json or {})["username"] == "vanphong"
+    assert keys.kept_secret(first, keys.SESSION_KEY) == workers[1].secret_key != ""
+    configured = create_app(context=Context.from_settings(dataclasses.replace(first.settings, secret_key="set")))
+    assert configured.secret_key == "set"  # PETITIONFLOW_SECRET_KEY still wins
+    for app in workers:
+        app.extensions["petitionflow"].db.dispose()
+    first.db.dispose()
