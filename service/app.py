@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     settings = settings or (context.settings if context else Settings.from_env())
     ctx = context or Context.from_settings(settings)
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=settings.secret_key)
+    app.config.update(SECRET_KEY=settings.secret_key or None)  # None: the kept key, on first use
     app.extensions["petitionflow"] = ctx
     limits.configure(settings)
     security.install(app, ctx)

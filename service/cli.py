@@ -50,9 +50,11 @@ def db() -> None:
 def db_upgrade() -> None:
     """Bring the database to the newest schema."""
     from .store.migrate import upgrade
+    from .usecases.keys import SESSION_KEY, kept_secret
 
     ctx = context()
     revision = upgrade(ctx.db.engine)
+    kept_secret(ctx, SESSION_KEY)  # drawn now, so every worker that starts later finds it
     click.echo(f"database at revision {revision}")
 
 
@@ -140,6 +142,18 @@ def user_disable(username: str) -> None:
     ctx = context()
     accounts.set_active(ctx, _admin(ctx, None), username, False)
     click.echo(f"disabled: {username}")
+
+
+@user.command("password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the new password from standard input.")
+@clear_errors
+def user_password(username: str, password_stdin: bool) -> None:
+    """Set an account's password, reading it from standard input; its open sessions end."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    ctx = context()
+    accounts.set_password(ctx, _admin(ctx, None), username, password)
+    click.echo(f"password changed: {username} (its sessions have ended)")
 
 
 @main.command()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -18,7 +17,7 @@ class Settings:
     database_url: str = ""
     """PETITIONFLOW_DATABASE_URL: any SQLAlchemy URL; an SQLite file in the working folder by default."""
     secret_key: str = ""
-    """PETITIONFLOW_SECRET_KEY: signs session cookies; a random one per process when unset."""
+    """PETITIONFLOW_SECRET_KEY: signs session cookies; when unset, a key drawn once and kept in the database."""
     bpmn_dir: str = str(Path(__file__).resolve().parent.parent / "bpmn")
     """PETITIONFLOW_BPMN_DIR: the process pack `demo` deploys."""
     default_agency: str = "demo"
@@ -51,13 +50,19 @@ class Settings:
     trusted_proxy_hops: int = 0
     """PETITIONFLOW_TRUSTED_PROXY_HOPS: proxies in front whose X-Forwarded-For/-Proto are believed (0: none)."""
     login_max_failures: int = 5
-    """PETITIONFLOW_LOGIN_MAX_FAILURES: failed sign-ins of one account before it is slowed down (429)."""
+    """PETITIONFLOW_LOGIN_MAX_FAILURES: failed sign-ins of one account from one address before that pair waits (429)."""
+    login_max_failures_per_account: int = 100
+    """PETITIONFLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT: failed sign-ins of one account from anywhere before it waits."""
     login_max_failures_per_address: int = 20
     """PETITIONFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS: failed sign-ins from one address before it is slowed down."""
     track_max_lookups: int = 30
     """PETITIONFLOW_TRACK_MAX_LOOKUPS: tracking-code lookups from one address before it is slowed down."""
     throttle_window_s: int = 900
     """PETITIONFLOW_THROTTLE_WINDOW_S: attempts further apart than this start the count again."""
+    session_idle_s: int = 8 * 3600
+    """PETITIONFLOW_SESSION_IDLE_S: a signed-in session left unused this long ends (sign in again)."""
+    session_max_s: int = 7 * 24 * 3600
+    """PETITIONFLOW_SESSION_MAX_S: a session ends this long after signing in, however busy."""
     throttle_block_s: int = 60
     """PETITIONFLOW_THROTTLE_BLOCK_S: the first wait imposed; it doubles with each further attempt (at most 1 day)."""
     step_memory_mb: int = 256
@@ -83,7 +88,6 @@ class Settings:
             else:
                 values[f.name] = raw
         values.setdefault("database_url", f"sqlite:///{Path.cwd() / DEFAULT_DATABASE_FILE}")
-        values.setdefault("secret_key", secrets.token_hex(32))
         return cls(**values)  # type: ignore[arg-type]
 
     @property

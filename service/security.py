@@ -5,7 +5,8 @@
   use); inline scripts run only with this request's nonce (`{{ csp_nonce() }}` in templates), inline
   event handlers (`onclick=`) never. Only Swagger UI (`/api/v1/docs`), which ships an inline
   bootstrap script, gets `'unsafe-inline'` for scripts.
-- The session cookie is HttpOnly and SameSite=Lax always, and Secure when configured or when the
+- The session cookie is signed with one key for every worker (`keys.session_key`); it is HttpOnly
+  and SameSite=Lax always, and Secure when configured or when the
   request came over HTTPS. `X-Forwarded-For`/`-Proto`/`-Host` are believed only from as many
   proxies as `PETITIONFLOW_TRUSTED_PROXY_HOPS` says (werkzeug's ProxyFix); by default none.
 - JSON bodies are checked before any parser sees them: valid UTF-8 (else 400) and nested at most
@@ -21,11 +22,12 @@ from itertools import accumulate
 
 from flask import Flask, Request, g, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from .usecases import throttle
+from .usecases import keys, throttle
 from .usecases.context import Context
 
 MAX_JSON_DEPTH = 64
@@ -68,7 +70,20 @@ SECURITY_HEADERS = {
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed cookie session, Secure also whenever the request itself came over HTTPS."""
+    """Flask's signed cookie session, Secure also whenever the request itself came over HTTPS.
+
+    The cookie carries the server-side session's id (`usecases.sessions`), the CSRF token and the
+    language. It is signed with `PETITIONFLOW_SECRET_KEY`, or else with the key the deployment keeps
+    in its database (`keys.session_key`), fetched on first use: every worker signs alike.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        if not app.secret_key:
+            app.secret_key = keys.session_key(self._ctx)
+        return super().get_signing_serializer(app)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (bool(request) and request.is_secure)
@@ -119,7 +134,7 @@ def install(app: Flask, ctx: Context) -> None:
     hops = ctx.settings.trusted_proxy_hops
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-    app.session_interface = _SessionInterface()
+    app.session_interface = _SessionInterface(ctx)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 

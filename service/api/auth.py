@@ -1,7 +1,8 @@
 """Signing in and out, who am I, the CSRF token; and the hook that authenticates every API request.
 
 Browsers sign in with a password and get a session cookie (HttpOnly, SameSite=Lax, Secure when
-configured); their writes must echo the session's CSRF token in `X-CSRF-Token` (double submit:
+configured) naming a server-side session that logout, expiry and account changes end; their
+writes must echo the session's CSRF token in `X-CSRF-Token` (double submit:
 the token comes back from login, `GET /auth/me` and `GET /auth/csrf`). Machine clients send
 `Authorization: Bearer <token>` and are exempt from CSRF, having no cookie to abuse.
 """
@@ -57,8 +58,9 @@ class Login(MethodView):
         """
         who = sessions.login(context(), body["username"], body["password"], body.get("agency"),
                              address=request.remote_addr)
+        _end_session()
         session.clear()
-        session.update(user=who.username, agency=who.agency)
+        session["sid"] = sessions.start_session(context(), who)
         return _me(who)
 
 
@@ -69,7 +71,8 @@ class Logout(MethodView):
 
     @blp.response(204)
     def post(self) -> None:
-        """Sign out: the session cookie is cleared."""
+        """Sign out: the session ends on the server (a replayed cookie no longer works) and the cookie is cleared."""
+        _end_session()
         session.clear()
 
 
@@ -94,6 +97,12 @@ class Csrf(MethodView):
         return {"csrf_token": _csrf_token(), "header": CSRF_HEADER}
 
 
+def _end_session() -> None:
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        sessions.end_session(context(), sid)
+
+
 def _view_class(app: Flask) -> Any:
     view = app.view_functions.get(request.endpoint or "")
     return getattr(view, "view_class", None)
@@ -113,8 +122,8 @@ def authenticate() -> None:
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         g.actor, g.bearer = tokens.authenticate(context(), header[7:].strip()), True
-    elif isinstance(session.get("user"), str) and isinstance(session.get("agency"), str):
-        g.actor = sessions.actor_for(context(), session["user"], session["agency"])
+    elif isinstance(session.get("sid"), str):
+        g.actor = sessions.resume(context(), session["sid"])
         if g.actor is None:
             session.clear()
     if g.actor is None and not _is_public(app):
@@ -125,7 +134,7 @@ def authenticate() -> None:
 
 
 def _check_csrf() -> None:
-    if g.bearer or "user" not in session or request.endpoint == "auth.Login":
+    if g.bearer or "sid" not in session or request.endpoint == "auth.Login":
         return
     sent, expected = request.headers.get(CSRF_HEADER, ""), session.get("csrf")
     if not isinstance(expected, str) or not hmac.compare_digest(sent.encode(), expected.encode()):

@@ -26,8 +26,8 @@ class TokenList(MethodView):
     @blp.arguments(NewTokenArgs)
     @blp.response(201, NewTokenSchema)
     def post(self, body: dict[str, Any]) -> Any:
-        """Create a token acting as a user; the response shows it this once, only its hash is kept."""
-        return tokens.create_token(context(), actor(), body["username"], body["name"])
+        """Create a token acting as yourself (never as someone else); the response shows it this once."""
+        return tokens.create_token(context(), actor(), body.get("username"), body["name"])
 
 
 @blp.route("/<int(max=2147483647):token_id>")

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from ..roles import is_known_role
-from ..store.tables import Agency, RoleGrant, User
-from . import audit, clock
-from .access import require
+from ..store.session_tables import revoke_user_sessions
+from ..store.tables import Agency, ApiToken, RoleGrant, User
+from . import audit, clock, throttle
+from .access import agency_id_of, require
 from .context import Actor, Context
 from .errors import Conflict, Invalid, NotFound
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
+RESERVED_USERNAMES = frozenset({"public", "system", "cli", "anonymous"})
+"""Names the service itself acts under (the public's submissions, timers, the command line): no account
+may bear one, and an old account that does can neither sign in nor act, so it never passes for them."""
+NAME_TAKEN = "the username {username} cannot be used; choose another"
+"""Said alike whatever agency holds the name, so an admin learns no other agency's accounts from it."""
+REFUSED_NAMES = throttle.Rule(10, timedelta(minutes=15), timedelta(minutes=5))
+"""Names an admin may be refused before further account creations wait (bounds probing for names)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,8 @@ def add_user(
     problems = [f"role '{r}' is not known" for r in roles if not is_known_role(r)]
     if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
         problems.append("username: letters, digits, '.', '_' and '-', at most 64")
+    if is_reserved(username):
+        problems.append(f"username: '{username}' is reserved for the service itself")
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"password: at least {MIN_PASSWORD_LENGTH} characters")
     if problems:
@@ -64,7 +75,7 @@ def add_user(
         if agency_row is None:
             raise NotFound(f"agency '{agency}' does not exist")
         if s.execute(select(User.id).where(User.username == username)).first():
-            raise Conflict(f"user {username} already exists")
+            raise Conflict(NAME_TAKEN.format(username=username))
         now = clock.now()
         user = User(username=username, display_name=display_name or username, password_hash=_HASHER.hash(password),
                     active=True, created_at=now)
@@ -101,17 +112,44 @@ def set_active(ctx: Context, actor: Actor, username: str, active: bool) -> None:
         if user is None:
             raise NotFound(f"user {username} does not exist")
         user.active = active
+        now = clock.now()
+        if not active:
+            revoke_user_sessions(s, user.id, "account_disabled", now)
         agency_id = s.execute(select(Agency.id).where(Agency.code == actor.agency)).scalar_one_or_none()
-        audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, clock.now(),
+        audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, now,
                                audit.Entry("user_enabled" if active else "user_disabled", {"username": username}))
         uow.commit()
 
 
+def set_password(ctx: Context, actor: Actor, username: str, password: str) -> None:
+    """Give an account a new password; every session it had ends (`password_changed` is recorded)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"the password of {username} was not changed",
+                      [f"password: at least {MIN_PASSWORD_LENGTH} characters"])
+    with ctx.uow() as uow:
+        s = uow.session
+        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            raise NotFound(f"user {username} does not exist")
+        user.password_hash = _HASHER.hash(password)
+        now = clock.now()
+        ended = revoke_user_sessions(s, user.id, "password_changed", now)
+        agency_id = s.execute(select(Agency.id).where(Agency.code == actor.agency)).scalar_one_or_none()
+        audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, now,
+                               audit.Entry("password_changed", {"username": username, "sessions_ended": ended}))
+        uow.commit()
+
+
+def is_reserved(username: str) -> bool:
+    """Whether `username` is one the service acts under (`public`, `system`, ...), in any letter case."""
+    return username.strip().lower() in RESERVED_USERNAMES
+
+
 def check_password(ctx: Context, username: str, password: str) -> bool:
-    """Whether `password` is right for the active account `username`."""
+    """Whether `password` is right for the active account `username` (never for a reserved name)."""
     with ctx.uow(write=False) as uow:
         user = uow.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None or not user.active:
+    if user is None or not user.active or is_reserved(username):
         _HASHER.hash(password)  # spend the same time whether or not the account exists
         return False
     try:
@@ -131,16 +169,55 @@ def create_user(ctx: Context, actor: Actor, username: str, password: str, roles:
                 display_name: str = "") -> UserInfo:
     """Create an account with `roles` in the admin's agency (admins only; `user_created` is recorded)."""
     require(actor, ("admin",), "creating accounts")
-    return add_user(ctx, actor, username, password, roles, actor.agency, display_name)
+    key = f"newuser:{actor.agency[:32]}:{actor.username}"
+    with ctx.uow(write=False) as uow:
+        now = clock.now()
+        blocked = throttle.blocked(uow.session, [key], now)
+    if blocked is not None and blocked.blocked_until is not None:
+        raise throttle.Throttled("too many refused usernames; wait before creating accounts again",
+                                 throttle.seconds_left(blocked.blocked_until, now), key)
+    try:
+        return add_user(ctx, actor, username, password, roles, actor.agency, display_name)
+    except Conflict:
+        with ctx.uow() as uow:
+            s, now = uow.session, clock.now()
+            throttle.count(s, key, REFUSED_NAMES, now)
+            audit.append_to_agency(s, agency_id_of(s, actor), audit.agency_chain(actor.agency), actor.username, now,
+                                   audit.Entry("username_refused", {"username": username[:64]}))
+            uow.commit()
+        raise
 
 
 def disable_user(ctx: Context, actor: Actor, username: str) -> UserInfo:
-    """Disable an account of the admin's agency: it can no longer sign in or use its tokens."""
+    """Disable an account in the admin's agency: it can no longer sign in there or use its tokens there.
+
+    An admin acts on their own agency only: an account that also works in other agencies keeps
+    working there; here its roles are withdrawn and its sessions and tokens of this agency end
+    (`user_disabled` with `scope: agency`). An account of this agency alone is disabled outright.
+    """
     require(actor, ("admin",), "disabling accounts")
     if username == actor.username:
         raise Conflict("an admin does not disable their own account")
-    found = next((u for u in agency_users(ctx, actor) if u.username == username), None)
-    if found is None:
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        agency_id = agency_id_of(s, actor)
+        grants = [] if user is None else list(s.execute(
+            select(RoleGrant.agency_id, RoleGrant.role).where(RoleGrant.user_id == user.id)).all())
+    here = sorted(role for a, role in grants if a == agency_id)
+    if user is None or not here:
         raise NotFound(f"user {username} does not exist in {actor.agency}")
-    set_active(ctx, actor, username, False)
-    return UserInfo(found.username, found.display_name, False, found.roles)
+    if all(a == agency_id for a, _role in grants):
+        set_active(ctx, actor, username, False)
+        return UserInfo(user.username, user.display_name, False, {actor.agency: tuple(here)})
+    with ctx.uow() as uow:
+        s, now = uow.session, clock.now()
+        s.execute(delete(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.agency_id == agency_id))
+        revoke_user_sessions(s, user.id, "account_disabled", now, agency_id)
+        s.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.agency_id == agency_id,
+                                         ApiToken.revoked_at.is_(None)).values(revoked_at=now))
+        audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, now,
+                               audit.Entry("user_disabled", {"username": username, "scope": "agency",
+                                                             "roles_withdrawn": here}))
+        uow.commit()
+    return UserInfo(user.username, user.display_name, False, {actor.agency: ()})

@@ -1,4 +1,8 @@
-"""Slowing down guessing: failed sign-ins per account and per address, tracking lookups per address.
+"""Slowing down guessing: failed sign-ins per account and address, per account, per address; tracking lookups.
+
+A guesser is stopped before the account's owner: failures are counted first per account-and-address
+(a few), then per address across accounts, and only at a much higher bound per account from
+anywhere, so someone guessing from elsewhere does not lock the real owner out.
 
 Counters live in the database (`throttle_buckets`), so every web worker sees the same ones. A key
 that collects `limit` attempts, each less than `window` after the previous one, is blocked for
@@ -46,11 +50,17 @@ class Rule:
     block: timedelta
 
 
-def login_rules(settings: Settings) -> tuple[Rule, Rule]:
-    """The rules for an account's and for an address's failed sign-ins."""
+def login_rules(settings: Settings) -> tuple[Rule, Rule, Rule]:
+    """The rules for failed sign-ins of one account from one address, of one account, and from one address."""
     window, block = timedelta(seconds=settings.throttle_window_s), timedelta(seconds=settings.throttle_block_s)
     return (Rule(settings.login_max_failures, window, block),
+            Rule(settings.login_max_failures_per_account, window, block),
             Rule(settings.login_max_failures_per_address, window, block))
+
+
+def pair_key(username: str, address: str) -> str:
+    """The bucket of an account's failed sign-ins from one address."""
+    return f"login:pair:{username[:100]}@{address[:100]}"
 
 
 def tracking_rule(settings: Settings) -> Rule:

@@ -1,8 +1,11 @@
-"""API tokens for machine clients: an admin creates one for a user, the client sends it as `Bearer`.
+"""API tokens for machine clients: an admin creates one for themselves, the client sends it as `Bearer`.
 
-Only the SHA-256 of a token is stored; the token is shown once, when created. A token acts as its
-user in its agency with the roles the user holds there at the time of each request, so disabling
-the user or taking a role away takes effect at once.
+A token acts for the person who created it, never for someone else (an admin cannot borrow the
+director's confidential reads); only the operator's command line (the system actor) issues tokens
+for other accounts. Only the SHA-256 of a token is stored; the token is shown once, when created.
+A token acts as its user in its agency with the roles the user holds there at the time of each
+request, so disabling the user or taking a role away takes effect at once. `last_used_at` is kept
+to the minute (written at most once a minute per token).
 """
 
 from __future__ import annotations
@@ -10,17 +13,19 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select, update
 
-from ..store.tables import Agency, ApiToken, User
-from . import audit, clock, sessions
+from ..store.tables import Agency, ApiToken, RoleGrant, User
+from . import accounts, audit, clock
 from .access import agency_id_of, require
 from .context import Actor, Context
-from .errors import Invalid, NotFound, Unauthenticated
+from .errors import Forbidden, Invalid, NotFound, Unauthenticated
 
 PREFIX = "pft_"
+USE_RECORDED_EVERY = timedelta(minutes=1)
+"""A token's `last_used_at` is written at most this often."""
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,16 @@ def _info(row: ApiToken, username: str, agency: str) -> TokenInfo:
                      row.last_used_at)
 
 
-def create_token(ctx: Context, actor: Actor, username: str, name: str) -> NewToken:
-    """Create a token acting as `username` in the admin's agency (`token_created` is recorded)."""
+def create_token(ctx: Context, actor: Actor, username: str | None, name: str) -> NewToken:
+    """Create a token acting as the admin in their agency (`token_created` is recorded).
+
+    `username` may only name the admin themselves; the system actor (the command line) may name anyone.
+    """
     require(actor, ("admin",), "creating API tokens")
+    username = username or actor.username
+    if username != actor.username and not actor.system:
+        raise Forbidden(f"an API token acts for the user who creates it: {actor.username} cannot create one "
+                        "for another account; that person signs in and creates their own")
     with ctx.uow() as uow:
         s = uow.session
         agency_id = agency_id_of(s, actor)
@@ -103,16 +115,27 @@ def revoke_token(ctx: Context, actor: Actor, token_id: int) -> None:
 
 
 def authenticate(ctx: Context, token: str) -> Actor:
-    """The actor a bearer token stands for; `Unauthenticated` when it is unknown, revoked or its user disabled."""
+    """The actor a bearer token stands for; `Unauthenticated` when it is unknown, revoked or its user disabled.
+
+    One indexed query finds the token, its user and the user's roles in the token's agency.
+    """
     with ctx.uow(write=False) as uow:
-        found = uow.session.execute(
-            select(ApiToken.revoked_at, User.username, Agency.code)
+        rows = uow.session.execute(
+            select(ApiToken.id, ApiToken.revoked_at, ApiToken.last_used_at, User.username, User.active,
+                   Agency.code, RoleGrant.role)
             .join(User, User.id == ApiToken.user_id).join(Agency, Agency.id == ApiToken.agency_id)
+            .outerjoin(RoleGrant, and_(RoleGrant.user_id == ApiToken.user_id,
+                                       RoleGrant.agency_id == ApiToken.agency_id))
             .where(ApiToken.token_hash == _hash(token))
-        ).one_or_none()
-    if found is None or found.revoked_at is not None:
+        ).all()
+    if not rows or rows[0].revoked_at is not None:
         raise Unauthenticated("the API token is unknown or revoked")
-    actor = sessions.actor_for(ctx, found.username, found.code)
-    if actor is None:
+    found, roles = rows[0], frozenset(r.role for r in rows if r.role)
+    if not found.active or not roles or accounts.is_reserved(found.username):
         raise Unauthenticated(f"the API token's user {found.username} is disabled or has no roles in {found.code}")
-    return actor
+    now = clock.now()
+    if found.last_used_at is None or now - found.last_used_at >= USE_RECORDED_EVERY:
+        with ctx.uow() as uow:
+            uow.session.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
+            uow.commit()
+    return Actor(found.username, found.code, roles)

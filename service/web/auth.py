@@ -29,7 +29,7 @@ def home() -> Response | str:
 @bp.route("/signin", methods=["GET", "POST"])
 def sign_in() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """The sign-in form; a wrong password is said once, without saying which part was wrong."""
-    next_page = request.values.get("next")
+    next_page = security.safe_next(request.values.get("next"), "") or None
     if request.method == "GET":
         return render_template("signin.html", next=next_page, error=None, username="", agency="")
     username = request.form.get("username", "").strip()
@@ -47,8 +47,7 @@ def sign_in() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, st
         page = render_template("signin.html", next=next_page, error=error, username=username, agency=agency or "")
         return page, 429, {"Retry-After": str(exc.retry_after)}
     security.sign_in(actor)
-    target = security.safe_next(next_page, url_for("web.auth.home"))
-    return redirect(target) if isinstance(target, str) else target
+    return redirect(security.safe_next(next_page, url_for("web.auth.home")))
 
 
 @bp.post("/signout")
@@ -63,5 +62,4 @@ def language(code: str) -> Response:
     """Switch the pages' language and come back to the same page."""
     if code in LANGUAGES:
         session["lang"] = code
-    target = security.safe_next(request.args.get("next"), url_for("web.auth.home"))
-    return redirect(target) if isinstance(target, str) else target
+    return redirect(security.safe_next(request.args.get("next"), url_for("web.auth.home")))

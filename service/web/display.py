@@ -49,6 +49,9 @@ def event_label(kind: str) -> str:
         "model_deployed": _("Process model deployed"), "login_failed": _("Failed sign-in"),
         "user_created": _("Account created"), "user_disabled": _("Account disabled"),
         "user_enabled": _("Account enabled"), "confidential_read": _("Confidential item read"),
+        "password_changed": _("Password changed"), "username_refused": _("Username refused"),
+        "token_created": _("API token created"), "token_revoked": _("API token revoked"),
+        "login_throttled": _("Sign-in paused after failures"),
     }
     return names.get(kind, kind)
 

@@ -1,31 +1,32 @@
 """Who is signed in to the pages, and the CSRF token every page form carries.
 
-The browser session is the API's (service/api/auth.py): the same Flask session keys (`user`, `agency`,
-`csrf`) are used, so a
-signed-in browser can call the API too. The actor is rebuilt from the database on every request
-(`sessions.actor_for`), so a disabled account or a withdrawn role takes effect at once.
+The browser session is the API's (service/api/auth.py): the same cookie keys (`sid`, `csrf`) are
+used, so a signed-in browser can call the API too. The cookie names a server-side session
+(`sessions.resume`); the actor is rebuilt from the database on every request, so signing out,
+expiry, a password change, a disabled account or a withdrawn role take effect at once.
 """
 
 from __future__ import annotations
 
 import functools
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
-from werkzeug.wrappers import Response
 
 from ..usecases import sessions
 from ..usecases.context import Actor, Context
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SESSION_USER = "user"
-SESSION_AGENCY = "agency"
+SESSION_ID = "sid"
 SESSION_CSRF = "csrf"
 CSRF_FIELD = "csrf_token"
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f-\x9f\\\u2028\u2029]")
 
 
 def context() -> Context:
@@ -39,17 +40,21 @@ def current_actor() -> Actor | None:
     if "web_actor" in g:
         found: Actor | None = g.web_actor
         return found
-    username, agency = session.get(SESSION_USER), session.get(SESSION_AGENCY)
-    actor = sessions.actor_for(context(), username, agency) if username and agency else None
+    sid = session.get(SESSION_ID)
+    actor = sessions.resume(context(), sid) if isinstance(sid, str) else None
+    if actor is None and sid is not None:
+        session.pop(SESSION_ID, None)
     g.web_actor = actor
     return actor
 
 
 def sign_in(actor: Actor) -> None:
-    """Start a fresh session for `actor` (a new CSRF token too)."""
-    lang = session.get("lang")
+    """Start a fresh session for `actor` (a new CSRF token too); the previous one ends."""
+    lang, old = session.get("lang"), session.get(SESSION_ID)
+    if isinstance(old, str):
+        sessions.end_session(context(), old)
     session.clear()
-    session[SESSION_USER], session[SESSION_AGENCY] = actor.username, actor.agency
+    session[SESSION_ID] = sessions.start_session(context(), actor)
     if lang:
         session["lang"] = lang
     session.permanent = False
@@ -57,8 +62,10 @@ def sign_in(actor: Actor) -> None:
 
 
 def sign_out() -> None:
-    """End the session, keeping only the language choice."""
-    lang = session.get("lang")
+    """End the session on the server and in the cookie, keeping only the language choice."""
+    lang, sid = session.get("lang"), session.get(SESSION_ID)
+    if isinstance(sid, str):
+        sessions.end_session(context(), sid)
     session.clear()
     if lang:
         session["lang"] = lang
@@ -102,8 +109,16 @@ def check_csrf() -> None:
         abort(400, description="csrf")
 
 
-def safe_next(target: str | None, fallback: str) -> str | Response:
-    """A local path to go back to (never another site)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
+def safe_next(target: str | None, fallback: str) -> str:
+    """`target` when it is a path on this site, else `fallback`: the one check of every `next=` redirect.
+
+    Refused: anything with a scheme or host, `//` or `\\` at the start, and any control character or
+    whitespace (browsers drop tabs and line breaks, so `/%09/evil.com` would lead to `//evil.com`; CR/LF
+    would break the `Location` header).
+    """
+    if not target or len(target) > 2000 or _UNSAFE_IN_NEXT.search(target):
+        return fallback
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        return fallback
+    return target

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from service.pack import read_bundle
-from service.usecases import models
-from service.usecases.context import Context
+from service.usecases import models, tokens
+from service.usecases.context import Actor, Context
 from tests.api.conftest import Api, problem_of
 from tests.conftest import ADMIN, deploy_sample
 
@@ -116,9 +116,9 @@ def test_csrf_and_tokens(app: Flask, ctx: Context) -> None:
     assert "X-CSRF-Token" in problem_of(no_csrf, 403)["detail"]
     wrong = office.client.post("/api/v1/instances", json=start, headers={"X-CSRF-Token": "nope"})
     problem_of(wrong, 403)
-    created = admin.post("/api/v1/tokens", json={"username": "vanphong", "name": "robot"})
-    assert created.status_code == 201
-    token, token_id = (created.json or {})["token"], (created.json or {})["info"]["id"]
+    problem_of(admin.post("/api/v1/tokens", json={"username": "vanphong", "name": "robot"}), 403)  # 16.9
+    created = tokens.create_token(ctx, Actor.system_actor("demo"), "vanphong", "robot")  # the operator's CLI
+    token, token_id = created.token, created.info.id
     listed = admin.get("/api/v1/tokens").json or []
     assert [t["name"] for t in listed] == ["robot"] and "token" not in listed[0]
     robot = app.test_client()

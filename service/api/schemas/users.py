@@ -25,9 +25,12 @@ class NewUserSchema(Schema):
 
 
 class NewTokenArgs(Schema):
-    """A new API token: the user it acts as, and a name to recognise it by."""
+    """A new API token of the signed-in admin, and a name to recognise it by.
 
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    `username`, when sent, must be the admin's own: a token acts for whoever creates it.
+    """
+
+    username = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 
