@@ -21,11 +21,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from workflows import budget
 from workflows.budget import StepBudgetExceeded, resident_bytes, step_budget
 
 from .config import Settings
 
-__all__ = ["StepLimitExceeded", "bounded_step", "configure", "limit_process_memory", "resident_bytes"]
+__all__ = ["StepLimitExceeded", "bounded_step", "configure", "limit_process_memory", "resident_bytes",
+           "state_too_large"]
 
 StepLimitExceeded = StepBudgetExceeded
 """An engine step went over its memory or time allowance; `element_id` names what was running."""
@@ -44,6 +46,23 @@ def configure(settings: Settings) -> None:
     """Take the step allowances from `settings` (0 switches a bound off)."""
     _limits.memory_bytes = max(settings.step_memory_mb, 0) << 20
     _limits.time_s = float(max(settings.step_time_s, 0))
+    budget.ALLOWANCES.tasks_per_step = max(settings.step_max_tasks, 0)
+    budget.ALLOWANCES.state_bytes = max(settings.max_state_bytes, 0)
+
+
+def state_too_large(state: str) -> str | None:
+    """Why a serialized engine state may not be stored (over `PETITIONFLOW_MAX_STATE_BYTES`), or None.
+
+    Measured in UTF-8 bytes, encoding only when the text could be over the limit.
+    """
+    limit = budget.ALLOWANCES.state_bytes
+    if not limit or len(state) * 4 <= limit:
+        return None
+    size = len(state) if state.isascii() else len(state.encode("utf-8"))
+    if size > limit:
+        return (f"the step would save {size / 1048576:.1f} MB of process state; the limit is "
+                f"{limit / 1048576:g} MB (PETITIONFLOW_MAX_STATE_BYTES)")
+    return None
 
 
 @contextmanager

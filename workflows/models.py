@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from .bounds import expression_problem, recursion_problems
 from .errors import ModelError, Problem
 from .safe_xml import parse_xml
 from .sandbox import check_expression, check_script
@@ -210,7 +211,8 @@ def _element_id(node: etree._Element | None) -> str | None:
 
 
 _NOT_ELEMENTS = ("conditionExpression", "timeDuration", "timeDate", "timeCycle", "script", "formalExpression",
-                 "text", "extensionElements")
+                 "text", "extensionElements", "loopCardinality", "completionCondition",
+                 "multiInstanceLoopCharacteristics", "standardLoopCharacteristics")
 
 
 def _code_problems(root: etree._Element, file_name: str) -> list[Problem]:
@@ -224,10 +226,12 @@ def _code_problems(root: etree._Element, file_name: str) -> list[Problem]:
     expressions = [node for path in EXPRESSION_PATHS for node in root.iterfind(path, NS)]
     for node in expressions:
         if node.text and node.text.strip():
-            reason = check_expression(node.text)
+            reason = check_expression(node.text) or expression_problem(etree.QName(node).localname, node.text)
             if reason:
                 problems.append(Problem(f"expression refused: {reason}", element_id=_element_id(node),
                                         file_name=file_name))
+    problems += [Problem(message, element_id=element, file_name=file_name)
+                 for message, element in recursion_problems(root)]
     for node in root.iterfind(".//spiffworkflow:parameter[@value]", NS):
         reason = check_expression(str(node.get("value")))
         if reason:
