@@ -25,6 +25,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from .bounds import expression_problem, recursion_problems
 from .errors import ModelError, Problem
+from .form_rules import form_problems
 from .safe_xml import parse_xml
 from .sandbox import check_expression, check_script
 
@@ -286,6 +287,7 @@ def _load_forms(resources: Mapping[str, bytes]) -> tuple[dict[str, Any], list[Pr
         if not isinstance(form, dict) or not isinstance(form.get("components"), list):
             problems.append(Problem("form must be an object with a 'components' list", file_name=name))
             continue
+        problems += [Problem(f"form refused: {reason}", file_name=name) for reason in form_problems(form)]
         forms[name] = form
     return forms, problems
 

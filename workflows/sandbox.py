@@ -230,6 +230,24 @@ class _Evaluator(EvalWithCompoundTypes):  # type: ignore[misc]
 
 # -- running -------------------------------------------------------------------------------
 
+def evaluate_expression(expression: str, lookup: Callable[[str], Any]) -> Any:
+    """Evaluate an expression outside a diagram (a form's condition) under the diagrams' rules.
+
+    The static check, the size-checked operators and the safe functions are those of diagram
+    expressions; names are looked up through `lookup`. Raises `ScriptError` when a rule refuses it,
+    and simpleeval's `InvalidExpression` (or a plain Python error) when it cannot be evaluated.
+    """
+    reason = check_expression(expression)
+    if reason:
+        raise ScriptError(reason)
+    evaluator = _Evaluator(operators=EXPRESSION_OPERATORS, names=lambda node: lookup(node.id),
+                           functions=dict(SAFE_FUNCTIONS))
+    try:
+        return evaluator.eval(expression.strip())
+    except (RecursionError, MemoryError) as exc:
+        raise ScriptError(f"expression too large: {type(exc).__name__}") from None
+
+
 def _script_builtins() -> dict[str, Any]:
     names: dict[str, Any] = {k: v for k, v in safe_builtins.items() if not k.startswith("_")}
     names.update(limited_builtins)
