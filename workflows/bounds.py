@@ -10,7 +10,8 @@ forever within one step; a call activity that calls its own process never stops.
   or with a period under `MIN_CYCLE_PERIOD_S`; `recursion_problems` refuses call activities that
   lead back to their own process;
 - at run time, `BoundedScriptEngine` checks the same values when the engine evaluates them (a
-  cardinality or timer computed from task data), before the engine acts on them, and `StepGuard`
+  cardinality or timer computed from task data), before the engine acts on them; the input
+  collection of a multi-instance activity is held to the same bound (`bound_collections`); `StepGuard`
   checks, after every task the engine runs, the step's time and memory (`budget.check_element`)
   and the number of tasks it created (`budget.ALLOWANCES.tasks_per_step`).
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from typing import Any
 
 from lxml import etree
@@ -199,6 +200,39 @@ class BoundedScriptEngine(PythonScriptEngine):  # type: ignore[misc]
         if problem:
             raise StepBudgetExceeded(problem, getattr(spec, "bpmn_id", None))
         return value
+
+
+class _BoundedCollection:
+    """A multi-instance activity's input collection that refuses to hand the engine more than
+    `MAX_CARDINALITY` items: the engine creates every instance of a parallel activity at once."""
+
+    def __init__(self, inner: Any, element_id: str | None) -> None:
+        self._inner = inner
+        self._element_id = element_id
+
+    def get(self, task: Task) -> Any:
+        """The collection from the task's data, when it is within the bound."""
+        value = self._inner.get(task)
+        if isinstance(value, Sized) and len(value) > MAX_CARDINALITY:
+            raise StepBudgetExceeded(f"the collection '{getattr(self._inner, 'bpmn_id', '?')}' holds {len(value)} "
+                                     f"items; a multi-instance activity may have at most {MAX_CARDINALITY} "
+                                     "instances", self._element_id)
+        return value
+
+    def __getattr__(self, name: str) -> Any:
+        inner = self.__dict__.get("_inner")
+        if inner is None:
+            raise AttributeError(name)
+        return getattr(inner, name)
+
+
+def bound_collections(process_specs: Iterable[Any]) -> None:
+    """Put the collection bound on every multi-instance activity of freshly parsed process specs."""
+    for process in process_specs:
+        for spec in process.task_specs.values():
+            if isinstance(spec, MultiInstanceTask) and spec.data_input is not None \
+                    and not isinstance(spec.data_input, _BoundedCollection):
+                spec.data_input = _BoundedCollection(spec.data_input, getattr(spec, "bpmn_id", None))
 
 
 class StepGuard:

@@ -23,7 +23,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from .bounds import expression_problem, recursion_problems
+from .bounds import bound_collections, expression_problem, recursion_problems
 from .errors import ModelError, Problem
 from .form_rules import form_problems
 from .safe_xml import parse_xml
@@ -134,6 +134,7 @@ def parse_model(
         subprocess_specs = parser.get_subprocess_specs(key)
     except (ValidationException, SpiffWorkflowException) as exc:
         raise ModelError([_problem_from_engine(exc, file_name)]) from None
+    bound_collections([spec, *subprocess_specs.values()])
     return ProcessModel(
         key=key,
         name=str(spec.description or key),

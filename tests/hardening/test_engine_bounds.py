@@ -26,6 +26,9 @@ from service.usecases.errors import Invalid
 from tests.api.conftest import Api, problem_of
 from tests.conftest import ADMIN
 from tests.unit.diagrams import definitions, linear, process
+from workflows import budget
+from workflows.budget import StepBudgetExceeded
+from workflows.engine import Instance
 from workflows.errors import ModelError
 from workflows.models import parse_model
 
@@ -132,6 +135,27 @@ def test_p02_computed_timer_beyond_the_horizon_is_refused(app: Flask, ctx: Conte
                                                                "data": {"wait_for": "P99999999Y"}}), 422)
     assert time.monotonic() - started < 5
     assert body["element_id"] == "wait" and "10 years" in body["detail"], body
+
+
+def test_p02_collection_over_the_bound_is_refused_before_the_engine_expands_it(app: Flask, ctx: Context) -> None:
+    inner = ("<bpmn:multiInstanceLoopCharacteristics><bpmn:loopDataInputRef>items</bpmn:loopDataInputRef>"
+             '<bpmn:inputDataItem id="item" name="item" /></bpmn:multiInstanceLoopCharacteristics>')
+    bpmn = definitions(process(linear([("task", "each_item", inner)]), process_id="listed"))
+    models.deploy(ctx, ADMIN, bpmn, {}, "listed.bpmn")
+    director = Api(app, "giamdoc")
+    body = problem_of(director.post("/api/v1/instances", json={"model_key": "listed", "data": {"items": [0] * 5000}}),
+                      422)
+    assert body["element_id"] == "each_item" and "5000 items" in body["detail"], body
+    assert _instances(ctx) == 0
+    ok = director.post("/api/v1/instances", json={"model_key": "listed", "data": {"items": [1, 2, 3]}})
+    assert ok.status_code == 201, ok.get_data(as_text=True)
+
+
+def test_p02_time_bound_covers_engine_work_without_any_script() -> None:
+    model = parse_model(definitions(process(linear([("task", "plain_task", "")]), process_id="plain")))
+    with budget.step_budget(0, 1e-9), pytest.raises(StepBudgetExceeded) as caught:  # the deadline has passed
+        Instance.start(model, {})
+    assert "longer than" in str(caught.value)
 
 
 def test_p02_tasks_created_by_one_step_are_bounded(app: Flask, ctx: Context) -> None:
