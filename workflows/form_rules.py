@@ -33,7 +33,7 @@ MAX_NESTING = 32
 
 _FEEL_EQUALS = re.compile(r"(?<![!<>=])=(?!=)")
 _NULL = re.compile(r"\bnull\b")
-_QUANTIFIER = re.compile(r"[*+]|\{\d*,\d*\}|\{\d{2,}\}")
+_QUANTIFIER = re.compile(r"[*+]|\{\d*,\d*\}")
 
 
 def hide_expression(condition: str) -> str:
