@@ -9,6 +9,10 @@ step that grew the process by more than `PETITIONFLOW_STEP_MEMORY_MB` or ran lon
 can catch, naming the element that was running. The use case answers it like any diagram failure
 (422 on a request, an incident in the worker), nothing of the step is saved, and the step's
 objects are collected at once. A step whose diagram runs no code costs nothing extra.
+The engine's own work is bounded too (`workflows/bounds.py`): `configure` also sets the tasks one
+step may create (`PETITIONFLOW_STEP_MAX_TASKS`) and the size of the state it may save
+(`PETITIONFLOW_MAX_STATE_BYTES`, checked by `state_too_large` before anything is stored); a step
+over any bound is answered as `LimitExceeded`, which the worker does not retry on its own.
 `limit_process_memory` adds an address-space limit (RLIMIT_AS) as a last resort for long-running
 processes (the worker, gunicorn's workers) when `PETITIONFLOW_PROCESS_MEMORY_MB` is set.
 """
