@@ -69,6 +69,10 @@ class Settings:
     """PETITIONFLOW_STEP_MEMORY_MB: growth of the process a single engine step may cause before it is stopped."""
     step_time_s: int = 30
     """PETITIONFLOW_STEP_TIME_S: longest one engine step (all the scripts it runs) may take before it is stopped."""
+    step_max_tasks: int = 5_000
+    """PETITIONFLOW_STEP_MAX_TASKS: engine tasks one step may create (multi-instance, loops, call activities)."""
+    max_state_bytes: int = 5 * 1024 * 1024
+    """PETITIONFLOW_MAX_STATE_BYTES: largest engine state one step may save; over it the step fails, nothing saved."""
     process_memory_mb: int = 0
     """PETITIONFLOW_PROCESS_MEMORY_MB: address-space limit of worker and web processes (0: none)."""
 

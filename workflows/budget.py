@@ -1,10 +1,12 @@
-"""The memory and time allowance of one engine step, checked while the diagram's own code runs.
+"""The allowance of one engine step: memory, time, tasks created and the size of what it saves.
 
 The host opens a budget around each engine step (`step_budget`); the sandbox checks it whenever a
-diagram expression or script starts, and while a script runs (from its trace hook), so a step costs
-nothing extra when its diagram runs no code, and a script that hoards memory or a diagram that loops
-through quick scripts is stopped with `StepBudgetExceeded`: a `BaseException`, which no diagram
-script may catch, naming the element that was running.
+diagram expression or script starts, and while a script runs (from its trace hook), and the engine
+binding checks it after every task the engine runs (`check_element`, from `bounds.StepGuard`), so
+a diagram that loops through quick scripts, expands into thousands of tasks or hoards memory is
+stopped with `StepBudgetExceeded`: a `BaseException`, which no diagram script may catch and the
+engine does not wrap, naming the element that was running. `ALLOWANCES` holds the bounds that are
+not about time and memory (the host sets them from its settings).
 """
 
 from __future__ import annotations
@@ -16,6 +18,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
+
+
+@dataclass
+class Allowances:
+    """Bounds of every engine step besides time and memory; the host sets them once at start-up."""
+
+    tasks_per_step: int = 5_000
+    """Most engine tasks one step may add to an instance (its sub-processes included)."""
+    state_bytes: int = 5 << 20
+    """Largest serialized state a step may save; also the most text a script may leave in task data."""
+
+
+ALLOWANCES = Allowances()
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -82,6 +97,19 @@ def step_budget(memory_bytes: int, seconds: float) -> Iterator[None]:
         yield
     finally:
         _current.budget = None
+
+
+def check_element(element_id: str | None, memory: bool = True) -> None:
+    """Like `check`, for the engine binding, which knows the element (no-op outside a step)."""
+    budget: _Budget | None = getattr(_current, "budget", None)
+    if budget is None:
+        return
+    if time.monotonic() > budget.deadline:
+        raise StepBudgetExceeded(f"the engine step ran longer than {budget.seconds:g} s and was stopped", element_id)
+    if memory and budget.memory_bytes and budget.baseline \
+            and resident_bytes() - budget.baseline > budget.memory_bytes:
+        raise StepBudgetExceeded(f"the step used more than {budget.memory_bytes >> 20} MB of memory and "
+                                 "was stopped", element_id)
 
 
 def check(frame: FrameType | None, memory: bool = True) -> None:

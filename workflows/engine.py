@@ -25,6 +25,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task, TaskState
 
 from . import events as ev
+from .bounds import StepGuard
+from .budget import StepBudgetExceeded
 from .errors import MessageNotExpected, ScriptError, TaskNotReady
 from .models import ProcessModel
 from .state import dump, load, new_workflow
@@ -161,17 +163,19 @@ class Instance:
             element = task.task_spec.bpmn_id if task is not None else None
             raise ScriptError(f"{type(exc).__name__}: {exc}", element) from None
 
-    def _engine_steps(self) -> None:
+    def _engine_steps(self, tasks_before: int) -> None:
+        guard = StepGuard(self._wf, tasks_before)  # time, memory, tasks created (workflows/bounds.py)
         for _ in range(MAX_ENGINE_ROUNDS):
             self._run(self._wf.refresh_timers)
             marker = self._states()
-            self._run(self._wf.do_engine_steps)
+            self._run(lambda: self._wf.do_engine_steps(did_complete_task=guard.after_task))
+            guard.check_tasks()
             if self._states() == marker:
                 return
-        raise ScriptError(f"the process did not come to rest after {MAX_ENGINE_ROUNDS} engine passes")
+        raise StepBudgetExceeded(f"the process did not come to rest after {MAX_ENGINE_ROUNDS} engine passes", None)
 
     def _advance(self, before: dict[UUID, int], first: list[ev.EngineEvent]) -> ev.StepResult:
-        self._engine_steps()
+        self._engine_steps(len(before))
         events = list(first)
         events += self._changes(before)
         messages: list[ev.OutgoingMessage] = []

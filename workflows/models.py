@@ -23,7 +23,9 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from .bounds import bound_collections, expression_problem, recursion_problems
 from .errors import ModelError, Problem
+from .form_rules import form_problems
 from .safe_xml import parse_xml
 from .sandbox import check_expression, check_script
 
@@ -132,6 +134,7 @@ def parse_model(
         subprocess_specs = parser.get_subprocess_specs(key)
     except (ValidationException, SpiffWorkflowException) as exc:
         raise ModelError([_problem_from_engine(exc, file_name)]) from None
+    bound_collections([spec, *subprocess_specs.values()])
     return ProcessModel(
         key=key,
         name=str(spec.description or key),
@@ -210,7 +213,8 @@ def _element_id(node: etree._Element | None) -> str | None:
 
 
 _NOT_ELEMENTS = ("conditionExpression", "timeDuration", "timeDate", "timeCycle", "script", "formalExpression",
-                 "text", "extensionElements")
+                 "text", "extensionElements", "loopCardinality", "completionCondition",
+                 "multiInstanceLoopCharacteristics", "standardLoopCharacteristics")
 
 
 def _code_problems(root: etree._Element, file_name: str) -> list[Problem]:
@@ -224,10 +228,12 @@ def _code_problems(root: etree._Element, file_name: str) -> list[Problem]:
     expressions = [node for path in EXPRESSION_PATHS for node in root.iterfind(path, NS)]
     for node in expressions:
         if node.text and node.text.strip():
-            reason = check_expression(node.text)
+            reason = check_expression(node.text) or expression_problem(etree.QName(node).localname, node.text)
             if reason:
                 problems.append(Problem(f"expression refused: {reason}", element_id=_element_id(node),
                                         file_name=file_name))
+    problems += [Problem(message, element_id=element, file_name=file_name)
+                 for message, element in recursion_problems(root)]
     for node in root.iterfind(".//spiffworkflow:parameter[@value]", NS):
         reason = check_expression(str(node.get("value")))
         if reason:
@@ -282,6 +288,7 @@ def _load_forms(resources: Mapping[str, bytes]) -> tuple[dict[str, Any], list[Pr
         if not isinstance(form, dict) or not isinstance(form.get("components"), list):
             problems.append(Problem("form must be an object with a 'components' list", file_name=name))
             continue
+        problems += [Problem(f"form refused: {reason}", file_name=name) for reason in form_problems(form)]
         forms[name] = form
     return forms, problems
 

@@ -2,6 +2,8 @@
 
 `'a' * 10**10`, `9 ** 9 ** 9`, `1 << 10**10` and `"%*d" % (10**9, 1)` would each take the host's
 memory or time before anything else could stop them; here they fail at once with a `ScriptError`.
+So does `[big] * 3000`: few items, but each a reference to the same long text, which the stored
+state would repeat 3000 times (`budget.ALLOWANCES.state_bytes`).
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
+from itertools import compress, repeat
 from typing import Any
 
 from simpleeval import DEFAULT_OPERATORS
 
+from . import budget
 from .errors import ScriptError
 
 MAX_SEQUENCE_LENGTH = 100_000
@@ -34,11 +38,26 @@ def _sized(value: Any) -> bool:
     return isinstance(value, str | bytes | list | tuple)
 
 
+def _text_in(seq: Any) -> int:
+    """Characters of the texts a list or tuple holds directly (each reference counts: it is saved each time)."""
+    if not isinstance(seq, list | tuple):
+        return 0
+    # builtins only: a generator here would be traced by the script's time limit, item by item
+    return sum(map(len, compress(seq, map(isinstance, seq, repeat((str, bytes))))))
+
+
+def _check_text(size: int) -> None:
+    limit = budget.ALLOWANCES.state_bytes
+    if limit and size > limit:
+        raise ScriptError(f"result would hold {size} characters of text; a step may save at most {limit}")
+
+
 def guarded_mul(a: Any, b: Any) -> Any:
-    """`a * b`, refused when it would build a huge sequence or integer."""
+    """`a * b`, refused when it would build a huge sequence or integer, or repeat text past what a step may save."""
     for seq, count in ((a, b), (b, a)):
         if _sized(seq) and isinstance(count, int):
             _check_length(len(seq) * max(count, 0))
+            _check_text(_text_in(seq) * max(count, 0))
     if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS:
         raise ScriptError(f"integer result would exceed {MAX_INT_BITS} bits")
     return a * b
@@ -58,6 +77,7 @@ def guarded_add(a: Any, b: Any) -> Any:
     """`a + b`, refused when it would build a sequence over `MAX_SEQUENCE_LENGTH`."""
     if _sized(a) and _sized(b):
         _check_length(len(a) + len(b))
+        _check_text(_text_in(a) + _text_in(b))
     return a + b
 
 

@@ -230,6 +230,24 @@ class _Evaluator(EvalWithCompoundTypes):  # type: ignore[misc]
 
 # -- running -------------------------------------------------------------------------------
 
+def evaluate_expression(expression: str, lookup: Callable[[str], Any]) -> Any:
+    """Evaluate an expression outside a diagram (a form's condition) under the diagrams' rules.
+
+    The static check, the size-checked operators and the safe functions are those of diagram
+    expressions; names are looked up through `lookup`. Raises `ScriptError` when a rule refuses it,
+    and simpleeval's `InvalidExpression` (or a plain Python error) when it cannot be evaluated.
+    """
+    reason = check_expression(expression)
+    if reason:
+        raise ScriptError(reason)
+    evaluator = _Evaluator(operators=EXPRESSION_OPERATORS, names=lambda node: lookup(node.id),
+                           functions=dict(SAFE_FUNCTIONS))
+    try:
+        return evaluator.eval(expression.strip())
+    except (RecursionError, MemoryError) as exc:
+        raise ScriptError(f"expression too large: {type(exc).__name__}") from None
+
+
 def _script_builtins() -> dict[str, Any]:
     names: dict[str, Any] = {k: v for k, v in safe_builtins.items() if not k.startswith("_")}
     names.update(limited_builtins)
@@ -273,20 +291,40 @@ def _time_limit(seconds: float) -> Iterator[None]:
         sys.settrace(previous)
 
 
-def _is_plain(value: Any, budget: list[int], depth: int = 0) -> bool:
-    """Whether `value` is plain data; raises when the results hold over `MAX_RESULT_VALUES` values."""
-    budget[0] -= 1
-    if budget[0] < 0:
+def _is_plain(value: Any, allowance: list[int], depth: int = 0) -> bool:
+    """Whether `value` is plain data; raises when the results hold over `MAX_RESULT_VALUES` values or
+    more text than a step may save (`budget.ALLOWANCES.state_bytes`, counted once per reference)."""
+    allowance[0] -= 1
+    if allowance[0] < 0:
         raise ScriptError(f"the script's results hold more than {MAX_RESULT_VALUES} values")
     if depth > 32:
         return False
+    if isinstance(value, str):
+        allowance[1] -= len(value)
+        if allowance[1] < 0:
+            raise ScriptError(f"the script's results hold more than {budget.ALLOWANCES.state_bytes} characters "
+                              "of text, more than a step may save")
+        return True
     if isinstance(value, _PLAIN_SCALARS):
         return True
     if isinstance(value, list | tuple | set | frozenset):
-        return all(_is_plain(v, budget, depth + 1) for v in value)
+        return all(_is_plain(v, allowance, depth + 1) for v in value)
     if isinstance(value, dict):
-        return all(isinstance(k, str | int) and _is_plain(v, budget, depth + 1) for k, v in value.items())
+        return all(isinstance(k, str | int) and _is_plain(k, allowance, depth + 1)
+                   and _is_plain(v, allowance, depth + 1) for k, v in value.items())
     return False
+
+
+def _kept(value: Any, original: Mapping[str, Any], key: str, allowance: list[int]) -> bool:
+    """Whether a script's variable goes back into the task data: plain data, or a value it was given.
+
+    A list or dict it was given may have grown in place, so it is counted against the allowance too.
+    """
+    if key in original and original[key] is value:
+        if isinstance(value, list | dict | set):
+            _is_plain(value, allowance)
+        return True
+    return _is_plain(value, allowance)
 
 
 def _script_line(exc: BaseException) -> str:
@@ -365,11 +403,11 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
             raise ScriptError(f"{_script_line(exc)}{exc}") from None
         except (Exception, SystemExit, GeneratorExit) as exc:
             raise ScriptError(f"{_script_line(exc)}{type(exc).__name__}: {exc}") from None
-        original, allowance = dict(context), [MAX_RESULT_VALUES]
+        original, allowance = dict(context), [MAX_RESULT_VALUES, budget.ALLOWANCES.state_bytes or sys.maxsize]
         results = {
             k: v for k, v in scope.items()
             if k not in _GUARD_NAMES and k not in external and not k.startswith("_")
-            and ((k in original and original[k] is v) or _is_plain(v, allowance))
+            and _kept(v, original, k, allowance)
         }
         context.clear()
         context.update(results)

@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializ
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .bounds import BoundedScriptEngine
 from .errors import StateError
 from .sandbox import RestrictedEnvironment
 
@@ -40,8 +41,9 @@ _SERIALIZER = BpmnWorkflowSerializer(_registry())
 
 
 def script_engine() -> PythonScriptEngine:
-    """A fresh script engine that runs every expression and script of a diagram restricted."""
-    return PythonScriptEngine(environment=RestrictedEnvironment())
+    """A fresh script engine that runs every expression and script of a diagram restricted, and checks
+    the cardinalities and timers it evaluates against the engine's bounds (`bounds.py`)."""
+    return BoundedScriptEngine(environment=RestrictedEnvironment())
 
 
 def new_workflow(spec: Any, subprocess_specs: Any) -> BpmnWorkflow:

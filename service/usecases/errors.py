@@ -68,3 +68,10 @@ class ProcessFailed(UseCaseError):
     def __init__(self, message: str, element_id: str | None = None) -> None:
         super().__init__(message)
         self.element_id = element_id
+
+
+class LimitExceeded(ProcessFailed):
+    """An engine step went over one of its bounds (time, memory, tasks, state size, a cardinality or timer).
+
+    Nothing was saved; the worker opens an incident that it never retries on its own (the same step
+    would go over the same bound again), and waits for an admin."""

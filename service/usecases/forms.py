@@ -8,31 +8,39 @@ have are refused by name, and so is every key starting with an underscore.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
-from simpleeval import EvalWithCompoundTypes
+
+from workflows.form_rules import compile_pattern, hides
 
 from .errors import Invalid
-
-_FEEL_EQUALS = re.compile(r"(?<![!<>=])=(?!=)")
 
 
 def is_hidden(component: Mapping[str, Any], data: Mapping[str, Any]) -> bool:
     """Whether the component's `conditional.hide` (a FEEL expression such as `=disposition != "unfounded"`)
-    holds for `data`; a hidden field is never required. An expression that cannot be read hides nothing."""
+    holds for `data`; a hidden field is never required. An expression that cannot be read hides nothing.
+    It is evaluated under the limits of diagram expressions (`workflows/form_rules.py`)."""
     condition = (component.get("conditional") or {}).get("hide") if isinstance(component, Mapping) else None
-    if not isinstance(condition, str) or not condition.strip():
-        return False
-    expression = _FEEL_EQUALS.sub("==", condition.strip().removeprefix("=")).replace("null", "None")
-    try:
-        evaluator = EvalWithCompoundTypes(names=lambda node: data.get(node.id), functions={})
-        return bool(evaluator.eval(expression))
-    except Exception:  # a FEEL construct simpleeval does not know: keep the field as the form declares it
-        return False
+    return hides(condition, data)
+
+
+class _Pattern(validate.Validator):
+    """`validate.pattern`, matched at the start of the value as before, by RE2: linear time, no ReDoS."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __call__(self, value: Any) -> Any:
+        try:
+            compiled = compile_pattern(self.pattern)
+        except Exception:  # refused at upload; a form stored before that check matches nothing
+            raise ValidationError("String does not match expected pattern.") from None
+        if not isinstance(value, str) or compiled.match(value) is None:
+            raise ValidationError("String does not match expected pattern.")
+        return value
 
 
 _DISPLAY_ONLY = {"text", "html", "image", "spacer", "separator", "button", "iframe", "table", "expression"}
@@ -79,7 +87,7 @@ def _field(component: Mapping[str, Any], data: Mapping[str, Any]) -> fields.Fiel
         if rules.get("minLength") is not None or rules.get("maxLength") is not None:
             checks.append(validate.Length(min=rules.get("minLength"), max=rules.get("maxLength")))
         if rules.get("pattern"):
-            checks.append(validate.Regexp(str(rules["pattern"])))
+            checks.append(_Pattern(str(rules["pattern"])))
         if rules.get("validationType") == "email":
             checks.append(validate.Email())
         if kind == "datetime":

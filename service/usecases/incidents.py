@@ -4,8 +4,10 @@ A timer whose next engine step fails (an expression error, say) opens an inciden
 The worker retries it with doubling delays (`PETITIONFLOW_INCIDENT_BACKOFF_MS`) up to
 `PETITIONFLOW_INCIDENT_MAX_ATTEMPTS` times, then leaves it open for an admin, who may correct the
 instance's data (`set_instance_data`) and `retry_incident`, or `resolve_incident` when the cause is
-gone. A message that nobody takes after its delivery attempts opens a `message` incident on the
-instance that threw it. Every attempt is on the instance's audit chain: `timer_failed`,
+gone. A step that went over one of its bounds (`LimitExceeded`: time, memory, tasks, state size) is
+not retried automatically at all: it would spend the same again and delay every other instance. A
+message that nobody takes after its delivery attempts opens a `message` incident on the instance
+that threw it. Every attempt is on the instance's audit chain: `timer_failed`,
 `incident_opened`, `incident_retried`, `incident_resolved`.
 """
 
@@ -28,7 +30,7 @@ from ..config import Settings
 from ..store.tables import Agency, Incident, OutboxMessage, ProcessInstance
 from . import audit, clock, instances
 from .context import Actor, Context
-from .errors import Conflict, Forbidden, Invalid, NotFound, ProcessFailed
+from .errors import Conflict, Forbidden, Invalid, LimitExceeded, NotFound, ProcessFailed
 from .projection import InstanceInfo, instance_info, persist
 
 MAX_BACKOFF = timedelta(days=1)
@@ -92,7 +94,7 @@ def record_failure(
         s.add(row)
     row.attempts += 1
     row.error, row.last_at, row.element_id = text, at, element or row.element_id
-    retry = kind == "timer" and row.attempts < settings.incident_max_attempts
+    retry = kind == "timer" and row.attempts < settings.incident_max_attempts and not isinstance(error, LimitExceeded)
     row.next_retry_at = at + backoff(settings, row.attempts) if retry else None
     s.flush()
     entries = list(before)

@@ -25,7 +25,7 @@ from ..store.tables import HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate, UnitOfWork
 from . import audit, clock, registers
 from .context import Actor, Context
-from .errors import Conflict, Forbidden, Invalid, NotFound, ProcessFailed, StaleVersion
+from .errors import Conflict, Forbidden, Invalid, LimitExceeded, NotFound, ProcessFailed, StaleVersion
 from .projection import InstanceInfo, instance_info, persist
 
 T = TypeVar("T")
@@ -50,7 +50,7 @@ def _engine_call(step: Callable[[], T]) -> T:
         raise ProcessFailed(f"the process failed: {exc}", exc.element_id) from None
     except limits.StepLimitExceeded as exc:
         element = f"{exc.element_id}: " if exc.element_id else ""
-        raise ProcessFailed(f"the process failed: {element}{exc}", exc.element_id) from None
+        raise LimitExceeded(f"the process failed: {element}{exc}", exc.element_id) from None
     except StateError as exc:
         raise ProcessFailed(f"the stored state could not be restored: {exc}") from None
 

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 from workflows import events as ev
 from workflows.engine import Instance
 
+from .. import limits
 from ..config import Settings
 from ..roles import LANE_ROLES
 from ..store.tables import AuditEvent, Holiday, HumanTask, MessageWait, OutboxMessage, ProcessInstance, ProcessVersion
 from . import audit, registers
 from . import calendar as deadlines
+from .errors import LimitExceeded
 
 DEFAULT_ZONE = Settings.timezone
 """The time zone working-day deadlines count in when the caller names none."""
@@ -145,7 +147,11 @@ def persist(
     working-day deadlines count in (the default setting's when not given).
     """
     snapshot = result.snapshot
-    inst.state = instance.save()
+    state = instance.save()
+    too_large = limits.state_too_large(state)  # checked before anything of the step is written
+    if too_large:
+        raise LimitExceeded(f"the process failed: {too_large}")
+    inst.state = state
     inst.status = "completed" if snapshot.completed else "running"
     inst.next_timer_at = snapshot.next_timer_at
     inst.updated_at = at

@@ -3,6 +3,7 @@ step, named by element, and leave the web app, the worker and other instances he
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
@@ -79,7 +80,10 @@ def test_the_worker_turns_a_runaway_step_into_an_incident_and_goes_on(ctx: Conte
     bomb = instances.start_instance(ctx, ADMIN, "bomb", {})
     calm = instances.start_instance(ctx, ADMIN, "calm", {})
     seen: list[str] = []
-    with running_worker(ctx, lambda outcome: seen.append(outcome.kind)) as worker:
+    # the worker takes its bounds from its settings: the same small allowance as the fixture's
+    bounded = dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings, step_memory_mb=STEP_MB,
+                                                                    step_time_s=10))
+    with running_worker(bounded, lambda outcome: seen.append(outcome.kind)) as worker:
         assert wait_until(lambda: _status(ctx, calm.id) == "completed" and _incident(ctx, bomb.id) is not None, 20)
         late = instances.start_instance(ctx, ADMIN, "calm", {})  # the worker still works after the bomb
         assert wait_until(lambda: _status(ctx, late.id) == "completed", 10)
