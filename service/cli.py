@@ -93,10 +93,11 @@ def bpmn_validate(files: tuple[Path, ...]) -> None:
 @click.option("--agency", default=None, help="Agency whose audit trail records the deployment.")
 @clear_errors
 def bpmn_deploy(files: tuple[Path, ...], agency: str | None) -> None:
-    """Deploy diagrams as new versions (an unchanged diagram keeps its version)."""
+    """Deploy diagrams as new versions of the shared pack every agency runs until it deploys its own
+    (an unchanged diagram keeps its version)."""
     ctx = context()
     for bundle in _bundles(files):
-        info = models.deploy(ctx, _admin(ctx, agency), bundle.bpmn, bundle.resources, bundle.file_name)
+        info = models.deploy(ctx, _admin(ctx, agency), bundle.bpmn, bundle.resources, bundle.file_name, shared=True)
         state = "deployed" if info.created else "unchanged"
         click.echo(f"{state}: {info.key} version {info.version} ({info.sha256[:12]})")
 

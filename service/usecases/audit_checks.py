@@ -240,7 +240,7 @@ def _count(session: Session, run: _Run, agency_id: int, heads: dict[str, tuple[i
         return
     named = {p.chain for p in run.problems}
     counts = dict(session.execute(select(AuditEvent.chain, func.count()).where(AuditEvent.agency_id == agency_id)
-                                  .group_by(AuditEvent.chain)).tuples())
+                                  .group_by(AuditEvent.chain)).all())
     for chain, (_a, seq, _h) in sorted(heads.items()):
         if chain not in named and counts.get(chain, 0) != seq:
             run.add(chain, f"{counts.get(chain, 0)} events of this agency are stored for the chain, its head says "
