@@ -179,7 +179,18 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
             pattern = f"%{text.replace('%', '').replace('_', '')}%"
             query = query.where(or_(Petition.title.ilike(pattern), Petition.code.ilike(pattern)))
         query = query.order_by(Petition.submitted_at.desc()).limit(min(limit, 200)).offset(offset)
-        return [_info(p) for p in uow.session.execute(query).scalars()]
+        found = [_info(p) for p in uow.session.execute(query).scalars()]
+    record_listing(ctx, actor, [(str(p.id), p.code) for p in found if p.confidential], "petition list")
+    return found
+
+
+def record_listing(ctx: Context, actor: Actor, items: list[tuple[str, str]], what: str) -> None:
+    """One audit event per list read that showed confidential petitions, naming them (a read of each)."""
+    if not items or actor.system:
+        return
+    with ctx.uow() as uow:
+        access.record_confidential_listing(uow.session, actor, access.agency_id_of(uow.session, actor), items, what)
+        uow.commit()
 
 
 def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:

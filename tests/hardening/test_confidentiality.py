@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from service.store.tables import HumanTask, ProcessInstance
+from service.store.tables import AuditEvent, HumanTask, ProcessInstance
 from service.usecases.context import Context
 from tests.api.conftest import Api
 from tests.conftest import deploy_sample
@@ -56,3 +56,29 @@ def test_p4_confidential_chosen_at_intake_hides_the_petition(app: Flask, ctx: Co
     assert body["confidential"] is True
     with ctx.uow(write=False) as uow:
         assert uow.session.get_one(ProcessInstance, uuid.UUID(petition["instance_id"])).confidential is True
+
+
+def _listed_events(ctx: Context) -> list[AuditEvent]:
+    with ctx.uow(write=False) as uow:
+        rows = list(uow.session.execute(select(AuditEvent).where(
+            AuditEvent.event_type == "confidential_listed").order_by(AuditEvent.id)).scalars())
+        uow.session.expunge_all()
+        return rows
+
+
+def test_p15_list_reads_that_show_confidential_petitions_are_audited(app: Flask, ctx: Context) -> None:
+    deploy_sample(ctx, "petition.bpmn")
+    reception = Api(app, "tiepnhan")
+    secret = _submit(reception, confidential=True, title="Secret one")
+    _submit(reception, title="Open one")
+    director = Api(app, "giamdoc")
+    assert director.get("/api/v1/petitions").status_code == 200
+    events = _listed_events(ctx)
+    assert len(events) == 1 and events[0].actor == "giamdoc"
+    assert events[0].data["ids"] == [secret["id"]] and events[0].data["codes"] == [secret["code"]]
+    assert director.get("/petitions").status_code == 200  # the page's list too
+    assert len(_listed_events(ctx)) == 2
+    director.get("/api/v1/petitions?text=Open")  # a list without a confidential petition: nothing to record
+    assert len(_listed_events(ctx)) == 2
+    Api(app, "ttthongtin").get("/api/v1/petitions")  # sees none of them
+    assert len(_listed_events(ctx)) == 2
