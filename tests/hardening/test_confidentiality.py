@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from service.store.tables import AuditEvent, HumanTask, ProcessInstance
-from service.usecases.context import Context
+from service.usecases import dialogues, instances
+from service.usecases.context import Actor, Context
 from tests.api.conftest import Api
 from tests.conftest import deploy_sample
 
@@ -82,3 +83,39 @@ def test_p15_list_reads_that_show_confidential_petitions_are_audited(app: Flask,
     assert len(_listed_events(ctx)) == 2
     Api(app, "ttthongtin").get("/api/v1/petitions")  # sees none of them
     assert len(_listed_events(ctx)) == 2
+
+
+def test_p19_reports_count_only_what_the_reader_may_see(app: Flask, ctx: Context) -> None:
+    deploy_sample(ctx, "petition.bpmn")
+    reception = Api(app, "tiepnhan")
+    _submit(reception, confidential=True, field="personnel", title="Secret")
+    _submit(reception, field="science", title="Open")
+    today = date.today().isoformat()
+    office = Api(app, "vanphong").get(f"/api/v1/reports/periodic?from={today}&to={today}").json or {}
+    assert office["received"] == 1 and office["by_field"] == {"science": 1}  # nothing to infer from
+    assert office["confidential_hidden"] == 1
+    director = Api(app, "giamdoc").get(f"/api/v1/reports/periodic?from={today}&to={today}").json or {}
+    assert director["received"] == 2 and director["confidential_hidden"] == 0
+    assert director["by_field"] == {"personnel": 1, "science": 1}
+    page = Api(app, "vanphong").get(f"/reports?from={today}&to={today}").get_data(as_text=True)
+    assert 'data-testid="confidential-hidden">1<' in page
+
+
+def test_p19_dialogue_candidates_leave_out_hidden_petitions(app: Flask, ctx: Context) -> None:
+    deploy_sample(ctx, "petition.bpmn")
+    deploy_sample(ctx, "dialogue.bpmn")
+    reception = Api(app, "tiepnhan")
+    secret = _submit(reception, confidential=True, title="Secret")
+    open_one = _submit(reception, title="Open")
+    with ctx.db.engine.begin() as conn:  # both wait for a dialogue
+        conn.execute(text("UPDATE petitions SET stage = 'awaiting_dialogue'"))
+    office = Actor("vanphong", "demo", frozenset({"office"}))
+    made = dialogues.create(ctx, office, "periodic", "Đối thoại quý 3", quarter=3)
+    with ctx.uow(write=False) as uow:
+        task = uow.session.execute(select(HumanTask).where(HumanTask.instance_id == made.instance_id)).scalars().first()
+        assert task is not None
+    data = str(instances.get_instance(ctx, office, made.instance_id))
+    with ctx.uow(write=False) as uow:
+        state = uow.session.get_one(ProcessInstance, made.instance_id).state
+    assert open_one["id"] in state and secret["id"] not in state
+    assert secret["id"] not in data

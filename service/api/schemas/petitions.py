@@ -177,3 +177,6 @@ class FiguresSchema(Schema):
     by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     overdue_tasks = fields.Integer(required=True)
     median_days_to_answer = fields.Float(allow_none=True)
+    confidential_hidden = fields.Integer(
+        required=True, metadata={"description": "confidential petitions of the period the reader may not see; "
+                                                "counted in no other figure"})
