@@ -119,3 +119,24 @@ def test_p19_dialogue_candidates_leave_out_hidden_petitions(app: Flask, ctx: Con
         state = uow.session.get_one(ProcessInstance, made.instance_id).state
     assert open_one["id"] in state and secret["id"] not in state
     assert secret["id"] not in data
+
+
+def test_p19_the_register_shows_a_hidden_petitions_number_not_its_content(app: Flask, ctx: Context) -> None:
+    deploy_sample(ctx, "petition.bpmn")
+    reception = Api(app, "tiepnhan")
+    first = _submit(reception, title="Open PLUGH one")
+    secret = _submit(reception, confidential=True, title="Secret XYZZY", content="XYZZY content")
+    last = _submit(reception, title="Open PLUGH two")
+    outsider = Api(app, "ttthongtin")
+    listed = outsider.get("/api/v1/petitions")
+    items = (listed.json or {})["items"]
+    assert [i["code"] for i in items] == [last["code"], secret["code"], first["code"]]  # no gap in the numbers
+    withheld = items[1]
+    assert withheld["redacted"] is True and withheld["confidential"] is True
+    assert withheld["id"] == "00000000-0000-0000-0000-000000000000" and withheld["instance_id"] is None
+    assert "XYZZY" not in listed.get_data(as_text=True)
+    filtered = (outsider.get("/api/v1/petitions?field=science").json or {})["items"]  # a filter tells of content
+    assert secret["code"] not in [i["code"] for i in filtered]
+    page = outsider.get("/petitions").get_data(as_text=True)
+    assert secret["code"] in page and "XYZZY" not in page and 'data-testid="withheld"' in page
+    assert "PLUGH" in page

@@ -71,6 +71,8 @@ class PetitionSchema(Schema):
     submitted_at = fields.DateTime(required=True)
     answered_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    redacted = fields.Boolean(metadata={"description": "a confidential petition the caller may not see: only its "
+                                                       "number and date are given"})
 
 
 class PetitionPageSchema(Schema):
