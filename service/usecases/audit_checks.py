@@ -268,21 +268,22 @@ def checkpoint(ctx: Context) -> CheckpointResult:
     """Check every agency from the last checkpoint on, record the results, seal what checked out."""
     with cplog.locked(ctx.settings):
         log = cplog.read_log(ctx.settings)
-        with ctx.uow() as uow:
+        checked: list[tuple[int, str, Verification]] = []
+        changed: dict[str, Sealed] = {}
+        with ctx.uow(write=False) as uow:  # reading only: writers are not held up while the chains are checked
             s = uow.session
-            checked: list[tuple[int, str, Verification]] = []
-            changed: dict[str, Sealed] = {}
             for agency_id, code in s.execute(select(Agency.id, Agency.code).order_by(Agency.id)).all():
                 result, sealed = verify_agency(s, log, agency_id)
                 checked.append((agency_id, code, result))
                 changed.update(sealed)
-            written = not log.problems and (bool(changed) or log.number == 0)
-            if written:
-                cplog.append(ctx.settings, log, changed, clock.now().isoformat())
-            results: dict[str, Verification] = {}
+        written = not log.problems and (bool(changed) or log.number == 0)
+        if written:
+            cplog.append(ctx.settings, log, changed, clock.now().isoformat())
+        results: dict[str, Verification] = {}
+        with ctx.uow() as uow:
             for agency_id, code, result in checked:
                 results[code] = Verification(**{**result.__dict__, "checkpoint": log.number or None})
-                _record(s, agency_id, results[code])
+                _record(uow.session, agency_id, results[code])
             uow.commit()
     return CheckpointResult(log.number, written, len(changed), results)
 
@@ -290,8 +291,9 @@ def checkpoint(ctx: Context) -> CheckpointResult:
 def verify_now(ctx: Context, agency_id: int) -> Verification:
     """Check one agency from the last checkpoint on, now, and record the result (writes no checkpoint)."""
     log = cplog.read_log(ctx.settings)
-    with ctx.uow() as uow:
+    with ctx.uow(write=False) as uow:
         result, _sealed = verify_agency(uow.session, log, agency_id)
+    with ctx.uow() as uow:
         _record(uow.session, agency_id, result)
         uow.commit()
     return result

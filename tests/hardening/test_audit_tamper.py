@@ -19,9 +19,19 @@ from tests.conftest import AGENCY, actor, deploy_sample
 OFFICE = actor("office.user", "office")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """On an SQLite file and on PostgreSQL, where the superuser is the one tampering."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'petitionflow.sqlite3'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture
-def runner(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+def runner(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
     monkeypatch.setenv("PETITIONFLOW_DATABASE_URL", database_url)
+    monkeypatch.setenv("PETITIONFLOW_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    monkeypatch.setenv("PETITIONFLOW_AUDIT_CHECKPOINT_FILE", str(tmp_path / "checkpoints.jsonl"))
     return CliRunner()
 
 
@@ -125,3 +135,16 @@ def test_p10_seven_tampering_moves_are_each_named(ctx: Context, runner: CliRunne
     assert "agency_id was changed" in named[moved], result.output
     assert "swapped" in named[swapped], result.output
     assert result.stderr.startswith("error: audit trail broken: ")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_p10_a_checkpoint_rewritten_without_the_key_is_named(ctx: Context, runner: CliRunner, tmp_path: Path) -> None:
+    deploy_sample(ctx)
+    _started(ctx, 1)
+    assert runner.invoke(main, ["audit", "checkpoint"]).exit_code == 0
+    log = tmp_path / "checkpoints.jsonl"
+    line = log.read_text()
+    log.write_text(line.replace('"n":1', '"n":1,"note":"x"'))  # any change breaks the seal
+    result = runner.invoke(main, ["audit", "verify"])
+    assert result.exit_code == 1 and "does not carry a valid seal" in result.output, result.output
+    assert runner.invoke(main, ["audit", "export-checkpoints", str(tmp_path / "copy.jsonl")]).exit_code == 1
