@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..store.petition_tables import Petition
-from ..store.tables import Agency, HumanTask
+from ..store.tables import Agency, HumanTask, ProcessInstance
 from . import access, clock, petitions
 from .context import Actor, Context
 from .errors import Forbidden, Invalid
@@ -68,8 +68,12 @@ def compute(s: Session, actor: Actor, start: date, end: date) -> Figures:
         scoped.c.answered_at < high)).all()
     days = [(a - b).total_seconds() / 86400 for b, a in answered]
     agency_id = select(Agency.id).where(Agency.code == actor.agency).scalar_subquery()
-    overdue = int(s.execute(select(func.count(HumanTask.id)).where(
-        HumanTask.agency_id == agency_id, HumanTask.status == "ready", HumanTask.due_at < clock.now())).scalar_one())
+    late = select(func.count(HumanTask.id)).where(
+        HumanTask.agency_id == agency_id, HumanTask.status == "ready", HumanTask.due_at < clock.now())
+    if not actor.system:  # overdue tasks of hidden confidential petitions are not counted for this reader
+        late = late.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(
+            access.visible_clause(actor))
+    overdue = int(s.execute(late).scalar_one())
     return Figures(
         start.isoformat(), end.isoformat(), received, closed, received - closed,
         _grouped(s, scoped, scoped.c.source), _grouped(s, scoped, scoped.c.field),

@@ -4,7 +4,7 @@ confidential petitions are audited, and nothing hidden can be inferred from repo
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask
@@ -90,12 +90,14 @@ def test_p19_reports_count_only_what_the_reader_may_see(app: Flask, ctx: Context
     reception = Api(app, "tiepnhan")
     _submit(reception, confidential=True, field="personnel", title="Secret")
     _submit(reception, field="science", title="Open")
+    with ctx.db.engine.begin() as conn:  # both petitions' tasks are late
+        conn.execute(text("UPDATE human_tasks SET due_at = :past"), {"past": datetime(2000, 1, 1, tzinfo=UTC)})
     today = date.today().isoformat()
     office = Api(app, "vanphong").get(f"/api/v1/reports/periodic?from={today}&to={today}").json or {}
     assert office["received"] == 1 and office["by_field"] == {"science": 1}  # nothing to infer from
-    assert office["confidential_hidden"] == 1
+    assert office["confidential_hidden"] == 1 and office["overdue_tasks"] == 1
     director = Api(app, "giamdoc").get(f"/api/v1/reports/periodic?from={today}&to={today}").json or {}
-    assert director["received"] == 2 and director["confidential_hidden"] == 0
+    assert director["received"] == 2 and director["confidential_hidden"] == 0 and director["overdue_tasks"] == 2
     assert director["by_field"] == {"personnel": 1, "science": 1}
     page = Api(app, "vanphong").get(f"/reports?from={today}&to={today}").get_data(as_text=True)
     assert 'data-testid="confidential-hidden">1<' in page
