@@ -130,17 +130,21 @@ def _grouped(rows: Iterable[AuditEvent]) -> Iterator[tuple[str, list[AuditEvent]
         yield str(chain), current
 
 
+UNOWNED = 0
+"""`_owners`/`verify_agency` of the chains no agency owns (the province's holidays, sign-ins naming no agency)."""
+
+
 def _owners(session: Session, agency_id: int | None = None) -> dict[str, tuple[int | None, int, str]]:
     """chain -> (agency, seq, head) from the head rows: instances and agency chains (of one agency, or all)."""
     query = select(ProcessInstance.id, ProcessInstance.agency_id, ProcessInstance.audit_seq, ProcessInstance.audit_head)
     if agency_id is not None:
         query = query.where(ProcessInstance.agency_id == agency_id)
-    heads: dict[str, tuple[int | None, int, str]] = {
+    heads: dict[str, tuple[int | None, int, str]] = {} if agency_id == UNOWNED else {
         audit.instance_chain(i): (a, s or 0, h or GENESIS) for i, a, s, h in session.execute(query)}
     codes = {audit.agency_chain(c): i for i, c in session.execute(select(Agency.id, Agency.code))}
     for chain, seq, head in session.execute(select(AuditChain.chain, AuditChain.seq, AuditChain.head)):
         owner = codes.get(chain)
-        if agency_id is None or (owner == agency_id and owner is not None):
+        if agency_id is None or (owner == agency_id and owner is not None) or (agency_id == UNOWNED and owner is None):
             heads[chain] = (owner, seq, head)
     return heads
 
@@ -192,17 +196,20 @@ def _read(session: Session, origins: dict[str, Sealed]) -> Iterator[tuple[str, l
 
 
 def verify_agency(session: Session, log: Log, agency_id: int) -> tuple[Verification, dict[str, Sealed]]:
-    """One agency's chains, from the last checkpoint on; the chains that checked out, to seal."""
+    """One agency's chains (`UNOWNED`: those of no agency), from the last checkpoint on; the chains that
+    checked out, to seal."""
     run = _Run(log.number)
     for problem in log.problems:
         run.add("checkpoints", problem)
     heads = _owners(session, agency_id)
-    names = set(heads) | {c for c, s in log.chains.items() if s.agency_id == agency_id}
+    owner = None if agency_id == UNOWNED else agency_id
+    names = set(heads) | {c for c, s in log.chains.items()
+                          if s.agency_id == owner and (owner is not None or not c.startswith("instance:"))}
     origins: dict[str, Sealed] = {}
     for chain in sorted(names):
         run.chains += 1
         sealed, stored = log.chains.get(chain), heads.get(chain)
-        if sealed is not None and sealed.agency_id != agency_id and stored is not None:
+        if sealed is not None and sealed.agency_id != owner and stored is not None:
             run.add(chain, f"checkpoint {log.number} sealed the chain for agency {sealed.agency_id}, the database "
                            f"files it under agency {agency_id}: its agency_id was changed")
         elif stored is None and sealed is not None:
@@ -221,14 +228,16 @@ def verify_agency(session: Session, log: Log, agency_id: int) -> tuple[Verificat
             run.add(chain, f"its head is not the hash checkpoint {log.number} sealed: the chain was rewritten")
     for chain, events in _read(session, origins):
         before = len(run.problems)
-        state = _walk(run, chain, events, origins[chain], None, agency_id)
+        agency = owner if owner is not None else origins[chain].agency_id
+        state = _walk(run, chain, events, origins[chain], None, agency)
         if len(run.problems) == before:
             _compare_head(run, chain, state, heads.get(chain))
         if len(run.problems) == before and state is not None:
             run.sealed[chain] = state
     for chain in set(origins) - set(run.sealed) - {p.chain for p in run.problems}:
         run.add(chain, f"all {heads[chain][1]} events of the chain are missing: the chain was deleted")
-    _count(session, run, agency_id, heads)
+    if owner is not None:
+        _count(session, run, agency_id, heads)
     return run.result("incremental", clock.now()), run.sealed
 
 
@@ -272,7 +281,8 @@ def checkpoint(ctx: Context) -> CheckpointResult:
         changed: dict[str, Sealed] = {}
         with ctx.uow(write=False) as uow:  # reading only: writers are not held up while the chains are checked
             s = uow.session
-            for agency_id, code in s.execute(select(Agency.id, Agency.code).order_by(Agency.id)).all():
+            for agency_id, code in [*s.execute(select(Agency.id, Agency.code).order_by(Agency.id)).all(),
+                                    (UNOWNED, "-")]:
                 result, sealed = verify_agency(s, log, agency_id)
                 checked.append((agency_id, code, result))
                 changed.update(sealed)
@@ -283,7 +293,7 @@ def checkpoint(ctx: Context) -> CheckpointResult:
         with ctx.uow() as uow:
             for agency_id, code, result in checked:
                 results[code] = Verification(**{**result.__dict__, "checkpoint": log.number or None})
-                _record(uow.session, agency_id, results[code])
+                _record(uow.session, agency_id or None, results[code])
             uow.commit()
     return CheckpointResult(log.number, written, len(changed), results)
 

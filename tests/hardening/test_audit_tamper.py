@@ -148,3 +148,18 @@ def test_p10_a_checkpoint_rewritten_without_the_key_is_named(ctx: Context, runne
     result = runner.invoke(main, ["audit", "verify"])
     assert result.exit_code == 1 and "does not carry a valid seal" in result.output, result.output
     assert runner.invoke(main, ["audit", "export-checkpoints", str(tmp_path / "copy.jsonl")]).exit_code == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_p10_chains_of_no_agency_are_sealed_too(ctx: Context, runner: CliRunner) -> None:
+    with ctx.uow() as uow:  # the province's chain (holidays) belongs to no agency
+        for n in range(2):
+            audit.append_to_agency(uow.session, None, "province", "admin", clock.now(), audit.Entry("note", {"n": n}))
+        uow.commit()
+    assert runner.invoke(main, ["audit", "checkpoint"]).exit_code == 0
+    _drop_triggers(ctx)
+    _sql(ctx, "DELETE FROM audit_events WHERE chain = 'province' AND seq = 2")
+    _sql(ctx, "UPDATE audit_chains SET seq = 1, head = (SELECT hash FROM audit_events WHERE chain = 'province' "
+              "AND seq = 1) WHERE chain = 'province'")
+    result = runner.invoke(main, ["audit", "verify"])
+    assert result.exit_code == 1 and "broken: province: has 1 events but checkpoint 1 sealed 2" in result.output
