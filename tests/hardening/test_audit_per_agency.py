@@ -98,3 +98,19 @@ def test_p13_worker_checks_and_seals_periodically(ctx: Context) -> None:
     assert rows and all(r.ok and r.kind == "incremental" and r.checkpoint == 1 for r in rows)
     worker.run_once()
     assert len(path.read_text().splitlines()) == 1  # the next one waits for the interval
+
+
+def test_p13_check_now_on_the_auditors_page_shows_a_new_result(app: Flask, ctx: Context) -> None:
+    deploy_sample(ctx)
+    ids = _start(ctx, 1)
+    auditor = Api(app, "kiemtoan")
+    assert "Đã kiểm tra chuỗi băm" in auditor.get("/audit").get_data(as_text=True)
+    _drop_triggers(ctx)
+    with ctx.db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_events WHERE chain = :c"), {"c": audit.instance_chain(ids[0])})
+    assert "Đã kiểm tra chuỗi băm" in auditor.get("/audit").get_data(as_text=True)  # the last result, as it was
+    checked = auditor.post("/audit/verify")
+    assert checked.status_code == 302
+    page = auditor.get("/audit").get_data(as_text=True)
+    assert "Nhật ký bị sai lệch" in page and ids[0] in page
+    assert Api(app, "vanphong").post("/audit/verify").status_code == 403
