@@ -256,6 +256,14 @@ def _count(session: Session, run: _Run, agency_id: int, heads: dict[str, tuple[i
                            f"{seq}: events were deleted or moved to another agency")
 
 
+def _snapshot(session: Session) -> Session:
+    """One consistent view for the whole check (PostgreSQL: REPEATABLE READ), so events committed meanwhile
+    are not taken for a head that lies; SQLite's read transaction is one snapshot already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    return session
+
+
 def _record(session: Session, agency_id: int | None, result: Verification) -> None:
     session.add(AuditVerification(
         agency_id=agency_id, at=result.at or clock.now(), kind=result.kind, ok=result.ok,
@@ -280,7 +288,7 @@ def checkpoint(ctx: Context) -> CheckpointResult:
         checked: list[tuple[int, str, Verification]] = []
         changed: dict[str, Sealed] = {}
         with ctx.uow(write=False) as uow:  # reading only: writers are not held up while the chains are checked
-            s = uow.session
+            s = _snapshot(uow.session)
             for agency_id, code in [*s.execute(select(Agency.id, Agency.code).order_by(Agency.id)).all(),
                                     (UNOWNED, "-")]:
                 result, sealed = verify_agency(s, log, agency_id)
@@ -302,7 +310,7 @@ def verify_now(ctx: Context, agency_id: int) -> Verification:
     """Check one agency from the last checkpoint on, now, and record the result (writes no checkpoint)."""
     log = cplog.read_log(ctx.settings)
     with ctx.uow(write=False) as uow:
-        result, _sealed = verify_agency(uow.session, log, agency_id)
+        result, _sealed = verify_agency(_snapshot(uow.session), log, agency_id)
     with ctx.uow() as uow:
         _record(uow.session, agency_id, result)
         uow.commit()
@@ -327,7 +335,7 @@ def verify_deployment(ctx: Context) -> Verification:
     """Every chain of the deployment in full, against the latest checkpoint (the operator's command)."""
     log = cplog.read_log(ctx.settings)
     with ctx.uow(write=False) as uow:
-        return verify_full(uow.session, log)
+        return verify_full(_snapshot(uow.session), log)
 
 
 def log_path(ctx: Context) -> Path:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from pathlib import Path
 
@@ -28,10 +29,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def runner(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+def runner(ctx: Context, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    """The command line and `ctx` on the same key and checkpoint log, both in the test's folder."""
+    key, log = tmp_path / "audit.key", tmp_path / "checkpoints.jsonl"
     monkeypatch.setenv("PETITIONFLOW_DATABASE_URL", database_url)
-    monkeypatch.setenv("PETITIONFLOW_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
-    monkeypatch.setenv("PETITIONFLOW_AUDIT_CHECKPOINT_FILE", str(tmp_path / "checkpoints.jsonl"))
+    monkeypatch.setenv("PETITIONFLOW_AUDIT_KEY_FILE", str(key))
+    monkeypatch.setenv("PETITIONFLOW_AUDIT_CHECKPOINT_FILE", str(log))
+    ctx.settings = dataclasses.replace(ctx.settings, audit_key_file=str(key), audit_checkpoint_file=str(log))
     return CliRunner()
 
 
@@ -163,3 +167,33 @@ def test_p10_chains_of_no_agency_are_sealed_too(ctx: Context, runner: CliRunner)
               "AND seq = 1) WHERE chain = 'province'")
     result = runner.invoke(main, ["audit", "verify"])
     assert result.exit_code == 1 and "broken: province: has 1 events but checkpoint 1 sealed 2" in result.output
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_p10_checkpoints_taken_while_petitions_move_raise_no_false_alarm(ctx: Context, runner: CliRunner) -> None:
+    import threading
+
+    from service.usecases import audit_checks
+
+    deploy_sample(ctx)
+    _started(ctx, 2)
+    done = threading.Event()
+
+    def write() -> None:
+        try:
+            for n in range(40):
+                instances.start_instance(ctx, OFFICE, "intake_review", {"n": n})
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    results = []
+    while not done.is_set():
+        results.extend(audit_checks.checkpoint(ctx).results.values())
+    writer.join()
+    results.extend(audit_checks.checkpoint(ctx).results.values())
+    assert results and all(r.ok for r in results), [r.problems for r in results if not r.ok]
+    verified = runner.invoke(main, ["audit", "verify"])
+    assert verified.exit_code == 0 and "against checkpoint" in verified.output, verified.output
