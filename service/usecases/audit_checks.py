@@ -185,12 +185,14 @@ def verify_full(session: Session, log: Log) -> Verification:
 
 
 def _read(session: Session, origins: dict[str, Sealed]) -> Iterator[tuple[str, list[AuditEvent]]]:
-    plain = sorted(c for c, o in origins.items() if o.seq == 0)
+    """The events of `origins`' chains from their origin on: instance chains (short) in batches, whole;
+    the long agency chains one by one from the origin."""
+    plain = sorted(c for c, o in origins.items() if o.seq == 0 or c.startswith("instance:"))
     for start in range(0, len(plain), _BATCH):
         batch = plain[start:start + _BATCH]
         yield from _grouped(session.execute(select(AuditEvent).where(AuditEvent.chain.in_(batch))
                                             .order_by(AuditEvent.chain, AuditEvent.seq)).scalars())
-    for chain in sorted(c for c, o in origins.items() if o.seq > 0):
+    for chain in sorted(c for c, o in origins.items() if o.seq > 0 and not c.startswith("instance:")):
         yield chain, list(session.execute(select(AuditEvent).where(
             AuditEvent.chain == chain, AuditEvent.seq >= origins[chain].seq).order_by(AuditEvent.seq)).scalars())
 
