@@ -14,7 +14,7 @@ import click
 
 from .cli_common import clear_errors, context, fail
 from .pack import is_resource, read_bundle
-from .usecases import accounts, models
+from .usecases import accounts, audit_checks, models
 from .usecases import audit as audit_trail
 from .usecases.context import Actor, Context
 from .usecases.errors import Invalid
@@ -95,10 +95,11 @@ def bpmn_validate(files: tuple[Path, ...]) -> None:
 @click.option("--agency", default=None, help="Agency whose audit trail records the deployment.")
 @clear_errors
 def bpmn_deploy(files: tuple[Path, ...], agency: str | None) -> None:
-    """Deploy diagrams as new versions (an unchanged diagram keeps its version)."""
+    """Deploy diagrams as new versions of the shared pack every agency runs until it deploys its own
+    (an unchanged diagram keeps its version)."""
     ctx = context()
     for bundle in _bundles(files):
-        info = models.deploy(ctx, _admin(ctx, agency), bundle.bpmn, bundle.resources, bundle.file_name)
+        info = models.deploy(ctx, _admin(ctx, agency), bundle.bpmn, bundle.resources, bundle.file_name, shared=True)
         state = "deployed" if info.created else "unchanged"
         click.echo(f"{state}: {info.key} version {info.version} ({info.sha256[:12]})")
 
@@ -200,11 +201,41 @@ def audit() -> None:
 @audit.command("verify")
 @clear_errors
 def audit_verify() -> None:
-    """Recompute every hash chain; exit 1 and name the first broken event if any."""
-    result = audit_trail.verify_trail(context())
+    """Recompute every hash chain against the latest checkpoint; exit 1 and name every chain that lost something."""
+    result = audit_checks.verify_deployment(context())
+    against = f"checkpoint {result.checkpoint}" if result.checkpoint else "no checkpoint yet"
     if not result.ok:
-        fail(f"audit trail broken at event {result.broken_event_id} of {result.broken_chain}: {result.reason}")
-    click.echo(f"ok: {result.events_checked} events in {result.chains_checked} chains verified")
+        for problem in result.problems:
+            event = f" (event id {problem.event_id})" if problem.event_id else ""
+            click.echo(f"broken: {problem.chain}{event}: {problem.reason}")
+        fail(f"audit trail broken: {len(result.problems)} problems, against {against}; first: "
+             f"{result.broken_chain}: {result.reason}")
+    click.echo(f"ok: {result.events_checked} events in {result.chains_checked} chains verified, against {against}")
+
+
+@audit.command("checkpoint")
+@clear_errors
+def audit_checkpoint() -> None:
+    """Check every agency since the last checkpoint and append a sealed checkpoint of every chain head."""
+    ctx = context()
+    done = audit_checks.checkpoint(ctx)
+    for code, result in sorted(done.results.items()):
+        state = "ok" if result.ok else f"broken: {result.broken_chain}: {result.reason}"
+        click.echo(f"{code}: {state} ({result.events_checked} new events in {result.chains_checked} chains)")
+    written = "written" if done.written else "unchanged"
+    click.echo(f"checkpoint {done.number} {written}: {done.chains_sealed} chains sealed, "
+               f"log {audit_checks.log_path(ctx)}")
+    if any(not r.ok for r in done.results.values()):
+        fail("the audit trail is broken; the broken chains were not sealed")
+
+
+@audit.command("export-checkpoints")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@clear_errors
+def audit_export_checkpoints(file: Path) -> None:
+    """Copy the checkpoint log to FILE (after checking its seals), to keep where the database cannot reach."""
+    number = audit_checks.export_checkpoints(context(), file)
+    click.echo(f"exported {number} checkpoints to {file}")
 
 
 @main.command("backup")

@@ -75,6 +75,14 @@ class Settings:
     """PETITIONFLOW_MAX_STATE_BYTES: largest engine state one step may save; over it the step fails, nothing saved."""
     process_memory_mb: int = 0
     """PETITIONFLOW_PROCESS_MEMORY_MB: address-space limit of worker and web processes (0: none)."""
+    audit_key: str = ""
+    """PETITIONFLOW_AUDIT_KEY: the key audit checkpoints are sealed with (HMAC); the key file's when unset."""
+    audit_key_file: str = ""
+    """PETITIONFLOW_AUDIT_KEY_FILE: file holding that key, created on first use (default: beside the database)."""
+    audit_checkpoint_file: str = ""
+    """PETITIONFLOW_AUDIT_CHECKPOINT_FILE: the append-only log of audit checkpoints (default: beside the database)."""
+    audit_checkpoint_interval_s: int = 300
+    """PETITIONFLOW_AUDIT_CHECKPOINT_INTERVAL_S: how often the worker checks and seals the trail (0: never)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

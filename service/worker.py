@@ -26,7 +26,7 @@ import psycopg
 from sqlalchemy.exc import DBAPIError
 
 from . import limits
-from .usecases import clock, timers
+from .usecases import audit_checks, clock, timers
 from .usecases.context import Context
 from .usecases.timers import Outcome
 
@@ -85,6 +85,7 @@ class Worker:
         self._lock: SqliteWorkerLock | None = None
         self._listener: psycopg.Connection[Any] | None = None
         self.counts: dict[str, int] = {}
+        self._next_checkpoint = time.monotonic() + ctx.settings.audit_checkpoint_interval_s
 
     def stop(self) -> None:
         """Ask the loop to finish the unit of work in hand and return."""
@@ -119,7 +120,27 @@ class Worker:
             if self._stop.is_set():
                 break
             full = step() or full
+        self._audit_checkpoint()
         return full
+
+    def _audit_checkpoint(self) -> None:
+        """Every `PETITIONFLOW_AUDIT_CHECKPOINT_INTERVAL_S`: check each agency's audit chains, seal a checkpoint."""
+        interval = self.ctx.settings.audit_checkpoint_interval_s
+        if interval <= 0 or time.monotonic() < self._next_checkpoint or self._stop.is_set():
+            return
+        self._next_checkpoint = time.monotonic() + interval
+        try:
+            done = audit_checks.checkpoint(self.ctx)
+        except DBAPIError:
+            raise
+        except Exception:  # a full disk or an unreadable key must not stop timers
+            log.exception("audit checkpoint failed")
+            return
+        broken = sorted(code for code, result in done.results.items() if not result.ok)
+        if broken:
+            log.error("audit trail broken in %s; checkpoint %s", ", ".join(broken), done.number)
+        else:
+            log.info("audit checkpoint %s: %s chains sealed", done.number, done.chains_sealed)
 
     # -- the three queues ------------------------------------------------------------------
 

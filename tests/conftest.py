@@ -80,4 +80,4 @@ ADMIN = Actor("admin", AGENCY, frozenset({"admin", "designer"}))
 def deploy_sample(context: Context, name: str = "intake_review.bpmn") -> models.VersionInfo:
     """Deploy a diagram of the process pack with its forms and decision tables."""
     bundle = read_bundle(BPMN / name)
-    return models.deploy(context, ADMIN, bundle.bpmn, bundle.resources, bundle.file_name)
+    return models.deploy(context, ADMIN, bundle.bpmn, bundle.resources, bundle.file_name, shared=True)

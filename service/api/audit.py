@@ -50,5 +50,5 @@ class AuditVerify(MethodView):
 
     @blp.response(200, VerificationSchema)
     def get(self) -> Any:
-        """Recompute every hash chain; names the first altered, missing or removed event."""
+        """Check the agency's hash chains now, from the last sealed checkpoint on; names every problem found."""
         return audit_queries.verify(context(), actor())

@@ -1,7 +1,8 @@
 """The tables: agencies and users, process versions, instances, the task list, audit, outbox.
 
 Every petition-bearing row belongs to one agency (a department, Sở); a province runs one
-deployment for all of its departments. Process versions are shared by the whole deployment.
+deployment for all of its departments. A process version belongs to one agency, or (agency NULL) is
+the shared pack every agency runs until it deploys its own; no agency can replace another's.
 """
 
 from __future__ import annotations
@@ -76,8 +77,10 @@ class ProcessVersion(Base):
     """
 
     __tablename__ = "process_versions"
-    __table_args__ = (UniqueConstraint("key", "version"),)
+    __table_args__ = (UniqueConstraint("key", "version"), Index("ix_process_versions_agency_key", "agency_id", "key"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", name="fk_process_versions_agency"))
+    """The agency that deployed it and alone runs it; NULL: the shared pack, deployed by the operator."""
     key: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
@@ -197,6 +200,28 @@ class AuditChain(Base):
     chain: Mapped[str] = mapped_column(String(80), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     head: Mapped[str] = mapped_column(String(64))
+
+
+class AuditVerification(Base):
+    """The result of one verification of an agency's chains (NULL agency: the whole deployment).
+
+    The worker writes one with every checkpoint; the auditor's page shows the latest instead of
+    recomputing the trail on every view.
+    """
+
+    __tablename__ = "audit_verifications"
+    __table_args__ = (Index("ix_audit_verifications_agency", "agency_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(16))
+    """`incremental` (from the last checkpoint) or `full` (every event from the first)."""
+    ok: Mapped[bool] = mapped_column(Boolean)
+    events_checked: Mapped[int] = mapped_column(Integer)
+    chains_checked: Mapped[int] = mapped_column(Integer)
+    checkpoint: Mapped[int | None] = mapped_column(Integer)
+    """The number of the checkpoint the chains were checked against (None: there was none yet)."""
+    problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
 
 class OutboxMessage(Base):

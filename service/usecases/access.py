@@ -134,3 +134,14 @@ def agency_id_of(session: Session, actor: Actor) -> int:
     if found is None:
         raise NotFound(f"agency '{actor.agency}' does not exist")
     return int(found)
+
+
+def record_confidential_listing(session: Session, actor: Actor, agency_id: int, items: list[tuple[str, str]],
+                                what: str) -> None:
+    """Append one `confidential_listed` event naming the confidential items (id, code) a list showed the actor."""
+    if not items or actor.system:
+        return
+    audit.append_to_agency(session, agency_id, audit.agency_chain(actor.agency), actor.username, clock.now(),
+                           audit.Entry("confidential_listed", {"what": what, "ids": [i for i, _ in items],
+                                                               "codes": [c for _, c in items],
+                                                               "roles": sorted(actor.roles)}))

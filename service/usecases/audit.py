@@ -101,8 +101,20 @@ def append_to_agency(session: Session, agency_id: int | None, chain: str, actor:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a chain: which chain, which event (when one can be named), and what."""
+
+    chain: str
+    reason: str
+    event_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Verification:
-    """The result of recomputing every chain: `broken` names the first bad event, if any."""
+    """The result of checking chains: `broken_*` name the first problem, `problems` every one found.
+
+    `checkpoint` is the number of the checkpoint the chains were checked against (None: none yet).
+    """
 
     ok: bool
     events_checked: int
@@ -110,6 +122,10 @@ class Verification:
     broken_event_id: int | None = None
     broken_chain: str | None = None
     reason: str | None = None
+    problems: tuple[Problem, ...] = ()
+    checkpoint: int | None = None
+    kind: str = "full"
+    at: datetime | None = None
 
 
 def verify(session: Session) -> Verification:

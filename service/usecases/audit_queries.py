@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from ..store.tables import AuditEvent, ProcessInstance
-from . import access, audit
+from . import access, audit, audit_checks
 from .context import Actor, Context
 from .errors import Invalid
 
@@ -145,6 +145,16 @@ def export_events(ctx: Context, actor: Actor, f: AuditFilter, fmt: str) -> Itera
 
 
 def verify(ctx: Context, actor: Actor) -> audit.Verification:
-    """Recompute every hash chain; the result names the first altered, missing or removed event."""
+    """Check the actor's agency's chains now, from the last checkpoint on; names its chains' problems only."""
     access.require(actor, READERS, "verifying the audit trail")
-    return audit.verify_trail(ctx)
+    with ctx.uow(write=False) as uow:
+        agency_id = access.agency_id_of(uow.session, actor)
+    return audit_checks.verify_now(ctx, agency_id)
+
+
+def last_verification(ctx: Context, actor: Actor) -> audit.Verification:
+    """The latest check of the actor's agency (the worker's, or an auditor's); made now if there was none yet."""
+    access.require(actor, READERS, "verifying the audit trail")
+    with ctx.uow(write=False) as uow:
+        agency_id = access.agency_id_of(uow.session, actor)
+    return audit_checks.last_result(ctx, agency_id) or audit_checks.verify_now(ctx, agency_id)

@@ -81,7 +81,7 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
         s.add(dialogue)
         candidates = [str(i) for i in s.execute(select(Petition.id).where(
             Petition.agency_id == agency.id, Petition.stage == "awaiting_dialogue",
-            Petition.dialogue_id.is_(None))).scalars()]
+            Petition.dialogue_id.is_(None), Petition.confidential.is_(False))).scalars()]  # never a hidden one's id
         data: dict[str, Any] = {"dialogue_id": str(dialogue.id), "kind": kind, "agency": agency.name,
                                 "title": dialogue.title, "candidate_petitions": candidates}
         data |= {"planned_quarter": f"Q{quarter}"} if kind == "periodic" and quarter else {}

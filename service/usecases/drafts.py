@@ -43,7 +43,7 @@ def version_files(ctx: Context, actor: Actor, version_id: int) -> DraftInfo:
     access.require(actor, DESIGNERS, "editing process models")
     with ctx.uow(write=False) as uow:
         row = uow.session.get(ProcessVersion, version_id)
-        if row is None:
+        if row is None or row.agency_id not in (None, access.agency_id_of(uow.session, actor)):
             raise NotFound(f"process version {version_id} does not exist")
         return DraftInfo(0, row.key, row.id, row.file_name, row.bpmn_xml, dict(row.resources), row.deployed_by,
                          row.deployed_at)

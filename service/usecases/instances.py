@@ -23,7 +23,7 @@ from .. import limits
 from ..store import agencies
 from ..store.tables import HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate, UnitOfWork
-from . import audit, clock, registers
+from . import audit, clock, models, registers
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, LimitExceeded, NotFound, ProcessFailed, StaleVersion
 from .projection import InstanceInfo, instance_info, persist
@@ -71,10 +71,8 @@ def start_in(
     version: int | None = None, business_key: str | None = None,
 ) -> InstanceInfo:
     """Start an instance inside the caller's unit of work (for commands that start one among other writes)."""
-    query = select(ProcessVersion).where(ProcessVersion.key == model_key)
-    query = query.where(ProcessVersion.version == version) if version else query.order_by(
-        ProcessVersion.version.desc()).limit(1)
-    row = s.execute(query).scalar_one_or_none()
+    agency_id = _agency_id(s, actor.agency)
+    row = models.resolve(s, agency_id, model_key, version)  # the agency's own version, else the shared one
     if row is None:
         named = f" version {version}" if version else ""
         raise NotFound(f"no deployed process '{model_key}'{named}")
@@ -82,7 +80,7 @@ def start_in(
     instance, result = _engine_call(lambda: Instance.start(model, data or {}))
     at = clock.now()
     inst = ProcessInstance(
-        id=uuid.uuid4(), agency_id=_agency_id(s, actor.agency), process_version_id=row.id,
+        id=uuid.uuid4(), agency_id=agency_id, process_version_id=row.id,
         business_key=business_key, status="running", state="", started_by=actor.username,
         created_at=at, updated_at=at, audit_seq=0, audit_head=audit.GENESIS,
         confidential=(data or {}).get("confidential") is True,

@@ -1,4 +1,11 @@
-"""Process models: validating a designer's bundle and deploying it as a new version."""
+"""Process models: validating a designer's bundle and deploying it as a new version.
+
+A version belongs to the agency whose designer deployed it, and only that agency runs or reads it.
+The shared pack (agency NULL) is deployed by the operator (`petitionflow demo`, `bpmn deploy`);
+every agency runs the shared version of a process until it deploys its own, and no agency
+designer can replace it. Version numbers count per process across the deployment, so a number
+names one version wherever it is seen.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
 
 from workflows.errors import ModelError, Problem
 from workflows.models import ProcessModel, parse_model
@@ -52,39 +60,62 @@ def _decode(resources: Mapping[str, bytes], bpmn: bytes, file_name: str) -> tupl
         raise Invalid(f"{file_name} was refused", [f"a file is not UTF-8 text: {exc}"]) from None
 
 
-def deploy(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[str, bytes], file_name: str) -> VersionInfo:
-    """Deploy a bundle as the next version of its process; the same bundle twice is one version."""
+def visible_to(agency_id: int | None) -> ColumnElement[bool]:
+    """SQL: the versions an agency runs and reads: its own and the shared pack's."""
+    return or_(ProcessVersion.agency_id == agency_id, ProcessVersion.agency_id.is_(None))
+
+
+def resolve(s: Session, agency_id: int | None, key: str, version: int | None = None) -> ProcessVersion | None:
+    """The version an agency starts: the named one if it may run it, else its own latest, else the shared latest."""
+    query = select(ProcessVersion).where(ProcessVersion.key == key, visible_to(agency_id))
+    if version:
+        return s.execute(query.where(ProcessVersion.version == version)).scalar_one_or_none()
+    return s.execute(query.order_by(ProcessVersion.agency_id.is_(None), ProcessVersion.version.desc())
+                     .limit(1)).scalar_one_or_none()
+
+
+def deploy(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[str, bytes], file_name: str,
+           shared: bool = False) -> VersionInfo:
+    """Deploy a bundle as the next version of its process in the actor's agency (`shared`, or the system
+    actor: in the shared pack); the same bundle twice is one version."""
     if not actor.has("designer", "admin"):
         raise Forbidden("only designers and admins deploy process models")
     model = validate(bpmn, resources, file_name)
     xml, texts = _decode(resources, bpmn, file_name)
     with ctx.uow() as uow:
         s = uow.session
-        latest = s.execute(
-            select(ProcessVersion).where(ProcessVersion.key == model.key)
-            .order_by(ProcessVersion.version.desc()).limit(1)
-        ).scalar_one_or_none()
+        agency_id = s.execute(select(Agency.id).where(Agency.code == actor.agency)).scalar_one_or_none()
+        owner = None if shared or actor.system else agency_id
+        if owner is None and not (shared or actor.system):
+            raise NotFound(f"agency '{actor.agency}' does not exist")
+        scope = ProcessVersion.agency_id.is_(None) if owner is None else ProcessVersion.agency_id == owner
+        latest = s.execute(select(ProcessVersion).where(ProcessVersion.key == model.key, scope)
+                           .order_by(ProcessVersion.version.desc()).limit(1)).scalar_one_or_none()
         if latest is not None and latest.sha256 == model.sha256:
             return _info(latest, created=False)
+        highest = s.execute(select(func.max(ProcessVersion.version)).where(ProcessVersion.key == model.key)).scalar()
         row = ProcessVersion(
-            key=model.key, version=(latest.version + 1) if latest else 1, name=model.name[:300],
+            key=model.key, version=(highest or 0) + 1, name=model.name[:300], agency_id=owner,
             sha256=model.sha256, file_name=file_name[:200], bpmn_xml=xml, resources=texts,
             deployed_by=actor.username, deployed_at=clock.now(),
         )
         s.add(row)
         uow.flush()
-        agency_id = s.execute(select(Agency.id).where(Agency.code == actor.agency)).scalar_one_or_none()
         audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, row.deployed_at,
                                audit.Entry("model_deployed", {"key": row.key, "version": row.version,
-                                                               "sha256": row.sha256, "file_name": row.file_name}))
+                                                               "sha256": row.sha256, "file_name": row.file_name,
+                                                               "shared": owner is None}))
         uow.commit()
         return _info(row)
 
 
-def list_versions(ctx: Context, key: str | None = None) -> list[VersionInfo]:
-    """Every deployed version, newest first within each process."""
+def list_versions(ctx: Context, key: str | None = None, agency: str | None = None) -> list[VersionInfo]:
+    """Every deployed version (with `agency`: that agency's own and the shared ones), newest first per process."""
     with ctx.uow(write=False) as uow:
         query = select(ProcessVersion).order_by(ProcessVersion.key, ProcessVersion.version.desc())
+        if agency is not None:
+            agency_id = uow.session.execute(select(Agency.id).where(Agency.code == agency)).scalar_one_or_none()
+            query = query.where(visible_to(agency_id))
         if key:
             query = query.where(ProcessVersion.key == key)
         return [_info(r) for r in uow.session.execute(query).scalars()]
@@ -157,15 +188,17 @@ def deploy_bundle(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[st
 def list_models(ctx: Context, actor: Actor, key: str | None = None) -> list[VersionInfo]:
     """Every deployed version (designers, admins, auditors)."""
     require(actor, READERS, "listing process models")
-    return list_versions(ctx, key)
+    return list_versions(ctx, key, None if actor.system else actor.agency)
 
 
 def get_version(ctx: Context, actor: Actor, key: str, version: int) -> VersionDetail:
     """One deployed version with its BPMN XML."""
     require(actor, READERS, "reading process models")
     with ctx.uow(write=False) as uow:
+        agency_id = uow.session.execute(select(Agency.id).where(Agency.code == actor.agency)).scalar_one_or_none()
         row = uow.session.execute(select(ProcessVersion).where(
-            ProcessVersion.key == key, ProcessVersion.version == version)).scalar_one_or_none()
+            ProcessVersion.key == key, ProcessVersion.version == version,
+            visible_to(agency_id))).scalar_one_or_none()
         if row is None:
             raise NotFound(f"process '{key}' has no version {version}")
         return VersionDetail(_info(row), row.bpmn_xml, tuple(sorted(row.resources or {})))

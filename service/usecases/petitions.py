@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -55,6 +55,9 @@ class PetitionInfo:
     submitted_at: datetime
     answered_at: datetime | None
     closed_at: datetime | None
+    redacted: bool = False
+    """A confidential petition the reader may not see, listed by its number and date only (so the register's
+    numbering has no unexplained gaps); every other field is empty and the id is the nil UUID."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,11 @@ def _info(p: Petition) -> PetitionInfo:
                         p.content, p.petitioner_name, p.confidential, p.stage, p.urgency, p.competence,
                         p.assigned_unit, p.outcome, p.answer, p.dialogue_id, p.submitted_at, p.answered_at,
                         p.closed_at)
+
+
+def _redacted(p: Petition) -> PetitionInfo:
+    return PetitionInfo(uuid.UUID(int=0), p.code, "", None, "", "", "", "", "", "", True, "", None, None, None,
+                        None, None, None, p.submitted_at, None, None, redacted=True)
 
 
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,8 +163,12 @@ def visible(s: Session, actor: Actor, query: Select[Any]) -> Select[Any]:
     query = query.join(Agency, Agency.id == Petition.agency_id).where(Agency.code == actor.agency)
     if actor.system:
         return query
-    return query.where(or_(Petition.confidential.is_(False), Petition.submitted_by == actor.username,
-                           access.handles_clause(actor, Petition.instance_id)))
+    return query.where(_seen(actor))
+
+
+def _seen(actor: Actor) -> ColumnElement[bool]:
+    return or_(Petition.confidential.is_(False), Petition.submitted_by == actor.username,
+               access.handles_clause(actor, Petition.instance_id))
 
 
 def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: str | None = None,
@@ -165,6 +177,9 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
                    limit: int = 50, offset: int = 0) -> list[PetitionInfo]:
     """Petitions the actor may see, newest first, filtered (`overdue`: a task of it is past its due date)."""
     _require_reader(actor)
+    if not actor.system and not text and all(v is None for v in (stage, field, urgency, source, outcome,
+                                                                 dialogue_id, overdue)):
+        return _register_page(ctx, actor, limit, offset)
     with ctx.uow(write=False) as uow:
         query = visible(uow.session, actor, select(Petition))
         if overdue is not None:
@@ -179,7 +194,32 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
             pattern = f"%{text.replace('%', '').replace('_', '')}%"
             query = query.where(or_(Petition.title.ilike(pattern), Petition.code.ilike(pattern)))
         query = query.order_by(Petition.submitted_at.desc()).limit(min(limit, 200)).offset(offset)
-        return [_info(p) for p in uow.session.execute(query).scalars()]
+        found = [_info(p) for p in uow.session.execute(query).scalars()]
+    record_listing(ctx, actor, [(str(p.id), p.code) for p in found if p.confidential], "petition list")
+    return found
+
+
+def _register_page(ctx: Context, actor: Actor, limit: int, offset: int) -> list[PetitionInfo]:
+    """The unfiltered register, newest first: confidential petitions the actor may not see keep their
+    place by number and date only (a filter would tell something of their content, so filtered lists
+    leave them out)."""
+    with ctx.uow(write=False) as uow:
+        query = (select(Petition, _seen(actor).label("seen")).join(Agency, Agency.id == Petition.agency_id)
+                 .where(Agency.code == actor.agency).order_by(Petition.submitted_at.desc())
+                 .limit(min(limit, 200)).offset(offset))
+        found = [_info(p) if seen else _redacted(p) for p, seen in uow.session.execute(query).all()]
+    record_listing(ctx, actor, [(str(p.id), p.code) for p in found if p.confidential and not p.redacted],
+                   "petition list")
+    return found
+
+
+def record_listing(ctx: Context, actor: Actor, items: list[tuple[str, str]], what: str) -> None:
+    """One audit event per list read that showed confidential petitions, naming them (a read of each)."""
+    if not items or actor.system:
+        return
+    with ctx.uow() as uow:
+        access.record_confidential_listing(uow.session, actor, access.agency_id_of(uow.session, actor), items, what)
+        uow.commit()
 
 
 def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from ..plan_format import PlanError, parse_plan, plan_as_json
 from ..store.petition_tables import Plan
-from ..store.tables import Agency, ProcessInstance, ProcessVersion
-from . import accounts, clock, instances
+from ..store.tables import Agency, ProcessInstance
+from . import accounts, clock, instances, models
 from .context import Actor, Context
 from .errors import Forbidden, Invalid, NotFound
 
@@ -68,7 +68,7 @@ def load_plan(ctx: Context, actor: Actor, data: bytes, file_name: str) -> PlanIn
         else:
             row.title, row.body, row.year = plan["title"][:500], plan, plan["year"]
         started = 0
-        has_reports = s.execute(select(ProcessVersion.id).where(ProcessVersion.key == REPORT_PROCESS)).first()
+        has_reports = models.resolve(s, agency_id, REPORT_PROCESS) is not None
         if has_reports:
             for report in plan["reports"]:
                 key = f"{plan['code']}:{report['due']}"

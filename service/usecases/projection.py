@@ -157,6 +157,7 @@ def persist(
     inst.updated_at = at
     if snapshot.completed:
         inst.completed_at = at
+    inst.confidential = registers.confidential_of(snapshot.data, inst.confidential)
     trail = audit.chain_onto_instance(inst, actor, at, [*first, *(_entry(e) for e in result.events), *last])
     session.add(inst)
     # The instance row goes first: a new one must exist before the rows that refer to it, and an

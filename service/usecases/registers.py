@@ -64,9 +64,18 @@ def _text(data: dict[str, Any], key: str, limit: int) -> str | None:
     return str(value)[:limit] if value not in (None, "") else None
 
 
+def confidential_of(data: Mapping[str, Any], current: bool) -> bool:
+    """Whether an item is confidential after a step: its data's `confidential` when the data says (any step
+    may decide it, intake most often), else what it was."""
+    value = data.get("confidential")
+    return value if isinstance(value, bool) else current
+
+
 def _petition_values(snapshot: ev.Snapshot, at: datetime) -> dict[str, Any]:
     data = snapshot.data
     values: dict[str, Any] = {"stage": petition_stage(snapshot)}
+    if isinstance(data.get("confidential"), bool):
+        values["confidential"] = data["confidential"]
     for column, key, limit in (("urgency", "urgency", 16), ("competence", "competence", 16),
                                ("assigned_unit", "assigned_unit", 32), ("outcome", "final_outcome", 32)):
         text = _text(data, key, limit)

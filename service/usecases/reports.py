@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..store.petition_tables import Petition
-from ..store.tables import Agency, HumanTask
-from . import clock, petitions
+from ..store.tables import Agency, HumanTask, ProcessInstance
+from . import access, clock, petitions
 from .context import Actor, Context
 from .errors import Forbidden, Invalid
 
@@ -36,6 +36,9 @@ class Figures:
     by_outcome: dict[str, int]
     overdue_tasks: int
     median_days_to_answer: float | None
+    confidential_hidden: int = 0
+    """Confidential petitions received in the period that the reader may not see: counted here only,
+    never in the totals or any breakdown above (so nothing about them can be inferred)."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data, for task data, JSON and templates."""
@@ -65,8 +68,12 @@ def compute(s: Session, actor: Actor, start: date, end: date) -> Figures:
         scoped.c.answered_at < high)).all()
     days = [(a - b).total_seconds() / 86400 for b, a in answered]
     agency_id = select(Agency.id).where(Agency.code == actor.agency).scalar_subquery()
-    overdue = int(s.execute(select(func.count(HumanTask.id)).where(
-        HumanTask.agency_id == agency_id, HumanTask.status == "ready", HumanTask.due_at < clock.now())).scalar_one())
+    late = select(func.count(HumanTask.id)).where(
+        HumanTask.agency_id == agency_id, HumanTask.status == "ready", HumanTask.due_at < clock.now())
+    if not actor.system:  # overdue tasks of hidden confidential petitions are not counted for this reader
+        late = late.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(
+            access.visible_clause(actor))
+    overdue = int(s.execute(late).scalar_one())
     return Figures(
         start.isoformat(), end.isoformat(), received, closed, received - closed,
         _grouped(s, scoped, scoped.c.source), _grouped(s, scoped, scoped.c.field),
@@ -76,11 +83,20 @@ def compute(s: Session, actor: Actor, start: date, end: date) -> Figures:
 
 
 def periodic(ctx: Context, actor: Actor, start: date, end: date) -> Figures:
-    """The periodic report's figures for the actor's agency, over all of its petitions (counts only)."""
+    """The periodic report's figures for the actor's agency: over all of its petitions for those who see every
+    confidential one (director, auditors); for others over what they may see, plus how many are hidden."""
     if not actor.has(*READERS):
         raise Forbidden("only the Office, the Inspectorate, the director and auditors read reports")
-    with ctx.uow(write=False) as uow:  # counts include confidential petitions; no report lists them
-        return compute(uow.session, Actor(actor.username, actor.agency, frozenset(), system=True), start, end)
+    everything = Actor(actor.username, actor.agency, frozenset(), system=True)
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        if actor.has(*access.SEES_ALL_CONFIDENTIAL):
+            return compute(s, everything, start, end)
+        low, high = _bounds(start, end)
+        total = int(s.execute(select(func.count()).select_from(petitions.visible(s, everything, select(Petition)).where(
+            Petition.submitted_at >= low, Petition.submitted_at < high).subquery())).scalar_one())
+        seen = compute(s, actor, start, end)
+        return replace(seen, confidential_hidden=total - seen.received)
 
 
 

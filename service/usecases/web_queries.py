@@ -66,7 +66,7 @@ def list_tasks(ctx: Context, actor: Actor, f: TaskFilter, limit: int = 200) -> T
         s = uow.session
         query = task_queries._scoped(actor, f.scope, access.agency_id_of(s, actor))
         query = query.add_columns(Petition.code, Petition.title, Petition.field, Petition.urgency,
-                                  Petition.dialogue_id)
+                                  Petition.dialogue_id, ProcessInstance.confidential)
         query = query.outerjoin(Petition, Petition.instance_id == HumanTask.instance_id)
         late = HumanTask.due_at.is_not(None) & (HumanTask.due_at < now)
         every = query.subquery()
@@ -84,6 +84,8 @@ def list_tasks(ctx: Context, actor: Actor, f: TaskFilter, limit: int = 200) -> T
                                HumanTask.created_at, HumanTask.id).limit(limit)
         rows: list[Any] = list(s.execute(query).all())
         items = [TaskItem(row_of(r[0], r[1], r[2], now), r[3], r[4], r[5], r[6], r[7]) for r in rows]
+        hidden = [(str(r[0].instance_id), r[3] or str(r[0].instance_id)) for r in rows if r[8]]
+    petitions.record_listing(ctx, actor, sorted(set(hidden)), "task list")
     return TaskListing(items, total, sum(int(n or 0) for _, _, n in counts),
                        {str(lane or "-"): int(n) for lane, n, _ in counts})
 

@@ -7,7 +7,8 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..usecases import audit_queries, instance_queries, web_queries
 from ..usecases.audit_queries import AuditFilter
@@ -20,7 +21,7 @@ bp = Blueprint("audit", __name__)
 EVENT_TYPES = ("instance_started", "task_created", "task_claimed", "task_unclaimed", "task_assigned",
                "task_completed", "element_completed", "gateway_taken", "timer_fired", "message_delivered",
                "message_thrown", "escalation_thrown", "instance_completed", "model_deployed", "login_failed",
-               "confidential_read", "user_created")
+               "confidential_read", "confidential_listed", "user_created")
 
 
 def _day(text: str | None, end: bool = False) -> datetime | None:
@@ -50,8 +51,16 @@ def search() -> str:
     """Search the agency's audit trail by instance, petition, actor, event type and time."""
     ctx, actor = security.context(), security.actor()
     page = audit_queries.list_events(ctx, actor, _filter(), limit=100)
-    check = audit_queries.verify(ctx, actor)
+    check = audit_queries.last_verification(ctx, actor)  # the worker checks periodically; not on every view
     return render_template("audit/search.html", page=page, check=check, args=request.args, types=EVENT_TYPES)
+
+
+@bp.post("/audit/verify")
+@staff_required
+def verify_now() -> BaseResponse:
+    """Check the agency's chains now (from the last checkpoint on) and show the result."""
+    audit_queries.verify(security.context(), security.actor())
+    return redirect(url_for("web.audit.search"))
 
 
 @bp.get("/audit/export.csv")

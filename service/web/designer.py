@@ -27,7 +27,7 @@ def models_page() -> str:
     """Every process model's versions, how many instances run on each, and the agency's drafts."""
     ctx, actor = security.context(), security.actor()
     found = drafts.list_drafts(ctx, actor)
-    return render_template("designer/models.html", versions=models.list_versions(ctx),
+    return render_template("designer/models.html", versions=models.list_versions(ctx, agency=actor.agency),
                            use=web_queries.version_use(ctx, actor), drafts=found)
 
 

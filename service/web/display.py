@@ -52,6 +52,7 @@ def event_label(kind: str) -> str:
         "password_changed": _("Password changed"), "username_refused": _("Username refused"),
         "token_created": _("API token created"), "token_revoked": _("API token revoked"),
         "login_throttled": _("Sign-in paused after failures"),
+        "confidential_listed": _("Confidential items listed"),
     }
     return names.get(kind, kind)
 

@@ -54,8 +54,16 @@ class EventPageSchema(Schema):
     next_after_id = fields.Integer(allow_none=True, required=True)
 
 
+class ChainProblemSchema(Schema):
+    """One thing wrong with a chain."""
+
+    chain = fields.String(required=True)
+    reason = fields.String(required=True)
+    event_id = fields.Integer(allow_none=True)
+
+
 class VerificationSchema(Schema):
-    """The outcome of recomputing every hash chain."""
+    """The outcome of checking the agency's hash chains (from the last checkpoint on)."""
 
     ok = fields.Boolean(required=True)
     events_checked = fields.Integer(required=True)
@@ -63,3 +71,7 @@ class VerificationSchema(Schema):
     broken_event_id = fields.Integer(allow_none=True)
     broken_chain = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
+    problems = fields.List(fields.Nested(ChainProblemSchema), required=True)
+    checkpoint = fields.Integer(allow_none=True, metadata={"description": "the sealed checkpoint compared with"})
+    kind = fields.String(required=True, metadata={"description": "`incremental` or `full`"})
+    at = fields.DateTime(allow_none=True)

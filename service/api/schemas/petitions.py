@@ -71,6 +71,8 @@ class PetitionSchema(Schema):
     submitted_at = fields.DateTime(required=True)
     answered_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    redacted = fields.Boolean(metadata={"description": "a confidential petition the caller may not see: only its "
+                                                       "number and date are given"})
 
 
 class PetitionPageSchema(Schema):
@@ -177,3 +179,6 @@ class FiguresSchema(Schema):
     by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     overdue_tasks = fields.Integer(required=True)
     median_days_to_answer = fields.Float(allow_none=True)
+    confidential_hidden = fields.Integer(
+        required=True, metadata={"description": "confidential petitions of the period the reader may not see; "
+                                                "counted in no other figure"})
