@@ -68,9 +68,13 @@ def start_instance(
 
 def start_in(
     s: Session, ctx: Context, actor: Actor, model_key: str, data: Mapping[str, Any] | None = None,
-    version: int | None = None, business_key: str | None = None,
+    version: int | None = None, business_key: str | None = None, instance_id: uuid.UUID | None = None,
 ) -> InstanceInfo:
-    """Start an instance inside the caller's unit of work (for commands that start one among other writes)."""
+    """Start an instance inside the caller's unit of work (for commands that start one among other writes).
+
+    A register row that names `instance_id` before the start is kept in step by the first step itself,
+    also when the process ends right there.
+    """
     query = select(ProcessVersion).where(ProcessVersion.key == model_key)
     query = query.where(ProcessVersion.version == version) if version else query.order_by(
         ProcessVersion.version.desc()).limit(1)
@@ -82,7 +86,7 @@ def start_in(
     instance, result = _engine_call(lambda: Instance.start(model, data or {}))
     at = clock.now()
     inst = ProcessInstance(
-        id=uuid.uuid4(), agency_id=_agency_id(s, actor.agency), process_version_id=row.id,
+        id=instance_id or uuid.uuid4(), agency_id=_agency_id(s, actor.agency), process_version_id=row.id,
         business_key=business_key, status="running", state="", started_by=actor.username,
         created_at=at, updated_at=at, audit_seq=0, audit_head=audit.GENESIS,
         confidential=(data or {}).get("confidential") is True,

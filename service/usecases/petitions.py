@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..store.petition_tables import Petition
+from ..store.petition_tables import Petition, PetitionCounter
 from ..store.tables import Agency, HumanTask, ProcessInstance
 from . import access, clock, instances, plans, registers
 from .context import Actor, Context
@@ -114,10 +116,22 @@ def submit(ctx: Context, actor: Actor, data: Mapping[str, Any], plan_code: str |
                 petition = _receive(uow.session, ctx, actor, fields, plan_code)
                 uow.commit()
                 return _info(petition)
-        except IntegrityError:
-            if attempt == 4:
+        except IntegrityError as exc:  # only the random tracking code can collide; numbers come from a counter
+            if attempt == 4 or "tracking_code" not in str(exc):
                 raise
     raise AssertionError("unreachable")
+
+
+def _next_number(s: Session, agency_id: int, year: int) -> int:
+    """The agency's next petition number for `year`: one atomic upsert on its counter row, which holds the
+    row's lock until the submission commits (or rolls back, giving the number back)."""
+    dialect = s.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(PetitionCounter).values(agency_id=agency_id, year=year, last_number=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[PetitionCounter.agency_id, PetitionCounter.year],
+        set_={"last_number": PetitionCounter.last_number + 1})
+    return int(s.execute(statement.returning(PetitionCounter.last_number)).scalar_one())
 
 
 def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], plan_code: str | None) -> Petition:
@@ -126,21 +140,20 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
         raise NotFound(f"agency '{actor.agency}' does not exist")
     now = clock.now()
     plan = plans.plan_in_force(s, agency.id, now.year, plan_code)
-    prefix = f"{agency.code.upper()}-{now.year}-"
-    count = s.execute(select(func.count(Petition.id)).where(Petition.agency_id == agency.id,
-                                                            Petition.code.like(f"{prefix}%"))).scalar_one()
+    number = _next_number(s, agency.id, now.year)
     petition = Petition(
-        id=uuid.uuid4(), agency_id=agency.id, plan_id=plan.id if plan else None,
-        code=f"{prefix}{count + 1:05d}", tracking_code=secrets.token_urlsafe(12),
+        id=uuid.uuid4(), agency_id=agency.id, plan_id=plan.id if plan else None, instance_id=uuid.uuid4(),
+        code=f"{agency.code.upper()}-{now.year}-{number:05d}", tracking_code=secrets.token_urlsafe(12),
         stage="received", submitted_by=actor.username, submitted_at=now, **fields,
     )
     s.add(petition)
+    s.flush()  # the register row exists before the first step, which projects onto it (even when it ends there)
     deadlines = (plan.body.get("deadlines") if plan else None) or {}
     start_data = {**fields, "petition_id": str(petition.id), "petition_code": petition.code,
                   "plan_draft_days": deadlines.get("draft_days"), "plan_reply_days": deadlines.get("reply_days")}
-    started = instances.start_in(s, ctx, actor, registers.PETITION_PROCESS, start_data, business_key=petition.code)
-    petition.instance_id = started.id
-    petition.stage = started.open_tasks[0].element_id if started.open_tasks else "in_progress"
+    instances.start_in(s, ctx, actor, registers.PETITION_PROCESS, start_data, business_key=petition.code,
+                       instance_id=petition.instance_id)
+    s.refresh(petition)
     return petition
 
 
