@@ -39,6 +39,8 @@ class Settings:
     """PETITIONFLOW_WORKER_MAX_SLEEP_MS: longest the worker sleeps before looking for due work again."""
     worker_poll_ms: int = 250
     """PETITIONFLOW_WORKER_POLL_MS: on SQLite, how often a sleeping worker checks for an earlier timer."""
+    worker_retry_max_ms: int = 30_000
+    """PETITIONFLOW_WORKER_RETRY_MAX_MS: longest wait between the worker's tries to reach a lost database."""
     incident_max_attempts: int = 5
     """PETITIONFLOW_INCIDENT_MAX_ATTEMPTS: failed attempts of a timer step before it waits for an admin."""
     incident_backoff_ms: int = 30_000
