@@ -89,6 +89,8 @@ class Worker:
         self._listen = False
         self._next_listen_try = 0.0
         self._backoff = 0.0
+        self.rounds = 0
+        """Rounds over the three queues so far (tests wait for rounds to pass instead of sleeping)."""
         self.outages = 0
         """Times the database could not be reached and the worker waited for it (for tests and logs)."""
         self.counts: dict[str, int] = {}
@@ -145,6 +147,7 @@ class Worker:
             if self._stop.is_set():
                 break
             full = step() or full
+        self.rounds += 1
         return full
 
     # -- the three queues ------------------------------------------------------------------
