@@ -29,6 +29,10 @@ class Settings:
     """PETITIONFLOW_SQLITE_BUSY_TIMEOUT_MS: how long an SQLite writer waits for the lock."""
     model_cache_size: int = 64
     """PETITIONFLOW_MODEL_CACHE_SIZE: parsed process versions kept in memory per process."""
+    max_json_bytes: int = 2 * 1024 * 1024
+    """PETITIONFLOW_MAX_JSON_BYTES: the largest JSON request body accepted (413 beyond it, before parsing)."""
+    max_json_keys: int = 20_000
+    """PETITIONFLOW_MAX_JSON_KEYS: the most object keys a JSON request body may hold (413 beyond)."""
     max_model_bytes: int = 2 * 1024 * 1024
     """PETITIONFLOW_MAX_MODEL_BYTES: the largest BPMN, DMN or form file accepted."""
     session_cookie_secure: bool = False

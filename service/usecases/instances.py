@@ -23,7 +23,7 @@ from .. import limits
 from ..store import agencies
 from ..store.tables import HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate, UnitOfWork
-from . import audit, clock, registers
+from . import audit, clock, registers, values
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound, ProcessFailed, StaleVersion
 from .projection import InstanceInfo, instance_info, persist
@@ -78,6 +78,7 @@ def start_in(
     query = select(ProcessVersion).where(ProcessVersion.key == model_key)
     query = query.where(ProcessVersion.version == version) if version else query.order_by(
         ProcessVersion.version.desc()).limit(1)
+    values.refuse_unstorable(dict(data or {}), "the starting data")
     row = s.execute(query).scalar_one_or_none()
     if row is None:
         named = f" version {version}" if version else ""
@@ -114,6 +115,7 @@ def complete_task(
     ctx: Context, actor: Actor, task_id: uuid.UUID, data: Mapping[str, Any], expected_version: int | None = None,
 ) -> InstanceInfo:
     """Complete a ready task with the submitted data, as `actor`, then run the instance on."""
+    values.refuse_unstorable(dict(data), "the submitted data")
     try:
         with ctx.uow() as uow:
             s = uow.session
@@ -188,6 +190,7 @@ def deliver_message(
     correlations: Mapping[str, Any] | None = None,
 ) -> InstanceInfo:
     """Hand `instance_id` the message `name`; `Conflict` when it is not waiting for it."""
+    values.refuse_unstorable({"payload": dict(payload), "correlations": dict(correlations or {})}, "the message")
     with ctx.uow() as uow:
         s = uow.session
         inst = _load_for_update(uow, instance_id)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..store.petition_tables import Petition, PetitionCounter
 from ..store.tables import Agency, HumanTask, ProcessInstance
-from . import access, clock, instances, plans, registers
+from . import access, clock, instances, plans, registers, values
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -97,6 +97,9 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
             problems.append(f"{key}: text of at most 200 characters")
     if not isinstance(data.get("confidential", False), bool):
         problems.append("confidential: must be true or false")
+    problems += [f"{key}: {why}" for key, why in values.problems(
+        {k: data.get(k) for k in ("source", "channel", "title", "content", "field", "petitioner_name",
+                                  "petitioner_contact")}).items()]
     if problems:
         raise Invalid("the petition was not received", problems)
     return {"source": source, "channel": channel, "field": data["field"].strip(), "title": data["title"].strip(),
