@@ -70,6 +70,10 @@ class Settings:
     """PETITIONFLOW_STEP_MEMORY_MB: growth of the process a single engine step may cause before it is stopped."""
     step_time_s: int = 30
     """PETITIONFLOW_STEP_TIME_S: longest one engine step (all the scripts it runs) may take before it is stopped."""
+    web_threads: int = 8
+    """PETITIONFLOW_WEB_THREADS: request threads per web worker process (slow clients hold one each)."""
+    web_timeout_s: int = 30
+    """PETITIONFLOW_WEB_TIMEOUT_S: a request running longer gets its web worker process restarted."""
     process_memory_mb: int = 0
     """PETITIONFLOW_PROCESS_MEMORY_MB: address-space limit of worker and web processes (0: none)."""
 
