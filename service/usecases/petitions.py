@@ -219,6 +219,8 @@ def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
 
 def track(ctx: Context, tracking_code: str) -> PublicStatus:
     """The public view of one petition by its tracking code; a wrong code reveals nothing."""
+    if values.problems(tracking_code):  # no code holds NUL; PostgreSQL could not even compare it
+        raise NotFound("no petition has this tracking code")
     with ctx.uow(write=False) as uow:
         query = select(Petition).where(Petition.tracking_code == tracking_code[:40])
         p = uow.session.execute(query).scalar_one_or_none()

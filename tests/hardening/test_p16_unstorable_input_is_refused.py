@@ -127,3 +127,11 @@ def test_p16_nul_in_the_username_on_the_sign_in_page(pg_app: tuple[Flask, Contex
     token = _csrf(client.get("/signin").get_data(as_text=True))
     page = client.post("/signin", data={"csrf_token": token, "username": "tiep\x00nhan", "password": "x"})
     assert page.status_code == 400 and "ký tự không lưu được" in page.get_data(as_text=True)
+
+
+def test_p16_nul_in_a_tracking_code_is_just_a_wrong_code(pg_app: tuple[Flask, Context]) -> None:
+    app, _ctx = pg_app
+    public = app.test_client()
+    wrong = problem_of(public.get("/api/v1/public/petitions/not-a-code"), 404)
+    nul = problem_of(public.get("/api/v1/public/petitions/ab%00cd"), 404)
+    assert {k: v for k, v in nul.items() if k != "instance"} == {k: v for k, v in wrong.items() if k != "instance"}
