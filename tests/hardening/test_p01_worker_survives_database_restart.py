@@ -8,6 +8,7 @@ acknowledged completion is stored once.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import signal
@@ -31,7 +32,7 @@ from service.usecases.context import Context
 from tests.api.conftest import Api, add_demo_users
 from tests.conftest import ADMIN, ROOT, actor, deploy_sample, make_context
 from tests.hardening.pgcluster import Cluster, available, throwaway_cluster
-from tests.integration.diagrams import deploy, wait_until
+from tests.integration.diagrams import deploy, running_worker, wait_until
 
 TIMERS, TASKS, RESTARTS = 24, 24, 3
 OFFICE = actor("vanphong", "office")
@@ -138,4 +139,20 @@ def test_p01_worker_survives_database_restart(cluster: Cluster, tmp_path: Path) 
         assert statuses[task_id] == "completed" and completed[task_id] == 1, (task_id, outcomes[task_id])
     assert acknowledged and set(timer_status.values()) == {"completed"}
     assert audit.verify_trail(ctx).ok
+    ctx.db.dispose()
+
+
+def test_p01_idle_worker_listens_again_after_a_restart(cluster: Cluster) -> None:
+    """The case that killed it: asleep on LISTEN with nothing due when the server goes away."""
+    ctx = make_context(cluster.url("petitionflow"))
+    ctx.settings = dataclasses.replace(ctx.settings, worker_retry_max_ms=500)
+    deploy(ctx, "timer_step")
+    with running_worker(ctx) as worker:
+        assert wait_until(lambda: worker.rounds >= 1, timeout=30)  # nothing due: it waits for a notification
+        cluster.stop()
+        assert wait_until(lambda: worker.outages >= 1, timeout=30)
+        cluster.start()
+        fire_at = clock.now() + timedelta(seconds=1)
+        started = instances.start_instance(ctx, OFFICE, "timer_step", {"fire_at": fire_at.isoformat(), "amount": 2})
+        assert wait_until(lambda: instances.get_instance(ctx, ADMIN, started.id).status == "completed", timeout=30)
     ctx.db.dispose()
