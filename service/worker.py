@@ -5,6 +5,11 @@ is woken early when an earlier timer or a new message is stored: on PostgreSQL b
 (a trigger notifies in the storing transaction), on SQLite by polling the earliest due moment every
 `PETITIONFLOW_WORKER_POLL_MS`. Several workers share the work on PostgreSQL (claims use SKIP LOCKED);
 on SQLite a lock file beside the database lets one worker run and refuses a second.
+
+A lost database (a restart, a network cut) never ends the process: the loop backs off, polls until
+it can LISTEN again, and catches up on everything that fell due meanwhile, each exactly once (the
+claim and the commit are one transaction). `on_ready` is called once the worker is set up (the CLI
+prints a `ready:` line then, which tests and supervisors wait for).
 """
 
 from __future__ import annotations
