@@ -119,10 +119,32 @@ def submit(ctx: Context, actor: Actor, data: Mapping[str, Any], plan_code: str |
                 petition = _receive(uow.session, ctx, actor, fields, plan_code)
                 uow.commit()
                 return _info(petition)
-        except IntegrityError as exc:  # only the random tracking code can collide; numbers come from a counter
-            if attempt == 4 or "tracking_code" not in str(exc):
+        except IntegrityError as exc:  # the random tracking code may collide; a number only if the counter lags
+            constraint = str(exc.orig or exc).split("DETAIL")[0]  # the database's words, not the statement
+            if attempt == 4:
                 raise
+            if "tracking_code" in constraint:
+                continue
+            if "petitions.code" not in constraint and "petitions_code_key" not in constraint:
+                raise
+            _catch_up_counter(ctx, actor.agency)
     raise AssertionError("unreachable")
+
+
+def _catch_up_counter(ctx: Context, agency_code: str) -> None:
+    """Move this year's counter past the highest number already used (rows written without it, say)."""
+    year = clock.now().year
+    prefix = f"{agency_code.upper()}-{year}-"
+    with ctx.uow() as uow:
+        s = uow.session
+        agency = s.execute(select(Agency).where(Agency.code == agency_code)).scalar_one()
+        used = [int(code.rsplit("-", 1)[1]) for code in s.execute(select(Petition.code).where(
+            Petition.agency_id == agency.id, Petition.code.like(f"{prefix}%"))).scalars()
+            if code.rsplit("-", 1)[1].isdigit()]
+        number = _next_number(s, agency.id, year)  # locks the row (creating it if need be)
+        counter = s.get_one(PetitionCounter, (agency.id, year), populate_existing=True)
+        counter.last_number = max([number - 1, *used])
+        uow.commit()
 
 
 def _next_number(s: Session, agency_id: int, year: int) -> int:

@@ -10,10 +10,18 @@ import threading
 from collections import Counter
 
 import pytest
+from sqlalchemy import update
 
 from service.app import create_app
+from service.store.petition_tables import PetitionCounter
+from service.usecases import petitions
+from service.usecases.context import Context
 from tests.api.conftest import add_demo_users
-from tests.conftest import deploy_sample, make_context
+from tests.conftest import actor, deploy_sample, make_context
+
+RECEPTION = actor("tiepnhan", "reception")
+PETITION = {"source": "citizen", "channel": "reception", "field": "science", "title": "Đèn đường",
+            "content": "Hỏng", "petitioner_name": "B"}
 
 SUBMISSIONS = 50
 
@@ -48,3 +56,26 @@ def test_p12_parallel_submissions_get_distinct_numbers(postgres_url: str) -> Non
     assert numbers == list(range(1, SUBMISSIONS + 1))  # distinct and gap-free
     assert len({body["tracking_code"] for _, body in answers}) == SUBMISSIONS
     ctx.db.dispose()
+
+
+def test_p12_a_counter_behind_the_register_catches_up(ctx: Context) -> None:
+    _catches_up(ctx)
+
+
+@pytest.mark.postgres
+def test_p12_a_counter_behind_the_register_catches_up_on_postgres(postgres_url: str) -> None:
+    ctx = make_context(postgres_url)
+    _catches_up(ctx)
+    ctx.db.dispose()
+
+
+def _catches_up(ctx: Context) -> None:
+    deploy_sample(ctx, "petition.bpmn")
+    first = petitions.submit(ctx, RECEPTION, PETITION)
+    with ctx.uow() as uow:  # as if rows had been written without the counter
+        uow.session.execute(update(PetitionCounter).values(last_number=0))
+        uow.commit()
+    second = petitions.submit(ctx, RECEPTION, PETITION)
+    third = petitions.submit(ctx, RECEPTION, PETITION)
+    numbers = [int(p.code.rsplit("-", 1)[1]) for p in (first, second, third)]
+    assert numbers == [1, 2, 3]
