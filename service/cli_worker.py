@@ -36,7 +36,8 @@ def worker(verbose: bool) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("petitionflow").setLevel(logging.DEBUG if verbose else logging.INFO)
     ctx = context()
-    runner = Worker(ctx)
+    # "ready" is printed once the signal handlers below and the SQLite lock are in place (tests wait for it)
+    runner = Worker(ctx, on_ready=lambda: click.echo(f"ready: worker {runner.name}"))
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: runner.stop())
     try:

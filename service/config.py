@@ -28,6 +28,10 @@ class Settings:
     """PETITIONFLOW_SQLITE_BUSY_TIMEOUT_MS: how long an SQLite writer waits for the lock."""
     model_cache_size: int = 64
     """PETITIONFLOW_MODEL_CACHE_SIZE: parsed process versions kept in memory per process."""
+    max_json_bytes: int = 2 * 1024 * 1024
+    """PETITIONFLOW_MAX_JSON_BYTES: the largest JSON request body accepted (413 beyond it, before parsing)."""
+    max_json_keys: int = 20_000
+    """PETITIONFLOW_MAX_JSON_KEYS: the most object keys a JSON request body may hold (413 beyond)."""
     max_model_bytes: int = 2 * 1024 * 1024
     """PETITIONFLOW_MAX_MODEL_BYTES: the largest BPMN, DMN or form file accepted."""
     session_cookie_secure: bool = False
@@ -38,6 +42,8 @@ class Settings:
     """PETITIONFLOW_WORKER_MAX_SLEEP_MS: longest the worker sleeps before looking for due work again."""
     worker_poll_ms: int = 250
     """PETITIONFLOW_WORKER_POLL_MS: on SQLite, how often a sleeping worker checks for an earlier timer."""
+    worker_retry_max_ms: int = 30_000
+    """PETITIONFLOW_WORKER_RETRY_MAX_MS: longest wait between the worker's tries to reach a lost database."""
     incident_max_attempts: int = 5
     """PETITIONFLOW_INCIDENT_MAX_ATTEMPTS: failed attempts of a timer step before it waits for an admin."""
     incident_backoff_ms: int = 30_000
@@ -73,6 +79,10 @@ class Settings:
     """PETITIONFLOW_STEP_MAX_TASKS: engine tasks one step may create (multi-instance, loops, call activities)."""
     max_state_bytes: int = 5 * 1024 * 1024
     """PETITIONFLOW_MAX_STATE_BYTES: largest engine state one step may save; over it the step fails, nothing saved."""
+    web_threads: int = 8
+    """PETITIONFLOW_WEB_THREADS: request threads per web worker process (slow clients hold one each)."""
+    web_timeout_s: int = 30
+    """PETITIONFLOW_WEB_TIMEOUT_S: a request running longer gets its web worker process restarted."""
     process_memory_mb: int = 0
     """PETITIONFLOW_PROCESS_MEMORY_MB: address-space limit of worker and web processes (0: none)."""
     audit_key: str = ""

@@ -9,13 +9,18 @@
   and SameSite=Lax always, and Secure when configured or when the
   request came over HTTPS. `X-Forwarded-For`/`-Proto`/`-Host` are believed only from as many
   proxies as `PETITIONFLOW_TRUSTED_PROXY_HOPS` says (werkzeug's ProxyFix); by default none.
-- JSON bodies are checked before any parser sees them: valid UTF-8 (else 400) and nested at most
-  `MAX_JSON_DEPTH` levels (else 400, never a RecursionError).
+- JSON bodies are checked before any parser sees them: at most `PETITIONFLOW_MAX_JSON_BYTES` and
+  `PETITIONFLOW_MAX_JSON_KEYS` object keys (else 413, before any parsing work), valid UTF-8 (else 400),
+  nested at most `MAX_JSON_DEPTH` levels (else 400, never a RecursionError), and holding nothing a
+  database cannot store: no NUL or lone surrogate escapes, no NaN or Infinity, no number of more
+  than `MAX_NUMBER_CHARS` characters (else 400). Form fields, the path and the query string may not
+  hold NUL either (400; pages say so in words).
 - Public tracking lookups are counted per client address (`throttle`): too many answer 429.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from itertools import accumulate
@@ -23,20 +28,26 @@ from itertools import accumulate
 from flask import Flask, Request, g, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from .config import Settings
 from .usecases import keys, throttle
 from .usecases.context import Context
 
 MAX_JSON_DEPTH = 64
 """Deepest nesting of arrays and objects a JSON body may have."""
+MAX_NUMBER_CHARS = 100
+"""Longest number a JSON body may hold (digits, sign, point and exponent together)."""
 TRACKING_ENDPOINTS = frozenset({"public.Tracking", "web.public.track"})
 """Endpoints that look a petition up by its tracking code (counted per address)."""
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_ESCAPE = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
+_NUMBER = re.compile(rb"-?[0-9][0-9.eE+-]*")
+_CONSTANT = re.compile(rb"NaN|Infinity")
 _DEPTH_STEP = [0] * 256
 for _open in b"[{":
     _DEPTH_STEP[_open] = 1
@@ -44,10 +55,58 @@ for _close in b"]}":
     _DEPTH_STEP[_close] = -1
 
 
-def json_depth(body: bytes) -> int:
+def json_depth(body: bytes, outside: bytes | None = None) -> int:
     """How deeply arrays and objects nest in the JSON text `body` (brackets inside strings ignored)."""
-    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b'""', body))
+    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b'""', body) if outside is None else outside)
     return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
+
+
+class UnstorableInput(BadRequest):
+    """A request holding characters or numbers nothing downstream can keep (NUL, lone surrogates, NaN...)."""
+
+
+def _escapes_problem(body: bytes) -> str | None:
+    """NUL or a lone surrogate written as a `\\u` escape in the JSON text (escapes read left to right)."""
+    if b"\\u" not in body:
+        return None
+    lone = "a lone surrogate (half of a \\ud800-\\udfff pair)"
+    pending = -1  # where the low half of a high surrogate must start
+    for match in _ESCAPE.finditer(body):
+        code = int(match.group(1), 16) if match.group(1) else -1
+        low = 0xDC00 <= code <= 0xDFFF
+        if pending >= 0:
+            if not (low and match.start() == pending):
+                return lone
+            pending = -1
+        elif code == 0:
+            return "a NUL character (\\u0000)"
+        elif 0xD800 <= code <= 0xDBFF:
+            pending = match.end()
+        elif low:
+            return lone
+    return lone if pending >= 0 else None
+
+
+def _finite(number: bytes) -> bool:
+    try:
+        return math.isfinite(float(number))
+    except ValueError:  # not a number at all: the JSON parser refuses it
+        return True
+
+
+def json_problem(body: bytes, outside: bytes | None = None) -> str | None:
+    """Why the JSON text `body` holds something no database can store, or None (`outside`: the
+    text with its strings emptied, when the caller has it already)."""
+    outside = _STRING.sub(b'""', body) if outside is None else outside
+    if _CONSTANT.search(outside):
+        return "NaN and Infinity are not JSON numbers and are not kept"
+    for number in _NUMBER.findall(outside):
+        if len(number) > MAX_NUMBER_CHARS:
+            return f"a number longer than {MAX_NUMBER_CHARS} characters is not kept"
+        if b"e" in number.lower() and not _finite(number):
+            return "a number too large to keep (it would be Infinity)"
+    escaped = _escapes_problem(body)
+    return f"the body holds {escaped}, which cannot be stored" if escaped else None
 
 
 def content_security_policy(nonce: str, docs: bool = False) -> str:
@@ -97,16 +156,37 @@ def csp_nonce() -> str:
     return nonce
 
 
-def _check_body(req: Request) -> None:
+def _check_text(req: Request) -> None:
+    tracking = req.endpoint in TRACKING_ENDPOINTS  # a wrong tracking code, NUL or not, is the same 404
+    if ("\x00" in req.path and not tracking) or b"\x00" in req.query_string or b"%00" in req.query_string:
+        raise UnstorableInput("the address holds a NUL character")
+    if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") and any(
+            "\x00" in key or "\x00" in value for key, value in req.form.items(multi=True)):
+        raise UnstorableInput("a form field holds a NUL character, which cannot be stored")
+
+
+def _check_body(req: Request, settings: Settings) -> None:
+    _check_text(req)
     if req.mimetype != "application/json" and not req.mimetype.endswith("+json"):
         return
+    limit = settings.max_json_bytes
+    if req.content_length is not None and req.content_length > limit:
+        raise RequestEntityTooLarge(f"the JSON body is larger than {limit} bytes")
     body = req.get_data(cache=True)
+    if len(body) > limit:
+        raise RequestEntityTooLarge(f"the JSON body is larger than {limit} bytes")
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadRequest(f"the body is not valid UTF-8 (byte {exc.start})") from None
-    if json_depth(body) > MAX_JSON_DEPTH:
+    outside = _STRING.sub(b'""', body)
+    if outside.count(b":") > settings.max_json_keys:
+        raise RequestEntityTooLarge(f"the JSON body has more than {settings.max_json_keys} keys")
+    if json_depth(body, outside) > MAX_JSON_DEPTH:
         raise BadRequest(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
+    problem = json_problem(body, outside)
+    if problem:
+        raise UnstorableInput(problem)
 
 
 def _client_address() -> str:
@@ -141,7 +221,9 @@ def install(app: Flask, ctx: Context) -> None:
     @app.before_request
     def guard_request() -> Response | None:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            _check_body(request)
+            _check_body(request, ctx.settings)
+        else:
+            _check_text(request)
         return _throttle_tracking(ctx)
 
     @app.after_request

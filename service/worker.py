@@ -5,6 +5,11 @@ is woken early when an earlier timer or a new message is stored: on PostgreSQL b
 (a trigger notifies in the storing transaction), on SQLite by polling the earliest due moment every
 `PETITIONFLOW_WORKER_POLL_MS`. Several workers share the work on PostgreSQL (claims use SKIP LOCKED);
 on SQLite a lock file beside the database lets one worker run and refuses a second.
+
+A lost database (a restart, a network cut) never ends the process: the loop backs off, polls until
+it can LISTEN again, and catches up on everything that fell due meanwhile, each exactly once (the
+claim and the commit are one transaction). `on_ready` is called once the worker is set up (the CLI
+prints a `ready:` line then, which tests and supervisors wait for).
 """
 
 from __future__ import annotations
@@ -76,14 +81,23 @@ class SqliteWorkerLock:
 class Worker:
     """One worker loop over a deployment; `run()` until `stop()` (or a signal the CLI turns into it)."""
 
-    def __init__(self, ctx: Context, on_outcome: Callable[[Outcome], None] | None = None) -> None:
+    def __init__(self, ctx: Context, on_outcome: Callable[[Outcome], None] | None = None,
+                 on_ready: Callable[[], None] | None = None) -> None:
         self.ctx = ctx
+        self._on_ready = on_ready
         limits.configure(ctx.settings)  # each engine step bounded in memory and time (service/limits.py)
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._stop = threading.Event()
         self._on_outcome = on_outcome
         self._lock: SqliteWorkerLock | None = None
         self._listener: psycopg.Connection[Any] | None = None
+        self._listen = False
+        self._next_listen_try = 0.0
+        self._backoff = 0.0
+        self.rounds = 0
+        """Rounds over the three queues so far (tests wait for rounds to pass instead of sleeping)."""
+        self.outages = 0
+        """Times the database could not be reached and the worker waited for it (for tests and logs)."""
         self.counts: dict[str, int] = {}
         self._next_checkpoint = time.monotonic() + ctx.settings.audit_checkpoint_interval_s
 
@@ -97,21 +111,40 @@ class Worker:
         return self._stop.is_set()
 
     def run(self) -> None:
-        """Work until stopped. Raises `WorkerRefused` when SQLite already has a worker."""
+        """Work until stopped. Raises `WorkerRefused` when SQLite already has a worker.
+
+        No database failure ends the loop: the worker waits (doubling from 0.5 s up to
+        `PETITIONFLOW_WORKER_RETRY_MAX_MS`), reconnects, and then does everything that fell due meanwhile.
+        """
         limits.limit_process_memory(self.ctx.settings.process_memory_mb)
         self._open()
         log.info("worker %s started on %s", self.name, self.ctx.db.engine.url.render_as_string(hide_password=True))
+        if self._on_ready is not None:
+            self._on_ready()
         try:
             while not self._stop.is_set():
                 try:
                     if not self.run_once():
                         self._sleep()
-                except DBAPIError as exc:  # the database went away for a moment: wait, then go on
-                    log.error("database error, retrying shortly: %s", str(exc).splitlines()[0])
-                    self._stop.wait(1.0)
+                    self._backoff = 0.0
+                except (DBAPIError, psycopg.Error) as exc:  # the database went away: wait, then go on
+                    self._wait_for_database(exc)
+                except Exception:  # a bug must not stop timers for every agency either
+                    log.exception("unexpected failure in the worker loop; going on")
+                    self._wait_for_database(None)
         finally:
             self._close()
             log.info("worker %s stopped", self.name)
+
+    def _wait_for_database(self, exc: BaseException | None) -> None:
+        self._close_listener()
+        retry_max = max(self.ctx.settings.worker_retry_max_ms, 100) / 1000
+        self._backoff = min(retry_max, self._backoff * 2 if self._backoff else 0.5)
+        if exc is not None:
+            self.outages += 1
+            log.error("database unavailable, retrying in %.1f s: %s", self._backoff,
+                      (str(exc).strip().splitlines() or [type(exc).__name__])[0])
+        self._stop.wait(self._backoff)
 
     def run_once(self) -> bool:
         """Do everything due now (bounded per round); True when a round was full and more may wait."""
@@ -121,6 +154,7 @@ class Worker:
                 break
             full = step() or full
         self._audit_checkpoint()
+        self.rounds += 1
         return full
 
     def _audit_checkpoint(self) -> None:
@@ -191,6 +225,8 @@ class Worker:
         limit = settings.worker_max_sleep_ms / 1000
         poll = max(settings.worker_poll_ms, 10) / 1000
         while not self._stop.is_set():
+            if self._listen and self._listener is None:  # before looking, so no wake-up falls in between
+                self._reopen_listener()
             remaining = limit - (time.monotonic() - started)
             due = timers.next_due_at(self.ctx)
             if due is not None:
@@ -210,13 +246,24 @@ class Worker:
         try:
             got = [n.payload for n in self._listener.notifies(timeout=seconds, stop_after=1)]
         except psycopg.Error as exc:
-            log.error("lost the notification connection (%s); reconnecting", exc)
+            log.error("lost the notification connection (%s); reconnecting", str(exc).strip().splitlines()[:1])
             self._close_listener()
-            self._open_listener()
-            return True
+            return True  # look for due work at once: the database may have come back already
         if got:
             log.debug("woken by %s", got[0])
         return bool(got)
+
+    def _reopen_listener(self) -> None:
+        """Listen again after a lost connection; until it works, poll (at most one try a second)."""
+        if time.monotonic() < self._next_listen_try:
+            return
+        try:
+            self._open_listener()
+        except psycopg.Error as exc:
+            self._next_listen_try = time.monotonic() + 1.0
+            log.warning("cannot listen for wake-ups yet (%s); polling", str(exc).strip().splitlines()[:1])
+        else:
+            log.info("listening for wake-ups again")
 
     def _open(self) -> None:
         url = self.ctx.db.engine.url
@@ -225,12 +272,16 @@ class Worker:
                 self._lock = SqliteWorkerLock(url.database)
                 self._lock.acquire()
         elif url.get_backend_name() == "postgresql":
-            self._open_listener()
+            self._listen = True  # opened by `_sleep`, and opened again whenever the connection is lost
 
     def _open_listener(self) -> None:
         url = self.ctx.db.engine.url.set(drivername="postgresql")
-        conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
-        conn.execute(f"LISTEN {CHANNEL}")
+        conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5)
+        try:
+            conn.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error:
+            conn.close()
+            raise
         self._listener = conn
 
     def _close_listener(self) -> None:

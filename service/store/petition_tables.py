@@ -68,6 +68,15 @@ class Petition(Base):
     closed_at: Mapped[datetime | None]
 
 
+class PetitionCounter(Base):
+    """The last petition number an agency gave out in a year; incremented in each submission's transaction."""
+
+    __tablename__ = "petition_counters"
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
 class Dialogue(Base):
     """A direct dialogue conference: periodic (planned quarter) or ad-hoc (one urgent content)."""
 

@@ -77,8 +77,9 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
         dialogue = Dialogue(id=uuid.uuid4(), agency_id=agency.id, plan_id=plan.id if plan else None, kind=kind,
                             title=title.strip(), topic=topic.strip(), quarter=quarter, planned_on=planned_on,
                             venue=venue or rules.get("venue", ""), status="planning", created_by=actor.username,
-                            created_at=clock.now())
+                            created_at=clock.now(), instance_id=uuid.uuid4())
         s.add(dialogue)
+        s.flush()  # the first step projects onto the register row, even when the process ends there
         candidates = [str(i) for i in s.execute(select(Petition.id).where(
             Petition.agency_id == agency.id, Petition.stage == "awaiting_dialogue",
             Petition.dialogue_id.is_(None), Petition.confidential.is_(False))).scalars()]  # never a hidden one's id
@@ -86,8 +87,9 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
                                 "title": dialogue.title, "candidate_petitions": candidates}
         data |= {"planned_quarter": f"Q{quarter}"} if kind == "periodic" and quarter else {}
         data |= {"urgent_content": dialogue.topic} if kind == "adhoc" else {}
-        started = instances.start_in(s, ctx, actor, registers.DIALOGUE_PROCESS, data, business_key=str(dialogue.id))
-        dialogue.instance_id = started.id
+        instances.start_in(s, ctx, actor, registers.DIALOGUE_PROCESS, data, business_key=str(dialogue.id),
+                           instance_id=dialogue.instance_id)
+        s.refresh(dialogue)
         uow.commit()
         return _info(dialogue, [])
 

@@ -32,6 +32,7 @@ from . import audit, clock, instances
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, LimitExceeded, NotFound, ProcessFailed
 from .projection import InstanceInfo, instance_info, persist
+from .values import refuse_unstorable
 
 MAX_BACKOFF = timedelta(days=1)
 
@@ -223,6 +224,7 @@ def set_instance_data(ctx: Context, actor: Actor, instance_id: uuid.UUID, values
     _admin_only(actor)
     if not isinstance(values, Mapping) or not values:
         raise Invalid("give the data to set", ["data: must be a non-empty object"])
+    refuse_unstorable(dict(values), "the data")
     with ctx.uow() as uow:
         s = uow.session
         inst = s.get(ProcessInstance, instance_id, with_for_update=True)

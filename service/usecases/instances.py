@@ -23,7 +23,7 @@ from .. import limits
 from ..store import agencies
 from ..store.tables import HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate, UnitOfWork
-from . import audit, clock, models, registers
+from . import audit, clock, models, registers, values
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, LimitExceeded, NotFound, ProcessFailed, StaleVersion
 from .projection import InstanceInfo, instance_info, persist
@@ -68,9 +68,14 @@ def start_instance(
 
 def start_in(
     s: Session, ctx: Context, actor: Actor, model_key: str, data: Mapping[str, Any] | None = None,
-    version: int | None = None, business_key: str | None = None,
+    version: int | None = None, business_key: str | None = None, instance_id: uuid.UUID | None = None,
 ) -> InstanceInfo:
-    """Start an instance inside the caller's unit of work (for commands that start one among other writes)."""
+    """Start an instance inside the caller's unit of work (for commands that start one among other writes).
+
+    A register row that names `instance_id` before the start is kept in step by the first step itself,
+    also when the process ends right there.
+    """
+    values.refuse_unstorable(dict(data or {}), "the starting data")
     agency_id = _agency_id(s, actor.agency)
     row = models.resolve(s, agency_id, model_key, version)  # the agency's own version, else the shared one
     if row is None:
@@ -80,7 +85,7 @@ def start_in(
     instance, result = _engine_call(lambda: Instance.start(model, data or {}))
     at = clock.now()
     inst = ProcessInstance(
-        id=uuid.uuid4(), agency_id=agency_id, process_version_id=row.id,
+        id=instance_id or uuid.uuid4(), agency_id=agency_id, process_version_id=row.id,
         business_key=business_key, status="running", state="", started_by=actor.username,
         created_at=at, updated_at=at, audit_seq=0, audit_head=audit.GENESIS,
         confidential=(data or {}).get("confidential") is True,
@@ -108,6 +113,7 @@ def complete_task(
     ctx: Context, actor: Actor, task_id: uuid.UUID, data: Mapping[str, Any], expected_version: int | None = None,
 ) -> InstanceInfo:
     """Complete a ready task with the submitted data, as `actor`, then run the instance on."""
+    values.refuse_unstorable(dict(data), "the submitted data")
     try:
         with ctx.uow() as uow:
             s = uow.session
@@ -182,6 +188,7 @@ def deliver_message(
     correlations: Mapping[str, Any] | None = None,
 ) -> InstanceInfo:
     """Hand `instance_id` the message `name`; `Conflict` when it is not waiting for it."""
+    values.refuse_unstorable({"payload": dict(payload), "correlations": dict(correlations or {})}, "the message")
     with ctx.uow() as uow:
         s = uow.session
         inst = _load_for_update(uow, instance_id)

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..store.petition_tables import Petition
+from ..store.petition_tables import Petition, PetitionCounter
 from ..store.tables import Agency, HumanTask, ProcessInstance
-from . import access, clock, instances, plans, registers
+from . import access, clock, instances, plans, registers, values
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -103,6 +105,9 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
             problems.append(f"{key}: text of at most 200 characters")
     if not isinstance(data.get("confidential", False), bool):
         problems.append("confidential: must be true or false")
+    problems += [f"{key}: {why}" for key, why in values.problems(
+        {k: data.get(k) for k in ("source", "channel", "title", "content", "field", "petitioner_name",
+                                  "petitioner_contact")}).items()]
     if problems:
         raise Invalid("the petition was not received", problems)
     return {"source": source, "channel": channel, "field": data["field"].strip(), "title": data["title"].strip(),
@@ -122,10 +127,44 @@ def submit(ctx: Context, actor: Actor, data: Mapping[str, Any], plan_code: str |
                 petition = _receive(uow.session, ctx, actor, fields, plan_code)
                 uow.commit()
                 return _info(petition)
-        except IntegrityError:
+        except IntegrityError as exc:  # the random tracking code may collide; a number only if the counter lags
+            constraint = str(exc.orig or exc).split("DETAIL")[0]  # the database's words, not the statement
             if attempt == 4:
                 raise
+            if "tracking_code" in constraint:
+                continue
+            if "petitions.code" not in constraint and "petitions_code_key" not in constraint:
+                raise
+            _catch_up_counter(ctx, actor.agency)
     raise AssertionError("unreachable")
+
+
+def _catch_up_counter(ctx: Context, agency_code: str) -> None:
+    """Move this year's counter past the highest number already used (rows written without it, say)."""
+    year = clock.now().year
+    prefix = f"{agency_code.upper()}-{year}-"
+    with ctx.uow() as uow:
+        s = uow.session
+        agency = s.execute(select(Agency).where(Agency.code == agency_code)).scalar_one()
+        used = [int(code.rsplit("-", 1)[1]) for code in s.execute(select(Petition.code).where(
+            Petition.agency_id == agency.id, Petition.code.like(f"{prefix}%"))).scalars()
+            if code.rsplit("-", 1)[1].isdigit()]
+        number = _next_number(s, agency.id, year)  # locks the row (creating it if need be)
+        counter = s.get_one(PetitionCounter, (agency.id, year), populate_existing=True)
+        counter.last_number = max([number - 1, *used])
+        uow.commit()
+
+
+def _next_number(s: Session, agency_id: int, year: int) -> int:
+    """The agency's next petition number for `year`: one atomic upsert on its counter row, which holds the
+    row's lock until the submission commits (or rolls back, giving the number back)."""
+    dialect = s.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(PetitionCounter).values(agency_id=agency_id, year=year, last_number=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[PetitionCounter.agency_id, PetitionCounter.year],
+        set_={"last_number": PetitionCounter.last_number + 1})
+    return int(s.execute(statement.returning(PetitionCounter.last_number)).scalar_one())
 
 
 def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], plan_code: str | None) -> Petition:
@@ -134,21 +173,20 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
         raise NotFound(f"agency '{actor.agency}' does not exist")
     now = clock.now()
     plan = plans.plan_in_force(s, agency.id, now.year, plan_code)
-    prefix = f"{agency.code.upper()}-{now.year}-"
-    count = s.execute(select(func.count(Petition.id)).where(Petition.agency_id == agency.id,
-                                                            Petition.code.like(f"{prefix}%"))).scalar_one()
+    number = _next_number(s, agency.id, now.year)
     petition = Petition(
-        id=uuid.uuid4(), agency_id=agency.id, plan_id=plan.id if plan else None,
-        code=f"{prefix}{count + 1:05d}", tracking_code=secrets.token_urlsafe(12),
+        id=uuid.uuid4(), agency_id=agency.id, plan_id=plan.id if plan else None, instance_id=uuid.uuid4(),
+        code=f"{agency.code.upper()}-{now.year}-{number:05d}", tracking_code=secrets.token_urlsafe(12),
         stage="received", submitted_by=actor.username, submitted_at=now, **fields,
     )
     s.add(petition)
+    s.flush()  # the register row exists before the first step, which projects onto it (even when it ends there)
     deadlines = (plan.body.get("deadlines") if plan else None) or {}
     start_data = {**fields, "petition_id": str(petition.id), "petition_code": petition.code,
                   "plan_draft_days": deadlines.get("draft_days"), "plan_reply_days": deadlines.get("reply_days")}
-    started = instances.start_in(s, ctx, actor, registers.PETITION_PROCESS, start_data, business_key=petition.code)
-    petition.instance_id = started.id
-    petition.stage = started.open_tasks[0].element_id if started.open_tasks else "in_progress"
+    instances.start_in(s, ctx, actor, registers.PETITION_PROCESS, start_data, business_key=petition.code,
+                       instance_id=petition.instance_id)
+    s.refresh(petition)
     return petition
 
 
@@ -243,6 +281,8 @@ def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
 
 def track(ctx: Context, tracking_code: str) -> PublicStatus:
     """The public view of one petition by its tracking code; a wrong code reveals nothing."""
+    if values.problems(tracking_code):  # no code holds NUL; PostgreSQL could not even compare it
+        raise NotFound("no petition has this tracking code")
     with ctx.uow(write=False) as uow:
         query = select(Petition).where(Petition.tracking_code == tracking_code[:40])
         p = uow.session.execute(query).scalar_one_or_none()

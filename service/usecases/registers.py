@@ -26,6 +26,10 @@ WITHDRAW_MESSAGE = "petition_withdrawn"
 AGENDA_TASK = "build_agenda"
 REPORT_PROCESS = "periodic_report"
 REPORT_DRAFT_TASKS = ("draft_report_office", "draft_report_inspectorate")
+ENDED = "completed"
+"""The outcome of a petition whose process ended without naming one."""
+TERMINATED = "terminated"
+"""The outcome of a petition whose instance was terminated."""
 ANSWER_KEYS = ("notice_text", "written_reply")
 """Data keys that carry what the petitioner is sent (the notice of results, the signed written reply),
 most final first; drafts and internal notes are never among them."""
@@ -86,6 +90,7 @@ def _petition_values(snapshot: ev.Snapshot, at: datetime) -> dict[str, Any]:
         values["answer"] = answer
     if snapshot.completed:
         values["closed_at"] = at
+        values.setdefault("outcome", ENDED)
         if data.get("final_outcome") in ("answered", "written_reply"):
             values["answered_at"] = at
     return values
@@ -104,3 +109,12 @@ def project(session: Session, inst: ProcessInstance, process_key: str, snapshot:
             values["held_at"] = func.coalesce(Dialogue.held_at, at)
         session.execute(update(Dialogue).where(Dialogue.instance_id == inst.id).values(**values),
                         execution_options={"synchronize_session": False})
+
+
+def close_terminated(session: Session, inst: ProcessInstance, at: datetime) -> None:
+    """Close the register row of a terminated instance: a petition gets the outcome `terminated`."""
+    session.execute(update(Petition).where(Petition.instance_id == inst.id, Petition.closed_at.is_(None))
+                    .values(stage="closed", outcome=TERMINATED, closed_at=at),
+                    execution_options={"synchronize_session": False})
+    session.execute(update(Dialogue).where(Dialogue.instance_id == inst.id).values(status="closed"),
+                    execution_options={"synchronize_session": False})

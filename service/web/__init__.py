@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from ..security import UnstorableInput
 from ..usecases.context import Context
 from ..usecases.errors import Conflict, Forbidden, NotFound, Unauthenticated, UseCaseError
 from . import i18n, security
@@ -44,6 +45,11 @@ def _http_error(exc: HTTPException) -> Any:
     if exc.code == 400 and exc.description == "csrf":
         return _error_page(400, _("The form has expired"),
                            _("The page was open too long or came from elsewhere. Go back, reload it and try again."))
+    if isinstance(exc, UnstorableInput):
+        unstorable = _("What you sent holds characters that cannot be kept (such as NUL). Remove them and resend.")
+        return _error_page(400, _("The request was refused"), unstorable)
+    if exc.code == 413:
+        return _error_page(413, _("The request was refused"), _("What you sent is too large."))
     titles = {404: _("Not found"), 403: _("Not allowed"), 401: _("Please sign in"), 405: _("Not allowed")}
     return _error_page(exc.code or 500, titles.get(exc.code or 500, _("The request was refused")),
                        _("This page does not exist, or you may not see it.") if exc.code == 404 else "")

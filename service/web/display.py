@@ -27,6 +27,7 @@ def code_label(code: Any) -> str:
         "answered": _("Answered at the conference"), "written_reply": _("Written reply"),
         "escalated": _("Reported to the superior"), "dialogue_failed": _("Dialogue failed"),
         "unfounded": _("Closed as unfounded"), "withdrawn": _("Withdrawn"),
+        "terminated": _("Handling terminated"),
         "received": _("Received"), "closed": _("Closed"), "awaiting_dialogue": _("Awaiting the dialogue"),
         "in_progress": _("In progress"), "ready": _("Open"), "completed": _("Completed"),
         "cancelled": _("Cancelled"), "running": _("Running"), "suspended": _("Suspended"),

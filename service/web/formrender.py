@@ -9,6 +9,7 @@ script as values change, and its value is dropped on the server when the conditi
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -114,7 +115,8 @@ def _typed(component: Mapping[str, Any], raw: list[str]) -> tuple[bool, Any]:
         return False, None
     if kind == "number":
         try:
-            return True, int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+            number = int(text) if re.fullmatch(r"-?\d{1,100}", text) else float(text)
+            return (True, number) if math.isfinite(number) else (True, text)  # NaN, inf: refused as not a number
         except ValueError:
             return True, text
     if kind in ("select", "radio"):

@@ -3,7 +3,6 @@ drive an instance step by step, saving and restoring it after every step as the 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 from lxml import etree
 
+from workflows.clock import ManualClock
 from workflows.engine import Instance
 from workflows.events import StepResult, TaskView
 from workflows.models import ProcessModel, parse_model
@@ -18,6 +18,8 @@ from workflows.models import ProcessModel, parse_model
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 FORMS_DIR = BPMN_DIR / "forms"
 DMN_DIR = BPMN_DIR / "dmn"
+CLOCK: ManualClock | None = None
+"""The engine clock of the running test (tests/bpmn/conftest.py): `fire_after` moves it."""
 PACK = ("petition.bpmn", "dialogue.bpmn", "periodic_report.bpmn")
 ROLES = ("reception", "office", "inspectorate", "director", "unit", "infocenter")
 NS = {
@@ -107,7 +109,9 @@ class Walk:
         return self._after(self.instance.deliver_message(name, payload, correlations))
 
     def fire_after(self, seconds: float) -> StepResult:
-        time.sleep(seconds)
+        """Move the engine clock on by `seconds` (no real waiting), then fire what fell due."""
+        assert CLOCK is not None, "tests/bpmn/conftest.py sets the engine clock"
+        CLOCK.advance(seconds)
         return self._after(self.instance.fire_due_timers())
 
     def _after(self, result: StepResult) -> StepResult:

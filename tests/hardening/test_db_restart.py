@@ -20,6 +20,7 @@ from service.usecases.context import Context
 from tests.api.conftest import Api, add_demo_users
 from tests.conftest import ADMIN, deploy_sample, make_context
 from tests.hardening.pgcluster import Cluster, available, throwaway_cluster
+from tests.integration.diagrams import wait_until
 
 INSTANCES, CLIENTS, RUN_LIMIT_S = 45, 3, 90
 DATA = {"title": "Đường hỏng", "source": "citizen", "content": "Đường xã bị hỏng"}
@@ -77,7 +78,7 @@ def test_restart_in_the_middle_of_task_completions(cluster: Cluster) -> None:
         while seen["200"] < 8 and time.monotonic() < deadline:
             time.sleep(0.01)
         cluster.stop()  # in the middle of the load
-        time.sleep(1.5)
+        wait_until(lambda: seen["503"] > 0, timeout=30)  # the clients have met the outage
         down_503 = seen["503"]
         assert app.test_client().get("/healthz").status_code == 503
     finally:

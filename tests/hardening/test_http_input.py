@@ -93,7 +93,7 @@ def test_export_format_cannot_name_a_file(app: Flask) -> None:
     auditor = Api(app, "kiemtoan")
     for fmt in ("../../etc/passwd", "csv/../../x", "/etc/passwd", "csv\x00"):
         response = auditor.get("/api/v1/audit/export", query_string={"format": fmt})
-        assert response.status_code == 422, (fmt, response.status_code)
+        assert response.status_code in ((400, 422) if "\x00" in fmt else (422,)), (fmt, response.status_code)
 
 
 def test_model_file_names_cannot_traverse(app: Flask) -> None:

@@ -40,8 +40,9 @@ def _count(ctx: Context, status: str) -> int:
 def test_timer_due_in_two_seconds_fires_within_one_second(database_url: str) -> None:
     ctx = make_context(database_url)
     deploy(ctx, "timer_step")
-    with running_worker(ctx):
-        time.sleep(0.3)  # the worker is asleep with nothing due; the new timer must wake it in time
+    with running_worker(ctx) as worker:
+        rounds = worker.rounds  # the worker goes to sleep with nothing due; the new timer must wake it in time
+        assert wait_until(lambda: worker.rounds > rounds, timeout=10)
         fire_at = clock.now() + timedelta(seconds=2)
         started = instances.start_instance(ctx, OFFICE, "timer_step", {"fire_at": fire_at.isoformat(), "amount": 4})
         assert started.next_timer_at is not None and abs((started.next_timer_at - fire_at).total_seconds()) < 0.01

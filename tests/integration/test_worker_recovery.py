@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections import Counter
 from datetime import timedelta
@@ -96,8 +95,7 @@ def test_killed_worker_loses_nothing(database_url: str, tmp_path: Path) -> None:
 def test_second_worker_on_sqlite_is_refused(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'petitionflow.sqlite3'}"
     ctx = make_context(url)
-    with running_worker(ctx):
-        time.sleep(0.2)
+    with running_worker(ctx):  # holds the lock once ready
         proc = subprocess.run(WORKER, cwd=ROOT, env={**os.environ, "PETITIONFLOW_DATABASE_URL": url},
                               capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
@@ -105,15 +103,16 @@ def test_second_worker_on_sqlite_is_refused(tmp_path: Path) -> None:
     assert lines[-1].startswith("error: another worker (pid ") and "supports one worker" in lines[-1], proc.stderr
     # once the first has stopped, a new one may start (and stops cleanly on SIGTERM)
     again, log = _spawn(url, tmp_path, "again")
-    time.sleep(1.5)
-    again.send_signal(signal.SIGTERM)
+    assert wait_until(lambda: "ready: worker" in log.read_text() or again.poll() is not None, timeout=60)
+    again.send_signal(signal.SIGTERM)  # its handler is installed once it says it is ready
     assert again.wait(timeout=15) == 0, log.read_text()
     ctx.db.dispose()
 
 
 def test_failing_timer_step_becomes_incident_and_admin_retry_completes_it(database_url: str) -> None:
     ctx = make_context(database_url)
-    ctx.settings = dataclasses.replace(ctx.settings, incident_max_attempts=3, incident_backoff_ms=150)
+    ctx.settings = dataclasses.replace(ctx.settings, incident_max_attempts=3, incident_backoff_ms=150,
+                                       worker_max_sleep_ms=200)  # a round at least every 0.2 s
     deploy(ctx, "timer_step")
     fire_at = (clock.now() + timedelta(seconds=0.5)).isoformat()
     broken = instances.start_instance(ctx, OFFICE, "timer_step", {"fire_at": fire_at})  # no `amount`
@@ -123,10 +122,11 @@ def test_failing_timer_step_becomes_incident_and_admin_retry_completes_it(databa
         found = incidents.list_incidents(ctx, ADMIN)
         return bool(found) and found[0].attempts == 3 and found[0].next_retry_at is None
 
-    with running_worker(ctx):
+    with running_worker(ctx) as worker:
         assert wait_until(parked, timeout=15)
         assert all(instances.get_instance(ctx, ADMIN, i).status == "completed" for i in good)
-        time.sleep(0.5)  # parked: the worker leaves it alone
+        rounds = worker.rounds
+        assert wait_until(lambda: worker.rounds >= rounds + 3, timeout=30)  # parked: rounds pass, it stays alone
     [incident] = incidents.list_incidents(ctx, ADMIN)
     assert (incident.kind, incident.element_id, incident.instance_id) == ("timer", "compute", broken.id)
     assert "amount" in incident.error and incident.attempts == 3

@@ -4,7 +4,7 @@
 makes sign-out, idle and absolute expiry, password changes and disabled accounts end a session.
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0011
 Create Date: 2026-11-29
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0007"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -28,8 +28,9 @@ def deploy(ctx: Context, name: str) -> models.VersionInfo:
 
 @contextmanager
 def running_worker(ctx: Context, on_outcome: Callable[[Outcome], None] | None = None) -> Iterator[Worker]:
-    """A worker in a thread on `ctx` (its own pool), stopped and joined when the block ends."""
-    worker = Worker(ctx, on_outcome)
+    """A worker in a thread on `ctx` (its own pool), ready when the block starts, stopped and joined when it ends."""
+    ready = threading.Event()
+    worker = Worker(ctx, on_outcome, on_ready=ready.set)
     errors: list[BaseException] = []
 
     def run() -> None:
@@ -41,6 +42,10 @@ def running_worker(ctx: Context, on_outcome: Callable[[Outcome], None] | None = 
     thread = threading.Thread(target=run, name="worker", daemon=True)
     thread.start()
     try:
+        assert wait_until(lambda: ready.is_set() or bool(errors) or not thread.is_alive(), timeout=60), \
+            "the worker did not get ready within 60 s"
+        if errors:
+            raise errors[0]
         yield worker
     finally:
         worker.stop()
