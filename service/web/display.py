@@ -49,6 +49,7 @@ def event_label(kind: str) -> str:
         "model_deployed": _("Process model deployed"), "login_failed": _("Failed sign-in"),
         "user_created": _("Account created"), "user_disabled": _("Account disabled"),
         "user_enabled": _("Account enabled"), "confidential_read": _("Confidential item read"),
+        "dialogue_cancelled": _("Dialogue called off"),
     }
     return names.get(kind, kind)
 

@@ -123,6 +123,9 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
         (lambda c, w: c.post(f"/api/v1/dialogues/{w.dialogue()}/outcomes",
                              json={"held_on": "2026-09-15", "minutes": "Biên bản", "outcomes": []}),
          frozenset({"director", "admin"})),
+    ("POST", "/api/v1/dialogues/<uuid:dialogue_id>/cancel"):
+        (lambda c, w: c.post(f"/api/v1/dialogues/{w.dialogue()}/cancel", json={"reason": "Hoãn theo chỉ đạo"}),
+         LEADS),
     ("GET", "/api/v1/reports/periodic"):
         (lambda c, w: c.get("/api/v1/reports/periodic?from=2026-01-01&to=2026-06-30"), REPORT_READERS),
     ("GET", "/api/v1/auth/csrf"): (lambda c, w: c.get("/api/v1/auth/csrf"), EVERYONE),
