@@ -17,7 +17,8 @@ from workflows import events as ev
 
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import ProcessInstance
-from . import agenda
+from . import agenda, staffing
+from .projection import UNIT_KEY
 
 PETITION_PROCESS = "petition"
 DIALOGUE_PROCESS = "dialogue"
@@ -43,6 +44,8 @@ def before_completion(session: Session, process_key: str, element_id: str, inst:
     """
     if process_key == DIALOGUE_PROCESS and element_id == AGENDA_TASK:
         agenda.check_agenda(session, inst.id, inst.agency_id, data)
+    if UNIT_KEY in data:
+        staffing.check_unit(session, inst.agency_id, data[UNIT_KEY])
     if process_key == DIALOGUE_PROCESS and element_id == CONFERENCE_TASK:
         agenda.check_outcomes(form, current(), data)
     if process_key == REPORT_PROCESS and element_id in REPORT_DRAFT_TASKS:

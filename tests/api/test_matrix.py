@@ -143,6 +143,9 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
         (lambda c, w: c.post(f"/api/v1/tasks/{w.claimed()}/unclaim"), LEADS | {"reception"}),  # tiepnhan claimed it
     ("POST", "/api/v1/tasks/<uuid:task_id>/assign"):
         (lambda c, w: c.post(f"/api/v1/tasks/{w.instance()[1]}/assign", json={"username": "tiepnhan2"}), LEADS),
+    ("POST", "/api/v1/tasks/<uuid:task_id>/move"):
+        (lambda c, w: c.post(f"/api/v1/tasks/{w.instance()[1]}/move", json={"unit": "science"}),
+         LEADS | {"inspectorate"}),
     ("POST", "/api/v1/tasks/<uuid:task_id>/complete"):
         (lambda c, w: c.post(f"/api/v1/tasks/{w.instance()[1]}/complete", json={"data": {
             "title": "t", "source": "citizen", "content": "c"}}), frozenset({"reception", "admin"})),

@@ -93,6 +93,13 @@ class AssignSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
+class MoveSchema(Schema):
+    """The unit a unit's task moves to, and why."""
+
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
 class CompleteSchema(Schema):
     """The data the task's form collects."""
 
