@@ -27,6 +27,10 @@ from .form_description import options
 
 KINDS = ("periodic", "adhoc")
 READERS = ("office", "inspectorate", "director", "infocenter", "auditor", "admin")
+PERIODIC_DECIDERS = ("office", "director", "admin")
+"""Who plans the periodic dialogue."""
+ADHOC_DECIDERS = ("director", "admin")
+"""Who decides an ad-hoc dialogue."""
 AGENDA_MAKERS = ("office", "admin")
 """Who puts petitions on the agenda."""
 CHAIRS = ("director", "admin")
@@ -82,9 +86,9 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
     """Decide a dialogue: periodic (the Office plans it) or ad-hoc on one urgent content (the director)."""
     if kind not in KINDS:
         raise Invalid("unknown kind of dialogue", [f"kind: one of {', '.join(KINDS)}"])
-    if kind == "adhoc" and not actor.has("director", "admin"):
+    if kind == "adhoc" and not actor.has(*ADHOC_DECIDERS):
         raise Forbidden("only the director decides an ad-hoc dialogue")
-    if kind == "periodic" and not actor.has("office", "director", "admin"):
+    if kind == "periodic" and not actor.has(*PERIODIC_DECIDERS):
         raise Forbidden("the Office or the director plans the periodic dialogue")
     problems = [p for p, bad in (("title: required, at most 300 characters", not title.strip() or len(title) > 300),
                                  ("topic: the urgent content is required for an ad-hoc dialogue",

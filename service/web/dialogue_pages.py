@@ -29,7 +29,13 @@ bp = Blueprint("dialogues", __name__)
 def dialogue_list() -> str:
     """The agency's dialogues, newest first, and the form to decide a new one."""
     found = dialogues.list_dialogues(security.context(), security.actor())
-    return render_template("dialogues/list.html", items=found, errors=[], v={})
+    return render_template("dialogues/list.html", items=found, errors=[], v={}, **_deciders())
+
+
+def _deciders() -> dict[str, bool]:
+    """Which kinds of dialogue the reader may decide (the form is shown only to them)."""
+    actor = security.actor()
+    return {"may_periodic": actor.has(*dialogues.PERIODIC_DECIDERS), "may_adhoc": actor.has(*dialogues.ADHOC_DECIDERS)}
 
 
 @bp.post("/dialogues")
@@ -44,7 +50,7 @@ def create() -> Response | tuple[str, int]:
                                 form.get("topic", ""), quarter, planned, form.get("venue", ""))
     except (Invalid, ValueError):
         found = dialogues.list_dialogues(security.context(), security.actor())
-        return render_template("dialogues/list.html", items=found, v=form,
+        return render_template("dialogues/list.html", items=found, v=form, **_deciders(),
                                errors=[_("Check the kind, the title, the quarter (1 to 4) and the date.")]), 422
     return redirect(url_for("web.dialogues.dialogue_page", dialogue_id=info.id))
 

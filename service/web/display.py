@@ -49,7 +49,8 @@ def event_label(kind: str) -> str:
         "model_deployed": _("Process model deployed"), "login_failed": _("Failed sign-in"),
         "user_created": _("Account created"), "user_disabled": _("Account disabled"),
         "user_enabled": _("Account enabled"), "confidential_read": _("Confidential item read"),
-        "dialogue_cancelled": _("Dialogue called off"),
+        "dialogue_cancelled": _("Dialogue called off"), "task_moved": _("Task moved to another unit"),
+        "user_roles_changed": _("Roles changed"),
     }
     return names.get(kind, kind)
 

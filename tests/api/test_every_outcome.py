@@ -123,16 +123,17 @@ class Department:
         self.completed.append((task["element_id"], username))
         self.check_no_stranded_task()
 
-    def work(self, choose: Choice, rounds: int = 60) -> None:
-        """Each person completes what their lanes hold, until nobody has anything left to do."""
+    def work(self, choose: Choice, rounds: int = 60, skip: frozenset[str] = frozenset()) -> None:
+        """Each person completes what their lanes hold (but the steps in `skip`), until nothing is left."""
         for _ in range(rounds):
             progressed = False
             for username, client in self.clients.items():
                 page = client.get("/api/v1/tasks?scope=group&per_page=200")
                 assert page.status_code == 200, page.get_data(as_text=True)
                 for task in (page.json or {})["items"]:
-                    self.complete(username, task, choose)
-                    progressed = True
+                    if task["element_id"] not in skip:
+                        self.complete(username, task, choose)
+                        progressed = True
             while timers.deliver_next_message(self.ctx, clock.now()) is not None:  # the worker's part
                 progressed = True
             if not progressed:
@@ -198,3 +199,39 @@ def test_every_outcome_of_the_demo_pack_through_the_task_forms(demo: tuple[Flask
     assert ("draft_answer", "donvi_technology") in dept.completed  # the director's choice had someone to do it
     still_open = office.get("/api/v1/tasks?scope=all").json or {}
     assert still_open["items"] == []
+
+
+def test_a_wrong_or_missing_outcome_is_refused_with_the_reason_and_the_chair_keeps_the_task(
+        demo: tuple[Flask, Context]) -> None:
+    app, ctx = demo
+    dept = Department(app, ctx)
+    sent = dept.clients["tiepnhan"].post("/api/v1/petitions", json={
+        "source": "citizen", "channel": "reception", "field": "science", "title": "Kiến nghị về đề tài",
+        "content": "Nội dung", "petitioner_name": "Trần Văn Bình"})
+    petition = (sent.json or {})["id"]
+    dept.work(lambda name, shown, allowed: None)
+    decided = dept.clients["vanphong"].post("/api/v1/dialogues", json={"kind": "periodic", "title": "Đối thoại"})
+    dialogue = decided.json or {}
+    dept.work(lambda name, shown, allowed: None, skip=frozenset({"hold_conference"}))
+    director = dept.clients["giamdoc"]
+    [task] = [t for t in (director.get("/api/v1/tasks").json or {})["items"] if t["element_id"] == "hold_conference"]
+    detail = director.get(f"/api/v1/tasks/{task['id']}").json or {}
+    assert detail["data"]["outcomes"] == [{"petition_id": petition}]  # one entry per agenda item, to complete
+    [listed] = [f for f in detail["fields"] if f["name"] == "outcomes"]
+    assert listed["type"] == "dynamiclist" and listed["multiple"]
+    [outcome] = [f for f in listed["components"] if f["name"] == "outcome"]
+    assert [o["value"] for o in outcome["options"]] == ["answered", "written_reply", "beyond_competence", "failed"]
+
+    body = {"held_on": date.today().isoformat(), "minutes": "Biên bản", "outcomes": [
+        {"petition_id": petition, "outcome": "dialogue_failed"}]}
+    wrong = director.post(f"/api/v1/dialogues/{dialogue['id']}/outcomes", json=body)
+    assert wrong.status_code == 422 and "answered, written_reply, beyond_competence, failed" in wrong.get_data(
+        as_text=True)
+    missing = director.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
+        "held_on": date.today().isoformat(), "conference_minutes": "Biên bản", "outcomes": []}})
+    assert missing.status_code == 422 and f"no outcome for petition {petition}" in missing.get_data(as_text=True)
+    assert director.get(f"/api/v1/tasks/{task['id']}").json["task"]["status"] == "ready"  # type: ignore[index]
+    body["outcomes"] = [{"petition_id": petition, "outcome": "failed", "note": "Không thống nhất"}]
+    assert director.post(f"/api/v1/dialogues/{dialogue['id']}/outcomes", json=body).status_code == 200
+    assert timers.deliver_next_message(ctx, clock.now()) is not None
+    assert (director.get(f"/api/v1/petitions/{petition}").json or {})["stage"] == "record_minutes"
