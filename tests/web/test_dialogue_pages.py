@@ -65,6 +65,12 @@ def test_every_outcome_through_the_page_ends_where_the_diagram_says(web: tuple[F
     assert 'data-testid="outcome-form"' not in office and 'data-testid="agenda-form"' not in office
     assert 'data-testid="cancel-form"' in office  # not held yet: the Office may call it off
     chair = signed_in(app, "giamdoc")
+    listing = chair.get("/tasks").text  # the conference is named by its dialogue, not by a UUID
+    assert f'href="/dialogues/{d.id}" data-testid="task-dialogue">Đối thoại (Định kỳ): {d.title}</a>' in listing
+    assert d.instance_id is not None
+    conference = ready_task(ctx, d.instance_id, "hold_conference")
+    task_page = chair.get(f"/tasks/{conference}").text
+    assert 'data-testid="dialogue-step"' in task_page and 'data-testid="task-form"' not in task_page
     html = chair.get(page).text
     assert 'data-testid="outcome-form"' in html
     offered = _options(html, agenda[0].code)
