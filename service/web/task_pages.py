@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from ..usecases import access, dialogues, staffing, task_queries, tasks, web_queries, web_tasks
 from ..usecases.access import Expected
 from ..usecases.errors import Conflict, Invalid
+from ..usecases.projection import UNIT_KEY
 from . import formrender, security
 from .diagram import element_names
 from .i18n import translate as _
@@ -82,6 +83,7 @@ def _task_page(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors:
     shown = {**detail.data, **(values or {})}
     shown_errors = {k: [error_text(m) for m in v] for k, v in (errors or {}).items()}
     form_fields = formrender.fields(detail.form, shown, shown_errors)
+    _mark_unstaffed_units(form_fields, staffing.units_with_staff(ctx, actor))
     works = access.works(actor, _role(detail.task), detail.task.unit_code) or actor.has("admin")
     may_act = detail.task.status == "ready" and works and detail.task.assignee in (None, actor.username)
     on_dialogue_page = detail.task.element_id in (dialogues.AGENDA_TASK, dialogues.CONFERENCE_TASK)
@@ -95,6 +97,14 @@ def _task_page(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors:
         title=formrender.title_of(detail.form, detail.task.name), has_errors=bool(errors),
         names=element_names(story.bpmn_xml), errors_assignee=shown_errors.get("assignee", []),
     ), status
+
+
+def _mark_unstaffed_units(form_fields: list[formrender.Field], staffed: list[str]) -> None:
+    """The director chooses knowingly: a unit nobody works in is marked in the unit choice (and refused)."""
+    for f in form_fields:
+        if f.key == UNIT_KEY:
+            f.options = [(v, label if v in staffed else _("{unit} (nobody works here yet)", unit=label))
+                         for v, label in f.options]
 
 
 def _role(task: task_queries.TaskRow) -> str | None:

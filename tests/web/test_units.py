@@ -39,7 +39,9 @@ def test_assigning_to_a_unit_where_nobody_works_is_refused_beside_the_choice(web
                        {"field": "science", "urgency": "normal", "competence": "within", "disposition": "proceed"})
         step = ready_task(ctx, info.instance_id, "assign_unit")
         director = signed_in(app, "giamdoc")
-        token = csrf(director.get(f"/tasks/{step}").text)
+        shown = director.get(f"/tasks/{step}").text
+        assert "(chưa có cán bộ)" in shown and shown.count("(chưa có cán bộ)") == 1  # only ip is unstaffed now
+        token = csrf(shown)
         refused = director.post(f"/tasks/{step}/complete", data={
             "csrf_token": token, "f.assigned_unit": "ip", "f.draft_deadline": "P15D"})
         assert refused.status_code == 422 and "Đơn vị ip chưa có cán bộ nào" in refused.text
