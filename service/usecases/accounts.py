@@ -185,3 +185,27 @@ def set_roles(ctx: Context, actor: Actor, username: str, roles: Iterable[str]) -
                                                                   "after": sorted(wanted)}))
         uow.commit()
         return UserInfo(user.username, user.display_name, user.active, {actor.agency: tuple(sorted(wanted))})
+
+
+def grant_roles(ctx: Context, actor: Actor, username: str, agency: str, roles: Iterable[str]) -> list[str]:
+    """Give an existing account `roles` in `agency` as well (those it lacks); returns the roles added."""
+    wanted = list(dict.fromkeys(roles))
+    unknown = [f"role '{r}' is not known" for r in wanted if not is_known_role(r)]
+    if unknown:
+        raise Invalid(f"roles of {username} in {agency} were not granted", unknown)
+    with ctx.uow() as uow:
+        s = uow.session
+        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        agency_row = s.execute(select(Agency).where(Agency.code == agency)).scalar_one_or_none()
+        if user is None or agency_row is None:
+            raise NotFound(f"user {username} or agency {agency} does not exist")
+        held = set(s.execute(select(RoleGrant.role).where(RoleGrant.user_id == user.id,
+                                                          RoleGrant.agency_id == agency_row.id)).scalars())
+        added = [r for r in wanted if r not in held]
+        if added:
+            s.add_all(RoleGrant(user_id=user.id, agency_id=agency_row.id, role=r) for r in added)
+            audit.append_to_agency(s, agency_row.id, audit.agency_chain(agency), actor.username, clock.now(),
+                                   audit.Entry("user_roles_changed", {"username": username, "before": sorted(held),
+                                                                      "after": sorted(held | set(added))}))
+        uow.commit()
+        return added

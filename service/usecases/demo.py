@@ -2,7 +2,9 @@
 
 Besides one account per role, the demo staffs every unit a petition can be assigned to: each value
 of the pack forms' `assigned_unit` choice and each unit the plans name gets one account,
-`donvi_<code>` (`donvi` for `science`), so no choice of the director strands a petition.
+`donvi_<code>` (`donvi` for `science`), so no choice of the director strands a petition. The
+departments of the seed plans (whose periodic reports start at once) are staffed by the same
+accounts, with the same roles there (a unit's account only where the plan names the unit).
 """
 
 from __future__ import annotations
@@ -95,4 +97,10 @@ def load_demo(ctx: Context, pack: Path) -> DemoReport:
         if username not in existing:
             accounts.add_user(ctx, system, username, DEMO_PASSWORD, roles, code, display)
             created.append(username)
+    for plan in loaded:  # the plans' departments run reports from the start: the same people staff them
+        units = [str(u["code"]) for u in (plans.get_plan(ctx, plan.agency) or {}).get("units", [])]
+        for username, _display, roles in wanted:
+            mine = [r for r in roles if r not in ("designer",) and (not r.startswith("unit:") or r[5:] in units)]
+            if mine:
+                accounts.grant_roles(ctx, system, username, plan.agency, mine)
     return DemoReport(versions, loaded, created)

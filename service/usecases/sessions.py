@@ -38,7 +38,8 @@ def login(ctx: Context, username: str, password: str, agency: str | None = None,
           address: str | None = None) -> Actor:
     """Check the password and pick the agency; a failure is recorded as `login_failed`.
 
-    A user with grants in several agencies names the one to sign into; with grants in one, that one.
+    A user with grants in several agencies names the one to sign into (when they name none: the
+    deployment's default agency, if they work there); with grants in one, that one.
     Failures are counted per account and per `address` (the client's IP) in the database; past the
     limit further attempts are refused with `Throttled` (429) for a doubling time, audited once per
     block as `login_throttled`, before the password is even looked at.
@@ -49,7 +50,8 @@ def login(ctx: Context, username: str, password: str, agency: str | None = None,
         with ctx.uow(write=False) as uow:
             user = uow.session.execute(select(User).where(User.username == username)).scalar_one()
             grants = _grants(uow.session, user.id)
-        chosen = agency if agency else (next(iter(grants)) if len(grants) == 1 else None)
+        default = ctx.settings.default_agency if grants.get(ctx.settings.default_agency) else None
+        chosen = agency or (next(iter(grants)) if len(grants) == 1 else default)
         if chosen and grants.get(chosen):
             _forget_failures(ctx, keys[0])
             return Actor(username, chosen, frozenset(grants[chosen]))

@@ -18,10 +18,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from service.app import create_app
 from service.config import Settings
 from service.store.migrate import upgrade
+from service.store.tables import Agency
 from service.usecases import access, clock, sessions, staffing, timers
 from service.usecases.context import Context
 from service.usecases.demo import load_demo
@@ -235,3 +237,19 @@ def test_a_wrong_or_missing_outcome_is_refused_with_the_reason_and_the_chair_kee
     assert director.post(f"/api/v1/dialogues/{dialogue['id']}/outcomes", json=body).status_code == 200
     assert timers.deliver_next_message(ctx, clock.now()) is not None
     assert (director.get(f"/api/v1/petitions/{petition}").json or {})["stage"] == "record_minutes"
+
+
+def test_the_demo_leaves_no_task_in_nobodys_work_list(demo: tuple[Flask, Context]) -> None:
+    app, ctx = demo
+    with ctx.uow(write=False) as uow:
+        codes = list(uow.session.execute(select(Agency.id, Agency.code)).all())
+        assert len(codes) == 6  # the demo department and the five plans' departments
+        assert {code: staffing.stranded(uow.session, agency_id) for agency_id, code in codes} == {
+            code: [] for _, code in codes}
+    office = app.test_client()  # the same people staff the plans' departments; they name the one to work in
+    signed = office.post("/api/v1/auth/login", json={"username": "vanphong", "password": "petitionflow",
+                                                     "agency": "sonla-khcn"})
+    assert signed.status_code == 200, signed.get_data(as_text=True)
+    reports = office.get("/api/v1/tasks?scope=group").json or {}
+    assert [t["element_id"] for t in reports["items"]] == ["draft_report_office"] * 2
+    assert Api(app, "vanphong").get("/api/v1/auth/me").json["agency"] == "demo"  # type: ignore[index]
