@@ -46,8 +46,9 @@ CASES: dict[str, tuple[dict[str, str], str | None, str]] = {
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[tuple[Flask, Context]]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'demo.sqlite3'}", secret_key="every-outcome")
+def demo(database_url: str) -> Iterator[tuple[Flask, Context]]:
+    """The app over a fresh database (SQLite, then PostgreSQL) loaded as `petitionflow demo` loads it."""
+    settings = Settings(database_url=database_url, secret_key="every-outcome")
     ctx = Context.from_settings(settings)
     upgrade(ctx.db.engine)
     report = load_demo(ctx, ROOT / "bpmn")
