@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from service.store.tables import HumanTask
+from service.store.tables import AuditEvent, HumanTask
 from service.usecases import access, accounts, petitions, staffing, tasks
 from service.usecases.context import Context
 from service.usecases.demo import pack_units, unit_username
+from service.usecases.errors import Forbidden, Invalid
 from tests.e2e.helpers import finish_step, ready_task
 from tests.web.conftest import INTAKE, SYSTEM, actor, csrf, petition_at_draft, signed_in
 
@@ -64,9 +66,30 @@ def test_a_lead_moves_a_units_task_to_another_unit(web: tuple[Flask, Context]) -
     assert signed_in(app, unit_username("technology")).get(f"/tasks/{draft}").status_code == 200
     assert petitions.get(ctx, actor(ctx, "vanphong"), info.id).assigned_unit == "technology"
     tasks.complete(ctx, actor(ctx, unit_username("technology")), draft, {"draft_answer": "Dự thảo của phòng CN"})
+    assert info.instance_id is not None
+    review_id = ready_task(ctx, info.instance_id, "review_draft")
     with ctx.uow(write=False) as uow:
         stranded = staffing.stranded(uow.session, access.agency_id_of(uow.session, actor(ctx, "vanphong")))
         assert [t for t in stranded if t.instance_id == info.instance_id] == []
-        review = uow.session.execute(select(HumanTask).where(HumanTask.id == ready_task(
-            ctx, info.instance_id, "review_draft"))).scalar_one()
+        review = uow.session.get_one(HumanTask, review_id)
+        moves = [e.data for e in uow.session.execute(select(AuditEvent).where(
+            AuditEvent.event_type == "task_moved")).scalars() if e.data.get("released") is None]
     assert review.candidate_role == "director"
+    assert {"from_unit": "science", "to_unit": "technology", "released": None,
+            "reason": "Thuộc lĩnh vực công nghệ"} in moves
+
+
+def test_a_task_is_never_moved_to_a_unit_where_nobody_works(web: tuple[Flask, Context]) -> None:
+    _, ctx = web
+    _, draft = petition_at_draft(ctx, title="Kiến nghị không chuyển được")
+    accounts.set_active(ctx, SYSTEM, unit_username("ip"), False)
+    try:
+        with pytest.raises(Invalid) as refused:
+            staffing.move_to_unit(ctx, actor(ctx, "thanhtra"), draft, "ip")
+        assert refused.value.fields == {"unit": ["No active staff in unit ip."]}
+        with pytest.raises(Forbidden):
+            staffing.move_to_unit(ctx, actor(ctx, "tiepnhan"), draft, "technology")
+        moved = staffing.move_to_unit(ctx, actor(ctx, "thanhtra"), draft, "technology", "Inspectorate's follow-up")
+        assert moved.unit_code == "technology" and moved.assignee is None
+    finally:
+        accounts.set_active(ctx, SYSTEM, unit_username("ip"), True)
