@@ -60,6 +60,9 @@ def describe(components: Sequence[Any], data: Mapping[str, Any]) -> list[dict[st
                                  "required": bool(rules.get("required")) and not hidden, "hidden": hidden,
                                  "multiple": kind in _MULTIPLE}
         entry |= {ours: rules[theirs] for theirs, ours in _LIMITS if rules.get(theirs) is not None}
+        condition = (c.get("conditional") or {}).get("hide")
+        if isinstance(condition, str) and condition.strip():
+            entry["hide_when"] = condition.strip()
         if c.get("subtype"):
             entry["subtype"] = str(c["subtype"])
         if kind in ("select", "radio", "checklist", "taglist"):

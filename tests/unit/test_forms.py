@@ -70,4 +70,8 @@ def test_the_description_names_every_value_a_client_must_send() -> None:
                                    {"value": "failed", "label": "Không thành / failed"}]
     assert described[2]["options"] == [{"value": "a", "label": "a"}, {"value": "b", "label": "b"}]
     assert [c["value"] for c in options(CONFERENCE, "outcomes.outcome")] == ["answered", "failed"]
+    [reason] = [f for f in describe_form(FORM, {}) if f["name"] == "unfounded_reason"]
+    assert reason["hidden"] and not reason["required"] and reason["hide_when"] == '=disposition != "unfounded"'
+    [reason] = [f for f in describe_form(FORM, {"disposition": "unfounded"}) if f["name"] == "unfounded_reason"]
+    assert reason["required"] and not reason["hidden"] and reason["max_length"] == 20
     assert options(CONFERENCE, "outcomes.nothing") == [] and options(None, "outcomes.outcome") == []

@@ -66,6 +66,9 @@ class FormFieldSchema(Schema):
         "description": "select, radio, checklist, taglist: the only values allowed, each with its label"})
     components = fields.List(fields.Nested(lambda: FormFieldSchema()), metadata={
         "description": "for a dynamic list or group: the fields of each entry"})
+    hide_when = fields.String(metadata={"description": "the form-js (FEEL) condition that hides the field; a hidden "
+                                                      "field is never required (`required` and `hidden` are "
+                                                      "evaluated on the task's data as it is now)"})
     subtype = fields.String(metadata={"description": "datetime: date, time or datetime (ISO 8601)"})
     min_length = fields.Integer()
     max_length = fields.Integer()
