@@ -124,6 +124,11 @@ class Instance:
 
     # -- internals -------------------------------------------------------------------------
 
+    def set_task_data(self, task_id: str, data: Mapping[str, Any]) -> None:
+        """Change data of the ready human task `task_id` without completing it (a task moved to another
+        unit carries the new unit on to the steps after it)."""
+        self._ready_human_task(task_id).set_data(**copy.deepcopy(dict(data)))
+
     def _ready_human_task(self, task_id: str) -> Task:
         try:
             task = self._wf.get_task_from_id(UUID(task_id))

@@ -1,4 +1,4 @@
-"""Dialogue endpoints: decide one, set its agenda, record its outcomes; and the periodic report."""
+"""Dialogue endpoints: decide one, set its agenda, record its outcomes, call it off; and the periodic report."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..usecases import dialogues, reports
 from .common import PREFIX, actor, context
 from .schemas.petitions import (
     AgendaSchema,
+    CancelSchema,
     DialogueCreateSchema,
     DialogueListArgs,
     DialogueSchema,
@@ -72,6 +73,17 @@ class Outcomes(MethodView):
         """Record one outcome per agenda item; each petition then receives its outcome."""
         return dialogues.record_outcomes(context(), actor(), dialogue_id, body["outcomes"], body["held_on"],
                                          body["minutes"])
+
+
+@blp.route("/<uuid:dialogue_id>/cancel")
+class Cancel(MethodView):
+    """Calling a dialogue off."""
+
+    @blp.arguments(CancelSchema)
+    @blp.response(200, DialogueSchema)
+    def post(self, body: dict[str, Any], dialogue_id: uuid.UUID) -> Any:
+        """Call off a dialogue not yet held (Office, director): its agenda's petitions wait for another one."""
+        return dialogues.cancel(context(), actor(), dialogue_id, body["reason"])
 
 
 @report_blp.route("/periodic")

@@ -11,12 +11,13 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..usecases import task_queries, tasks
+from ..usecases import staffing, task_queries, tasks
 from .common import PREFIX, actor, context, if_match, with_etag
 from .schemas.tasks import (
     AssignSchema,
     CompleteSchema,
     CompletionSchema,
+    MoveSchema,
     TaskDetailSchema,
     TaskListArgs,
     TaskPageSchema,
@@ -81,6 +82,18 @@ class TaskAssign(MethodView):
     def post(self, body: dict[str, Any], task_id: uuid.UUID) -> Any:
         """Give a task to a named person of its lane (office, director, admin)."""
         row = tasks.assign(context(), actor(), task_id, body["username"], if_match())
+        return with_etag(row, row.instance_id, row.instance_version)
+
+
+@blp.route("/<uuid:task_id>/move")
+class TaskMove(MethodView):
+    """Moving a unit's task to another unit."""
+
+    @blp.arguments(MoveSchema)
+    @blp.response(200, TaskSchema, headers=ETAG_HEADER)
+    def post(self, body: dict[str, Any], task_id: uuid.UUID) -> Any:
+        """Move a unit's open task to another unit where someone works (office, director, inspectorate)."""
+        row = staffing.move_to_unit(context(), actor(), task_id, body["unit"], body["reason"])
         return with_etag(row, row.instance_id, row.instance_version)
 
 

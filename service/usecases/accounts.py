@@ -221,3 +221,68 @@ def disable_user(ctx: Context, actor: Actor, username: str) -> UserInfo:
                                                              "roles_withdrawn": here}))
         uow.commit()
     return UserInfo(user.username, user.display_name, False, {actor.agency: ()})
+
+
+def enable_user(ctx: Context, actor: Actor, username: str) -> UserInfo:
+    """Let a disabled account of the admin's agency sign in again (admins only)."""
+    require(actor, ("admin",), "enabling accounts")
+    found = next((u for u in agency_users(ctx, actor) if u.username == username), None)
+    if found is None:
+        raise NotFound(f"user {username} does not exist in {actor.agency}")
+    set_active(ctx, actor, username, True)
+    return UserInfo(found.username, found.display_name, True, found.roles)
+
+
+def set_roles(ctx: Context, actor: Actor, username: str, roles: Iterable[str]) -> UserInfo:
+    """Replace an account's roles in the admin's agency (`user_roles_changed`); an admin keeps their own."""
+    require(actor, ("admin",), "changing roles")
+    wanted = list(dict.fromkeys(r.strip() for r in roles if r.strip()))
+    problems = [f"role '{r}' is not known" for r in wanted if not is_known_role(r)]
+    if not wanted:
+        problems.append("roles: at least one role (disable the account instead)")
+    if username == actor.username and "admin" not in wanted:
+        problems.append("roles: an admin does not take the admin role from their own account")
+    if problems:
+        raise Invalid(f"the roles of {username} were not changed", problems, fields={"roles": problems})
+    with ctx.uow() as uow:
+        s = uow.session
+        agency = s.execute(select(Agency).where(Agency.code == actor.agency)).scalar_one()
+        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        held = [] if user is None else list(s.execute(select(RoleGrant).where(
+            RoleGrant.user_id == user.id, RoleGrant.agency_id == agency.id)).scalars())
+        if user is None or not held:
+            raise NotFound(f"user {username} does not exist in {actor.agency}")
+        before = sorted(g.role for g in held)
+        for grant in held:
+            if grant.role not in wanted:
+                s.delete(grant)
+        s.add_all(RoleGrant(user_id=user.id, agency_id=agency.id, role=r) for r in wanted if r not in before)
+        audit.append_to_agency(s, agency.id, audit.agency_chain(actor.agency), actor.username, clock.now(),
+                               audit.Entry("user_roles_changed", {"username": username, "before": before,
+                                                                  "after": sorted(wanted)}))
+        uow.commit()
+        return UserInfo(user.username, user.display_name, user.active, {actor.agency: tuple(sorted(wanted))})
+
+
+def grant_roles(ctx: Context, actor: Actor, username: str, agency: str, roles: Iterable[str]) -> list[str]:
+    """Give an existing account `roles` in `agency` as well (those it lacks); returns the roles added."""
+    wanted = list(dict.fromkeys(roles))
+    unknown = [f"role '{r}' is not known" for r in wanted if not is_known_role(r)]
+    if unknown:
+        raise Invalid(f"roles of {username} in {agency} were not granted", unknown)
+    with ctx.uow() as uow:
+        s = uow.session
+        user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        agency_row = s.execute(select(Agency).where(Agency.code == agency)).scalar_one_or_none()
+        if user is None or agency_row is None:
+            raise NotFound(f"user {username} or agency {agency} does not exist")
+        held = set(s.execute(select(RoleGrant.role).where(RoleGrant.user_id == user.id,
+                                                          RoleGrant.agency_id == agency_row.id)).scalars())
+        added = [r for r in wanted if r not in held]
+        if added:
+            s.add_all(RoleGrant(user_id=user.id, agency_id=agency_row.id, role=r) for r in added)
+            audit.append_to_agency(s, agency_row.id, audit.agency_chain(agency), actor.username, clock.now(),
+                                   audit.Entry("user_roles_changed", {"username": username, "before": sorted(held),
+                                                                      "after": sorted(held | set(added))}))
+        uow.commit()
+        return added

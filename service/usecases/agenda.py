@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..store.petition_tables import Dialogue, Petition
 from .errors import Conflict, Invalid
+from .form_description import options
 
 
 def check_agenda(session: Session, instance_id: uuid.UUID, agency_id: int, data: Mapping[str, Any]) -> None:
@@ -28,7 +29,8 @@ def check_agenda(session: Session, instance_id: uuid.UUID, agency_id: int, data:
         raise Invalid("the agenda names something that is not a petition id", ["agenda: petition ids"]) from None
     found = {p.id: p for p in session.execute(select(Petition).where(
         Petition.id.in_(ids), Petition.agency_id == agency_id)).scalars()}
-    open_dialogues = set(session.execute(select(Dialogue.id).where(Dialogue.status != "closed")).scalars())
+    open_dialogues = set(session.execute(select(Dialogue.id).where(
+        Dialogue.status.not_in(("closed", "cancelled")))).scalars())
     problems = []
     for pid in ids:
         petition = found.get(pid)
@@ -45,3 +47,34 @@ def check_agenda(session: Session, instance_id: uuid.UUID, agency_id: int, data:
     if ids:
         session.execute(update(Petition).where(Petition.id.in_(ids)).values(dialogue_id=dialogue.id),
                         execution_options={"synchronize_session": False})
+
+
+def check_outcomes(form: Mapping[str, Any] | None, current: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+    """Before `hold_conference` completes: exactly one outcome for every agenda item, each one of the values
+    the conference's form declares (`outcomes.outcome`), and none for a petition not on the agenda. The
+    diagram checks this too and sends the chair back; refusing here says why instead of looping."""
+    agenda = [str(p) for p in current.get("agenda") or []]
+    rows = data.get("outcomes", current.get("outcomes"))
+    if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
+        raise Invalid("the outcome of each agenda item is missing", ["outcomes: one entry per agenda item"],
+                      fields={"outcomes": ["One entry per agenda item."]})
+    allowed = [str(c["value"]) for c in options(form, "outcomes.outcome")]
+    named = [str(r.get("petition_id", "")) for r in rows]
+    problems: dict[str, list[str]] = {}
+    for index, row in enumerate(rows):
+        pid = named[index]
+        if pid not in agenda:
+            problems[f"outcomes.{index}.petition_id"] = [f"petition {pid} is not on the agenda"]
+        elif named.count(pid) > 1:
+            problems[f"outcomes.{index}.petition_id"] = [f"petition {pid} has more than one outcome"]
+        value = row.get("outcome")
+        if value in (None, ""):
+            problems[f"outcomes.{index}.outcome"] = ["Missing data for required field."]
+        elif allowed and str(value) not in allowed:
+            problems[f"outcomes.{index}.outcome"] = [f"Must be one of: {', '.join(allowed)}."]
+    missing = [p for p in agenda if p not in named]
+    if missing:
+        problems["outcomes"] = [f"no outcome for petition {p}" for p in missing]
+    if problems:
+        listed = [f"{name}: {' '.join(msgs)}" for name, msgs in sorted(problems.items())]
+        raise Invalid(f"the conference's outcomes were refused: {'; '.join(listed)}", listed, fields=problems)

@@ -14,18 +14,34 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from ..store.petition_tables import Dialogue, Petition
-from ..store.tables import Agency, HumanTask
-from . import clock, instances, plans, registers
+from ..store.tables import Agency, HumanTask, MessageWait, ProcessInstance
+from ..store.uow import ConcurrentUpdate
+from . import audit, clock, instances, plans, registers, tasks
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
+from .form_description import options
 
 KINDS = ("periodic", "adhoc")
 READERS = ("office", "inspectorate", "director", "infocenter", "auditor", "admin")
+PERIODIC_DECIDERS = ("office", "director", "admin")
+"""Who plans the periodic dialogue."""
+ADHOC_DECIDERS = ("director", "admin")
+"""Who decides an ad-hoc dialogue."""
+AGENDA_MAKERS = ("office", "admin")
+"""Who puts petitions on the agenda."""
+CHAIRS = ("director", "admin")
+"""Who records the conference's outcomes (the director chairs it)."""
+CANCELLERS = ("office", "director", "admin")
+"""Who calls a dialogue off before it is held."""
 AGENDA_TASK = registers.AGENDA_TASK
-CONFERENCE_TASK = "hold_conference"
+CONFERENCE_TASK = registers.CONFERENCE_TASK
+OUTCOME_PATH = "outcomes.outcome"
+"""Where the conference's form declares the outcome of an agenda item: the `outcome` select of the
+`outcomes` dynamic list. Pages and the API offer these values and labels, never a copy of their own."""
 
 
 @dataclass(frozen=True)
@@ -44,11 +60,25 @@ class DialogueInfo:
     created_at: datetime
     held_at: datetime | None
     agenda: tuple[uuid.UUID, ...]
+    outcome_choices: tuple[dict[str, Any], ...] = ()
+    """The outcomes an agenda item may have, `{"value", "label"}`, as the conference's form declares them."""
 
 
-def _info(d: Dialogue, agenda: Sequence[uuid.UUID]) -> DialogueInfo:
+def _info(d: Dialogue, agenda: Sequence[uuid.UUID], choices: Sequence[dict[str, Any]] = ()) -> DialogueInfo:
     return DialogueInfo(d.id, d.kind, d.title, d.topic, d.quarter, d.planned_on, d.venue, d.status, d.instance_id,
-                        d.created_at, d.held_at, tuple(agenda))
+                        d.created_at, d.held_at, tuple(agenda), tuple(choices))
+
+
+def _choices(ctx: Context, s: Session, d: Dialogue) -> list[dict[str, Any]]:
+    """The outcome values and labels of the conference form of the dialogue's process version."""
+    if d.instance_id is None:
+        return []
+    version_id = s.execute(select(ProcessInstance.process_version_id)
+                           .where(ProcessInstance.id == d.instance_id)).scalar_one()
+    model = ctx.catalog.model_by_id(s, version_id)
+    task = model.human_tasks.get(CONFERENCE_TASK)
+    form = model.forms.get(task.form_key) if task and task.form_key else None
+    return options(form, OUTCOME_PATH)
 
 
 def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", quarter: int | None = None,
@@ -56,9 +86,9 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
     """Decide a dialogue: periodic (the Office plans it) or ad-hoc on one urgent content (the director)."""
     if kind not in KINDS:
         raise Invalid("unknown kind of dialogue", [f"kind: one of {', '.join(KINDS)}"])
-    if kind == "adhoc" and not actor.has("director", "admin"):
+    if kind == "adhoc" and not actor.has(*ADHOC_DECIDERS):
         raise Forbidden("only the director decides an ad-hoc dialogue")
-    if kind == "periodic" and not actor.has("office", "director", "admin"):
+    if kind == "periodic" and not actor.has(*PERIODIC_DECIDERS):
         raise Forbidden("the Office or the director plans the periodic dialogue")
     problems = [p for p, bad in (("title: required, at most 300 characters", not title.strip() or len(title) > 300),
                                  ("topic: the urgent content is required for an ad-hoc dialogue",
@@ -117,7 +147,7 @@ def _task_of(ctx: Context, actor: Actor, dialogue_id: uuid.UUID, element: str) -
 def set_agenda(ctx: Context, actor: Actor, dialogue_id: uuid.UUID, petition_ids: Sequence[uuid.UUID],
                chair: str, note: str = "") -> DialogueInfo:
     """The Office puts consolidated petitions on the agenda (completing the agenda step)."""
-    if not actor.has("office", "admin"):
+    if not actor.has(*AGENDA_MAKERS):
         raise Forbidden("the Office builds the agenda")
     task_id, _ = _task_of(ctx, actor, dialogue_id, AGENDA_TASK)
     data = {"agenda": [str(p) for p in petition_ids], "chair": chair} | ({"agenda_note": note} if note else {})
@@ -128,13 +158,57 @@ def set_agenda(ctx: Context, actor: Actor, dialogue_id: uuid.UUID, petition_ids:
 def record_outcomes(ctx: Context, actor: Actor, dialogue_id: uuid.UUID, outcomes: Sequence[Mapping[str, str]],
                     held_on: date, minutes: str) -> DialogueInfo:
     """The chair records the outcome of each agenda item; each petition receives its outcome as a message."""
-    if not actor.has("director", "admin"):
+    if not actor.has(*CHAIRS):
         raise Forbidden("the director, who chairs the conference, records its outcomes")
     task_id, _ = _task_of(ctx, actor, dialogue_id, CONFERENCE_TASK)
     items = [{"petition_id": str(o["petition_id"]), "outcome": o["outcome"], "note": o.get("note", "")}
              for o in outcomes]
-    instances.complete_task(ctx, actor, task_id, {"held_on": held_on.isoformat(), "outcomes": items,
-                                                  "conference_minutes": minutes})
+    tasks.complete(ctx, actor, task_id, {"held_on": held_on.isoformat(), "outcomes": items,
+                                         "conference_minutes": minutes})
+    return get(ctx, actor, dialogue_id)
+
+
+def cancel(ctx: Context, actor: Actor, dialogue_id: uuid.UUID, reason: str) -> DialogueInfo:
+    """Call off a dialogue not yet held (Office, director), with a reason: its process ends, its open tasks
+    are withdrawn, the petitions on its agenda wait for another dialogue, and `dialogue_cancelled` (with
+    the reason and the petitions released) goes onto the dialogue's audit chain."""
+    if not actor.has(*CANCELLERS):
+        raise Forbidden("the Office or the director calls a dialogue off")
+    why = reason.strip()
+    if not why or len(why) > 2000:
+        raise Invalid("a reason is required", ["reason: required, at most 2000 characters"],
+                      fields={"reason": ["Missing data for required field." if not why
+                                         else "Longer than maximum length 2000."]})
+    try:
+        with ctx.uow() as uow:
+            s = uow.session
+            dialogue = s.execute(select(Dialogue).join(Agency, Agency.id == Dialogue.agency_id).where(
+                Dialogue.id == dialogue_id, Agency.code == actor.agency)).scalar_one_or_none()
+            if dialogue is None:
+                raise NotFound(f"dialogue {dialogue_id} does not exist")
+            if dialogue.status != "planning":
+                raise Conflict(f"dialogue '{dialogue.title}' is {dialogue.status}; only one not yet held is called off")
+            at = clock.now()
+            released = [str(p) for p in s.execute(select(Petition.id).where(Petition.dialogue_id == dialogue.id))
+                        .scalars()]
+            s.execute(update(Petition).where(Petition.dialogue_id == dialogue.id).values(dialogue_id=None),
+                      execution_options={"synchronize_session": False})
+            dialogue.status = "cancelled"
+            inst = s.get(ProcessInstance, dialogue.instance_id) if dialogue.instance_id else None
+            if inst is not None and inst.status in ("running", "suspended"):
+                withdrawn = [str(i) for i in s.execute(select(HumanTask.id).where(
+                    HumanTask.instance_id == inst.id, HumanTask.status == "ready")).scalars()]
+                s.execute(update(HumanTask).where(HumanTask.instance_id == inst.id, HumanTask.status == "ready")
+                          .values(status="cancelled", completed_at=at),
+                          execution_options={"synchronize_session": False})
+                s.execute(delete(MessageWait).where(MessageWait.instance_id == inst.id))
+                inst.status, inst.next_timer_at, inst.updated_at = "terminated", None, at
+                s.add_all(audit.chain_onto_instance(inst, actor.username, at, [audit.Entry(
+                    "dialogue_cancelled", {"dialogue_id": str(dialogue.id), "reason": why,
+                                           "released_petitions": released, "cancelled_tasks": withdrawn})]))
+            uow.commit()
+    except ConcurrentUpdate:
+        raise Conflict(f"dialogue {dialogue_id} was changed by someone else; reload and try again") from None
     return get(ctx, actor, dialogue_id)
 
 
@@ -149,7 +223,7 @@ def get(ctx: Context, actor: Actor, dialogue_id: uuid.UUID) -> DialogueInfo:
             raise NotFound(f"dialogue {dialogue_id} does not exist")
         agenda = list(s.execute(select(Petition.id).where(Petition.dialogue_id == dialogue.id)
                                 .order_by(Petition.code)).scalars())
-        return _info(dialogue, agenda)
+        return _info(dialogue, agenda, _choices(ctx, s, dialogue))
 
 
 def list_dialogues(ctx: Context, actor: Actor, status: str | None = None) -> list[DialogueInfo]:

@@ -108,10 +108,22 @@ def _field(component: Mapping[str, Any], data: Mapping[str, Any]) -> fields.Fiel
         allowed = _values(component)
         field = fields.List(fields.Raw(validate=[validate.OneOf(allowed)] if allowed else []), required=required)
     elif kind == "dynamiclist":
-        field = fields.List(fields.Nested(_schema(component.get("components") or [], {})), required=required)
+        field = _list(component, required)
     else:
         field = fields.Raw(required=required)
     return field
+
+
+def _list(component: Mapping[str, Any], required: bool = False) -> fields.Field[Any]:
+    """A form-js dynamic list: a list of objects, each checked against the list's own components."""
+    return fields.List(fields.Nested(_schema(list(component.get("components") or []), {})), required=required)
+
+
+def name_of(component: Mapping[str, Any]) -> str | None:
+    """Where a component's value lives in the data: its `key`, or the `path` of a group or dynamic list."""
+    name = component.get("key") or (component.get("path") if component.get("type") in ("group", "dynamiclist")
+                                    else None)
+    return str(name) if name else None
 
 
 def _schema(components: list[Any], data: Mapping[str, Any]) -> Schema:
@@ -125,6 +137,8 @@ def _schema(components: list[Any], data: Mapping[str, Any]) -> Schema:
                 declared[str(component["path"])] = fields.Nested(_schema(inner, {}))
             else:
                 declared.update(_schema(inner, data).fields)
+        elif component.get("type") == "dynamiclist" and component.get("path") and not component.get("key"):
+            declared[str(component["path"])] = _list(component)
         elif component.get("key"):
             declared[str(component["key"])] = _field(component, data)
     return Schema.from_dict(declared)(unknown=RAISE)

@@ -87,9 +87,13 @@ def instance_info(
                         inst.completed_at, tasks)
 
 
+UNIT_KEY = "assigned_unit"
+"""The data key naming the unit a `unit` lane task belongs to."""
+
+
 def unit_code_of(data: dict[str, Any]) -> str | None:
     """The unit a task's petition is assigned to: its data's `assigned_unit`, when that is a code."""
-    unit = data.get("assigned_unit")
+    unit = data.get(UNIT_KEY)
     return unit[:64] if isinstance(unit, str) and unit else None
 
 

@@ -17,13 +17,15 @@ from workflows import events as ev
 
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import ProcessInstance
-from . import agenda
+from . import agenda, staffing
+from .projection import UNIT_KEY
 
 PETITION_PROCESS = "petition"
 DIALOGUE_PROCESS = "dialogue"
 DIALOGUE_MESSAGE = "dialogue_outcome"
 WITHDRAW_MESSAGE = "petition_withdrawn"
 AGENDA_TASK = "build_agenda"
+CONFERENCE_TASK = "hold_conference"
 REPORT_PROCESS = "periodic_report"
 REPORT_DRAFT_TASKS = ("draft_report_office", "draft_report_inspectorate")
 ENDED = "completed"
@@ -36,15 +38,20 @@ most final first; drafts and internal notes are never among them."""
 
 
 def before_completion(session: Session, process_key: str, element_id: str, inst: ProcessInstance,
-                      data: Mapping[str, Any], current: Callable[[], Mapping[str, Any]]) -> dict[str, Any]:
+                      data: Mapping[str, Any], current: Callable[[], Mapping[str, Any]],
+                      form: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Domain rules checked before a task of a register's process completes (in the same transaction).
 
-    `current()` gives the task's data before the submission. Returns data the service adds to the
-    submission: a report's drafter gets the figures counted from the petition register at that
-    moment, so no one types them by hand.
+    `current()` gives the task's data before the submission, `form` the task's form definition.
+    Returns data the service adds to the submission: a report's drafter gets the figures counted
+    from the petition register at that moment, so no one types them by hand.
     """
     if process_key == DIALOGUE_PROCESS and element_id == AGENDA_TASK:
         agenda.check_agenda(session, inst.id, inst.agency_id, data)
+    if UNIT_KEY in data:
+        staffing.check_unit(session, inst.agency_id, data[UNIT_KEY])
+    if process_key == DIALOGUE_PROCESS and element_id == CONFERENCE_TASK:
+        agenda.check_outcomes(form, current(), data)
     if process_key == REPORT_PROCESS and element_id in REPORT_DRAFT_TASKS:
         from . import reports  # reports reads the register; imported here to keep the layers acyclic
 
@@ -102,10 +109,10 @@ def project(session: Session, inst: ProcessInstance, process_key: str, snapshot:
         session.execute(update(Petition).where(Petition.instance_id == inst.id)
                         .values(**_petition_values(snapshot, at)), execution_options={"synchronize_session": False})
     elif process_key == DIALOGUE_PROCESS:
-        status = "closed" if snapshot.completed else (
-            "held" if snapshot.data.get("outcomes") else "planning")
+        held = bool(snapshot.data.get("held_on"))
+        status = "closed" if snapshot.completed else "held" if held else "planning"
         values: dict[str, Any] = {"status": status}
-        if status != "planning" and snapshot.data.get("outcomes"):
+        if held:
             values["held_at"] = func.coalesce(Dialogue.held_at, at)
         session.execute(update(Dialogue).where(Dialogue.instance_id == inst.id).values(**values),
                         execution_options={"synchronize_session": False})

@@ -53,7 +53,8 @@ def login(ctx: Context, username: str, password: str, agency: str | None = None,
           address: str | None = None) -> Actor:
     """Check the password and pick the agency; a failure is recorded as `login_failed`.
 
-    A user with grants in several agencies names the one to sign into; with grants in one, that one.
+    A user with grants in several agencies names the one to sign into (when they name none: the
+    deployment's default agency, if they work there); with grants in one, that one.
     Failures are counted in the database per account-and-`address` (the client's IP; 5 by default),
     per address (20) and per account from anywhere (100): past a limit, further attempts of that
     key are refused with `Throttled` (429, saying when to try again) for a doubling time, audited
@@ -67,7 +68,8 @@ def login(ctx: Context, username: str, password: str, agency: str | None = None,
         with ctx.uow(write=False) as uow:
             user = uow.session.execute(select(User).where(User.username == username)).scalar_one()
             grants = _grants(uow.session, user.id)
-        chosen = agency if agency else (next(iter(grants)) if len(grants) == 1 else None)
+        default = ctx.settings.default_agency if grants.get(ctx.settings.default_agency) else None
+        chosen = agency or (next(iter(grants)) if len(grants) == 1 else default)
         if chosen and grants.get(chosen):
             _forget_failures(ctx, keys[0])
             return Actor(username, chosen, frozenset(grants[chosen]))

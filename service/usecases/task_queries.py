@@ -7,7 +7,7 @@ the task's form shows.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from ..store.tables import HumanTask, ProcessInstance
 from . import access, clock
 from .context import Actor, Context
 from .errors import Forbidden, Invalid, NotFound
+from .form_description import describe_form
 
 SCOPES = ("mine", "group", "all")
 OVERSEERS = (*access.LEADS, "auditor")
@@ -66,6 +67,8 @@ class TaskDetail:
     task: TaskRow
     form: dict[str, Any] | None
     data: dict[str, Any]
+    fields: list[dict[str, Any]] = field(default_factory=list)
+    """What the form collects, described for any client (`form_description.describe_form`)."""
 
 
 _COLUMNS = (HumanTask, ProcessInstance.version, ProcessInstance.business_key)
@@ -158,8 +161,8 @@ def get_task(ctx: Context, actor: Actor, task_id: uuid.UUID) -> TaskDetail:
     with ctx.uow(write=False) as uow:
         s = uow.session
         task, inst = load_visible(s, actor, task_id)
-        detail = TaskDetail(row_of(task, inst.version, inst.business_key), form_of(ctx, s, inst, task.form_key),
-                            _task_data(ctx, s, inst, task))
+        form, data = form_of(ctx, s, inst, task.form_key), _task_data(ctx, s, inst, task)
+        detail = TaskDetail(row_of(task, inst.version, inst.business_key), form, data, describe_form(form, data))
         confidential = inst.confidential
     if confidential:
         with ctx.uow() as uow:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from ..store.petition_tables import Petition
+from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
 from . import access, accounts, clock, petitions, task_queries
 from .context import Actor, Context
@@ -34,6 +34,8 @@ class TaskItem:
     field: str | None
     urgency: str | None
     dialogue_id: uuid.UUID | None
+    dialogue: tuple[uuid.UUID, str, str] | None = None
+    """For a task of a dialogue's own process: the dialogue's (id, kind, title)."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,10 @@ def list_tasks(ctx: Context, actor: Actor, f: TaskFilter, limit: int = 200) -> T
         s = uow.session
         query = task_queries._scoped(actor, f.scope, access.agency_id_of(s, actor))
         query = query.add_columns(Petition.code, Petition.title, Petition.field, Petition.urgency,
-                                  Petition.dialogue_id, ProcessInstance.confidential)
+                                  Petition.dialogue_id, ProcessInstance.confidential, Dialogue.id, Dialogue.kind,
+                                  Dialogue.title)
         query = query.outerjoin(Petition, Petition.instance_id == HumanTask.instance_id)
+        query = query.outerjoin(Dialogue, Dialogue.instance_id == HumanTask.instance_id)
         late = HumanTask.due_at.is_not(None) & (HumanTask.due_at < now)
         every = query.subquery()
         counts = s.execute(select(every.c.candidate_role, func.count(),
@@ -83,7 +87,8 @@ def list_tasks(ctx: Context, actor: Actor, f: TaskFilter, limit: int = 200) -> T
         query = query.order_by(case((late, 0), else_=1), HumanTask.due_at.is_(None), HumanTask.due_at,
                                HumanTask.created_at, HumanTask.id).limit(limit)
         rows: list[Any] = list(s.execute(query).all())
-        items = [TaskItem(row_of(r[0], r[1], r[2], now), r[3], r[4], r[5], r[6], r[7]) for r in rows]
+        items = [TaskItem(row_of(r[0], r[1], r[2], now), r[3], r[4], r[5], r[6], r[7],
+                          (r[9], r[10], r[11]) if r[9] is not None else None) for r in rows]
         hidden = [(str(r[0].instance_id), r[3] or str(r[0].instance_id)) for r in rows if r[8]]
     petitions.record_listing(ctx, actor, sorted(set(hidden)), "task list")
     return TaskListing(items, total, sum(int(n or 0) for _, _, n in counts),

@@ -21,7 +21,8 @@ bp = Blueprint("audit", __name__)
 EVENT_TYPES = ("instance_started", "task_created", "task_claimed", "task_unclaimed", "task_assigned",
                "task_completed", "element_completed", "gateway_taken", "timer_fired", "message_delivered",
                "message_thrown", "escalation_thrown", "instance_completed", "model_deployed", "login_failed",
-               "confidential_read", "confidential_listed", "user_created")
+               "confidential_read", "confidential_listed", "user_created", "task_moved", "dialogue_cancelled",
+               "user_roles_changed")
 
 
 def _day(text: str | None, end: bool = False) -> datetime | None:

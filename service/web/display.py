@@ -54,6 +54,8 @@ def event_label(kind: str) -> str:
         "token_created": _("API token created"), "token_revoked": _("API token revoked"),
         "login_throttled": _("Sign-in paused after failures"),
         "confidential_listed": _("Confidential items listed"),
+        "dialogue_cancelled": _("Dialogue called off"), "task_moved": _("Task moved to another unit"),
+        "user_roles_changed": _("Roles changed"),
     }
     return names.get(kind, kind)
 

@@ -42,6 +42,9 @@ def navigation(actor: Actor | None) -> list[NavItem]:
         items.append(NavItem("web.audit.search", _("Audit trail")))
     if actor.has(*DESIGN_ROLES):
         items.append(NavItem("web.designer.models", _("Process models")))
+    if actor.has("admin"):
+        items.append(NavItem("web.admin.users", _("Accounts")))
+        items.append(NavItem("web.admin.incident_list", _("Stuck processes")))
     return items
 
 

@@ -9,9 +9,10 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import access, task_queries, tasks, web_queries, web_tasks
+from ..usecases import access, dialogues, staffing, task_queries, tasks, web_queries, web_tasks
 from ..usecases.access import Expected
 from ..usecases.errors import Conflict, Invalid
+from ..usecases.projection import UNIT_KEY
 from . import formrender, security
 from .diagram import element_names
 from .i18n import translate as _
@@ -30,6 +31,9 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     (r"Not a valid email address\.", "Enter a valid e-mail address."),
     (r"Must be (greater|less) than or equal to (?P<n>[-\d.]+)\.", "Out of the allowed range."),
     (r"Unknown field\.", "This field is not part of the form."),
+    (r"No active staff in unit (?P<code>.+)\.",
+     "Nobody works in unit {code} yet: choose another unit, or ask the administrator to add its staff."),
+    (r"Choose another unit\.", "The task is already with this unit: choose another one."),
 )
 
 
@@ -79,15 +83,28 @@ def _task_page(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors:
     shown = {**detail.data, **(values or {})}
     shown_errors = {k: [error_text(m) for m in v] for k, v in (errors or {}).items()}
     form_fields = formrender.fields(detail.form, shown, shown_errors)
+    _mark_unstaffed_units(form_fields, staffing.units_with_staff(ctx, actor))
     works = access.works(actor, _role(detail.task), detail.task.unit_code) or actor.has("admin")
     may_act = detail.task.status == "ready" and works and detail.task.assignee in (None, actor.username)
+    on_dialogue_page = detail.task.element_id in (dialogues.AGENDA_TASK, dialogues.CONFERENCE_TASK)
+    movable = (detail.task.status == "ready" and detail.task.lane == "unit" and actor.has(*staffing.MOVERS))
     return render_template(
         "tasks/task.html", t=detail.task, form=detail.form, fields=form_fields, petition=petition, story=story,
+        dialogue_id=_optional_uuid(detail.task.business_key) if on_dialogue_page else None,
+        units=[u for u in staffing.units_with_staff(ctx, actor) if u != detail.task.unit_code] if movable else [],
         may_act=may_act, works=works, is_lead=actor.has(*access.LEADS), conflict=conflict,
         candidates=web_queries.candidates(ctx, actor, detail.task) if detail.task.status == "ready" else [],
         title=formrender.title_of(detail.form, detail.task.name), has_errors=bool(errors),
-        names=element_names(story.bpmn_xml),
+        names=element_names(story.bpmn_xml), errors_assignee=shown_errors.get("assignee", []),
     ), status
+
+
+def _mark_unstaffed_units(form_fields: list[formrender.Field], staffed: list[str]) -> None:
+    """The director chooses knowingly: a unit nobody works in is marked in the unit choice (and refused)."""
+    for f in form_fields:
+        if f.key == UNIT_KEY:
+            f.options = [(v, label if v in staffed else _("{unit} (nobody works here yet)", unit=label))
+                         for v, label in f.options]
 
 
 def _role(task: task_queries.TaskRow) -> str | None:
@@ -125,12 +142,15 @@ def _change(task_id: uuid.UUID, action: str) -> Response | tuple[str, int]:
             tasks.claim(ctx, actor, task_id, _expected())
         elif action == "unclaim":
             tasks.unclaim(ctx, actor, task_id, _expected())
+        elif action == "move":
+            staffing.move_to_unit(ctx, actor, task_id, request.form.get("unit", ""), request.form.get("reason", ""))
         else:
             tasks.assign(ctx, actor, task_id, request.form.get("username", "").strip(), _expected())
     except Conflict as exc:
         return _task_page(task_id, conflict=exc, status=409)
     except Invalid as exc:
-        return _task_page(task_id, errors={"assignee": [str(exc)]}, status=422)
+        return _task_page(task_id, errors={"assignee": [m for v in exc.fields.values() for m in v] or [str(exc)]},
+                          status=422)
     return redirect(url_for("web.tasks.task_page", task_id=task_id))
 
 
@@ -154,3 +174,10 @@ def assign(task_id: uuid.UUID) -> Response | tuple[str, int]:
     """Give the task to a named person of its lane (leads)."""
     return _change(task_id, "assign")
 
+
+
+@bp.post("/tasks/<uuid:task_id>/move")
+@staff_required
+def move(task_id: uuid.UUID) -> Response | tuple[str, int]:
+    """Move a unit's task to another unit where someone works (leads)."""
+    return _change(task_id, "move")

@@ -123,6 +123,9 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
         (lambda c, w: c.post(f"/api/v1/dialogues/{w.dialogue()}/outcomes",
                              json={"held_on": "2026-09-15", "minutes": "Biên bản", "outcomes": []}),
          frozenset({"director", "admin"})),
+    ("POST", "/api/v1/dialogues/<uuid:dialogue_id>/cancel"):
+        (lambda c, w: c.post(f"/api/v1/dialogues/{w.dialogue()}/cancel", json={"reason": "Hoãn theo chỉ đạo"}),
+         LEADS),
     ("GET", "/api/v1/reports/periodic"):
         (lambda c, w: c.get("/api/v1/reports/periodic?from=2026-01-01&to=2026-06-30"), REPORT_READERS),
     ("GET", "/api/v1/auth/csrf"): (lambda c, w: c.get("/api/v1/auth/csrf"), EVERYONE),
@@ -140,6 +143,9 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
         (lambda c, w: c.post(f"/api/v1/tasks/{w.claimed()}/unclaim"), LEADS | {"reception"}),  # tiepnhan claimed it
     ("POST", "/api/v1/tasks/<uuid:task_id>/assign"):
         (lambda c, w: c.post(f"/api/v1/tasks/{w.instance()[1]}/assign", json={"username": "tiepnhan2"}), LEADS),
+    ("POST", "/api/v1/tasks/<uuid:task_id>/move"):
+        (lambda c, w: c.post(f"/api/v1/tasks/{w.instance()[1]}/move", json={"unit": "science"}),
+         LEADS | {"inspectorate"}),
     ("POST", "/api/v1/tasks/<uuid:task_id>/complete"):
         (lambda c, w: c.post(f"/api/v1/tasks/{w.instance()[1]}/complete", json={"data": {
             "title": "t", "source": "citizen", "content": "c"}}), frozenset({"reception", "admin"})),

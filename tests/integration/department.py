@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from service.store.tables import HumanTask
-from service.usecases import clock, dialogues, petitions, plans, timers
+from service.usecases import accounts, clock, dialogues, petitions, plans, timers
 from service.usecases.context import Actor, Context
 from service.usecases.petitions import PetitionInfo
 from tests.conftest import BPMN, deploy_sample
@@ -44,6 +44,9 @@ class Department:
         plans.load_plan(ctx, system, (BPMN / "plans" / plan_file).read_bytes(), Path(plan_file).name)
         body = plans.get_plan(ctx, plan_file_agency(plan_file))
         assert body is not None
+        for unit in body["units"]:  # a unit is only given a petition when someone works there
+            accounts.add_user(ctx, system, f"unit-{unit['code']}.{body['agency']['code']}", "petitionflow-unit",
+                              [f"unit:{unit['code']}"], str(body["agency"]["code"]), str(unit["name"]))
         return cls(ctx, body, monkeypatch)
 
     @property

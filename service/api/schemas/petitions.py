@@ -8,8 +8,6 @@ from ...usecases.dialogues import KINDS
 from ...usecases.petitions import CHANNELS, SOURCES
 from .common import PageArgs
 
-OUTCOMES = ("answered", "written_reply", "beyond_competence", "failed")
-
 
 class SubmitSchema(Schema):
     """A petition as it is received."""
@@ -123,7 +121,8 @@ class OutcomeItemSchema(Schema):
     """The outcome of one agenda item."""
 
     petition_id = fields.UUID(required=True)
-    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    outcome = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "one of the dialogue's `outcome_choices` (the values the conference's form declares)"})
     note = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
@@ -133,6 +132,12 @@ class OutcomesSchema(Schema):
     held_on = fields.Date(required=True)
     minutes = fields.String(required=True, validate=validate.Length(min=1, max=20000))
     outcomes = fields.List(fields.Nested(OutcomeItemSchema), required=True, validate=validate.Length(max=500))
+
+
+class CancelSchema(Schema):
+    """Why a dialogue is called off (kept on the audit trail)."""
+
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
 class DialogueSchema(Schema):
@@ -150,12 +155,15 @@ class DialogueSchema(Schema):
     created_at = fields.DateTime(required=True)
     held_at = fields.DateTime(allow_none=True)
     agenda = fields.List(fields.UUID(), required=True)
+    outcome_choices = fields.List(fields.Dict(), required=True, metadata={
+        "description": "the outcomes an agenda item may have, each {value, label}, from the conference's form "
+                       "(empty in the list of dialogues)"})
 
 
 class DialogueListArgs(Schema):
     """Filters of the dialogue list."""
 
-    status = fields.String(validate=validate.OneOf(("planning", "held", "closed")))
+    status = fields.String(validate=validate.OneOf(("planning", "held", "closed", "cancelled")))
 
 
 class ReportArgs(Schema):

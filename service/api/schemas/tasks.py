@@ -44,18 +44,63 @@ class TaskPageSchema(PageSchema):
     items = fields.List(fields.Nested(TaskSchema), required=True)
 
 
+class ChoiceSchema(Schema):
+    """One value a choice allows, with its label."""
+
+    value = fields.Raw(required=True)
+    label = fields.String(required=True)
+
+
+class FormFieldSchema(Schema):
+    """One value a task's form collects, named as the submitted data names it."""
+
+    name = fields.String(required=True, metadata={"description": "the key in `data` (a component's key or path)"})
+    type = fields.String(required=True, metadata={"description": "the form-js type: textfield, textarea, "
+                                                  "number, select, radio, checkbox, checklist, taglist, "
+                                                  "datetime, dynamiclist (a list of objects), group"})
+    label = fields.String(required=True)
+    required = fields.Boolean(required=True, metadata={"description": "required for the task's current data"})
+    hidden = fields.Boolean(required=True, metadata={"description": "hidden by the form's condition now"})
+    multiple = fields.Boolean(required=True, metadata={"description": "the value is a list"})
+    options = fields.List(fields.Nested(ChoiceSchema), metadata={
+        "description": "select, radio, checklist, taglist: the only values allowed, each with its label"})
+    components = fields.List(fields.Nested(lambda: FormFieldSchema()), metadata={
+        "description": "for a dynamic list or group: the fields of each entry"})
+    hide_when = fields.String(metadata={"description": "the form-js (FEEL) condition that hides the field; a hidden "
+                                                      "field is never required (`required` and `hidden` are "
+                                                      "evaluated on the task's data as it is now)"})
+    subtype = fields.String(metadata={"description": "datetime: date, time or datetime (ISO 8601)"})
+    min_length = fields.Integer()
+    max_length = fields.Integer()
+    pattern = fields.String()
+    min = fields.Raw()
+    max = fields.Raw()
+    default = fields.Raw()
+
+
 class TaskDetailSchema(Schema):
-    """A task with its form (form-js JSON) and the data the form shows."""
+    """A task with its form (form-js JSON), the fields that form collects, and the data it shows."""
 
     task = fields.Nested(TaskSchema, required=True)
     form = fields.Dict(allow_none=True)
     data = fields.Dict(required=True)
+    form_fields = fields.List(fields.Nested(FormFieldSchema), required=True, attribute="fields", data_key="fields",
+                              metadata={
+        "description": "what `POST .../complete` takes in `data`; entries of a dynamic list already in `data` "
+                       "(one per agenda item, say) are completed and sent back whole"})
 
 
 class AssignSchema(Schema):
     """Whom to give the task to."""
 
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class MoveSchema(Schema):
+    """The unit a unit's task moves to, and why."""
+
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
 class CompleteSchema(Schema):
