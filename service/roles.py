@@ -9,6 +9,8 @@ OTHER_ROLES = ("designer", "auditor", "admin")
 """Roles that work no lane: designers deploy models, auditors read, admins manage accounts."""
 
 UNIT_PREFIX = "unit:"
+UNIT_KEY = "assigned_unit"
+"""The process variable naming the unit a petition is assigned to (its lane is that unit's role)."""
 
 
 def is_known_role(role: str) -> bool:

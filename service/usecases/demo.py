@@ -18,11 +18,11 @@ from sqlalchemy import select
 
 from ..pack import pack_diagrams, read_bundle
 from ..plan_format import parse_plan
+from ..roles import UNIT_KEY
 from ..store.tables import User
 from . import accounts, models, plans
 from .context import Actor, Context
 from .form_description import describe_form
-from .projection import UNIT_KEY
 
 DEMO_AGENCY = ("demo", "Sở Khoa học và Công nghệ (demo)")
 DEMO_PASSWORD = "petitionflow"

@@ -17,7 +17,7 @@ from workflows.engine import Instance
 
 from .. import limits
 from ..config import Settings
-from ..roles import LANE_ROLES
+from ..roles import LANE_ROLES, UNIT_KEY
 from ..store.tables import AuditEvent, Holiday, HumanTask, MessageWait, OutboxMessage, ProcessInstance, ProcessVersion
 from . import audit, registers
 from . import calendar as deadlines
@@ -85,10 +85,6 @@ def instance_info(
     return InstanceInfo(inst.id, inst.status, inst.version, inst.business_key, inst.process_version_id,
                         version.key if version else None, inst.next_timer_at, inst.created_at, inst.updated_at,
                         inst.completed_at, tasks)
-
-
-UNIT_KEY = "assigned_unit"
-"""The data key naming the unit a `unit` lane task belongs to."""
 
 
 def unit_code_of(data: dict[str, Any]) -> str | None:

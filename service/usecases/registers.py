@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from workflows import events as ev
 
+from ..roles import UNIT_KEY
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import ProcessInstance
 from . import agenda, staffing
-from .projection import UNIT_KEY
 
 PETITION_PROCESS = "petition"
 DIALOGUE_PROCESS = "dialogue"

@@ -14,14 +14,13 @@ from sqlalchemy.orm import Session
 
 from workflows.engine import Instance
 
-from ..roles import UNIT_PREFIX
+from ..roles import UNIT_KEY, UNIT_PREFIX
 from ..store.petition_tables import Petition
 from ..store.tables import HumanTask, ProcessInstance, RoleGrant, User
 from ..store.uow import ConcurrentUpdate
 from . import access, audit, clock
 from .context import Actor, Context
 from .errors import Conflict, Invalid, NotFound
-from .projection import UNIT_KEY
 from .task_queries import TaskRow, row_of
 
 MOVERS = ("office", "director", "inspectorate", "admin")

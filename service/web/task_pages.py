@@ -9,10 +9,10 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from ..roles import UNIT_KEY
 from ..usecases import access, dialogues, staffing, task_queries, tasks, web_queries, web_tasks
 from ..usecases.access import Expected
 from ..usecases.errors import Conflict, Invalid
-from ..usecases.projection import UNIT_KEY
 from . import formrender, security
 from .diagram import element_names
 from .i18n import translate as _
