@@ -13,6 +13,7 @@ from ..usecases import petitions
 from ..usecases.context import Actor
 from .common import PREFIX, actor, context, public
 from .schemas.petitions import (
+    IdempotencySchema,
     PetitionListArgs,
     PetitionPageSchema,
     PetitionSchema,
@@ -49,12 +50,16 @@ class PetitionList(MethodView):
         return {"items": items, "page": page, "per_page": per_page}
 
     @blp.arguments(SubmitSchema)
+    @blp.arguments(IdempotencySchema, location="headers")
     @blp.response(201, ReceiptSchema)
-    def post(self, body: dict[str, Any]) -> Any:
-        """Submit a petition; anyone may, staff record what they receive. Keep the tracking code."""
+    def post(self, body: dict[str, Any], headers: dict[str, Any]) -> Any:
+        """Submit a petition; anyone may, staff record what they receive. Keep the tracking code.
+
+        Send an `Idempotency-Key` header to retry safely: the same key returns the first petition.
+        """
         who = _submitter(body)
         body.pop("agency", None)
-        return petitions.submit(context(), who, body)
+        return petitions.submit(context(), who, body, idempotency_key=headers.get("idempotency_key"))
 
 
 @blp.route("/<uuid:petition_id>")

@@ -17,7 +17,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..store.petition_tables import Petition
+from ..store.petition_tables import IdempotencyKey, Petition
 from ..store.tables import Agency, HumanTask, ProcessInstance
 from . import access, clock, instances, plans, registers
 from .context import Actor, Context
@@ -28,6 +28,8 @@ CHANNELS = ("paper", "reception", "unit", "conference", "electronic")
 """How a petition arrived, as the intake form names it."""
 READERS = ("reception", "office", "inspectorate", "director", "infocenter", "auditor", "admin")
 """Roles that read the petition register (and every unit); designers do not."""
+MAX_KEY = 128
+"""Longest idempotency key accepted."""
 
 
 @dataclass(frozen=True)
@@ -103,15 +105,45 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
             "confidential": bool(data.get("confidential", False))}
 
 
-def submit(ctx: Context, actor: Actor, data: Mapping[str, Any], plan_code: str | None = None) -> PetitionInfo:
-    """Receive a petition and start its handling; `actor` is the receiving staff member or the public."""
+def _check_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_KEY or not key.isascii() or not key.isprintable():
+        raise Invalid("the idempotency key was refused",
+                      [f"Idempotency-Key: 1 to {MAX_KEY} printable ASCII characters"])
+    return key
+
+
+def _earlier(s: Session, actor: Actor, key: str) -> Petition | None:
+    """The petition an earlier submission with `key` made (same agency and submitter), if any."""
+    query = (select(Petition).join(IdempotencyKey, IdempotencyKey.petition_id == Petition.id)
+             .join(Agency, Agency.id == IdempotencyKey.agency_id)
+             .where(Agency.code == actor.agency, IdempotencyKey.submitter == actor.username, IdempotencyKey.key == key))
+    return s.execute(query).scalar_one_or_none()
+
+
+def submit(ctx: Context, actor: Actor, data: Mapping[str, Any], plan_code: str | None = None,
+           idempotency_key: str | None = None) -> PetitionInfo:
+    """Receive a petition and start its handling; `actor` is the receiving staff member or the public.
+
+    With `idempotency_key`, a retry of the same submission (same agency, submitter and key) returns
+    the petition the first one made and receives nothing new; the key is stored with the petition.
+    """
     if not (actor.system or actor.has("reception", "office", "inspectorate", "admin") or actor.username == "public"):
         raise Forbidden("only reception staff, the Office and the Inspectorate record petitions")
+    key = _check_key(idempotency_key)
     fields = _clean(data)
     for attempt in range(5):
         try:
             with ctx.uow() as uow:
+                earlier = _earlier(uow.session, actor, key) if key else None
+                if earlier is not None:
+                    return _info(earlier)
                 petition = _receive(uow.session, ctx, actor, fields, plan_code)
+                if key:
+                    uow.session.add(IdempotencyKey(agency_id=petition.agency_id, submitter=actor.username, key=key,
+                                                   petition_id=petition.id, created_at=petition.submitted_at))
+                    uow.session.flush()
                 uow.commit()
                 return _info(petition)
         except IntegrityError:
