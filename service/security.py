@@ -10,7 +10,8 @@
   proxies as `PETITIONFLOW_TRUSTED_PROXY_HOPS` says (werkzeug's ProxyFix); by default none.
 - JSON bodies are checked before any parser sees them: valid UTF-8 (else 400) and nested at most
   `MAX_JSON_DEPTH` levels (else 400, never a RecursionError).
-- Public tracking lookups are counted per client address (`throttle`): too many answer 429.
+- Public tracking lookups are throttled in the use case (`petitions.track`): only failed ones count
+  against the client address, so a busy one-stop-shop desk is never blocked.
 """
 
 from __future__ import annotations
@@ -25,13 +26,10 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from .usecases import throttle
 from .usecases.context import Context
 
 MAX_JSON_DEPTH = 64
 """Deepest nesting of arrays and objects a JSON body may have."""
-TRACKING_ENDPOINTS = frozenset({"public.Tracking", "web.public.track"})
-"""Endpoints that look a petition up by its tracking code (counted per address)."""
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
@@ -94,26 +92,6 @@ def _check_body(req: Request) -> None:
         raise BadRequest(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
 
 
-def _client_address() -> str:
-    return request.remote_addr or "unknown"
-
-
-def _throttle_tracking(ctx: Context) -> Response | None:
-    if request.endpoint not in TRACKING_ENDPOINTS or not (request.view_args or request.args.get("code")):
-        return None  # the empty form is no lookup
-    try:
-        throttle.hit(ctx, throttle.address_key("track", _client_address()), throttle.tracking_rule(ctx.settings))
-    except throttle.Throttled as exc:
-        from .api.errors import use_case_problem
-
-        if request.path.startswith("/api/"):
-            return use_case_problem(exc)
-        response = Response(f"429 Too Many Requests: {exc}\n", status=429, mimetype="text/plain")
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
-    return None
-
-
 def install(app: Flask, ctx: Context) -> None:
     """Put every protection of this module on `app`."""
     hops = ctx.settings.trusted_proxy_hops
@@ -127,7 +105,7 @@ def install(app: Flask, ctx: Context) -> None:
     def guard_request() -> Response | None:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             _check_body(request)
-        return _throttle_tracking(ctx)
+        return None
 
     @app.after_request
     def add_headers(response: Response) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import g
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -90,5 +90,9 @@ class Tracking(MethodView):
 
     @tracking.response(200, PublicStatusSchema)
     def get(self, tracking_code: str) -> Any:
-        """Status, dates and final answer; never internal notes, names or confidential content."""
-        return petitions.track(context(), tracking_code)
+        """Status, dates and final answer; never internal notes, names or confidential content.
+
+        Any case, spaces and dashes are accepted. Only failed lookups count against the caller's address;
+        too many answer 429 with `Retry-After`.
+        """
+        return petitions.track(context(), tracking_code, address=request.remote_addr or "unknown")

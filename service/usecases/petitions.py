@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..store.petition_tables import IdempotencyKey, Petition
 from ..store.tables import Agency, HumanTask, ProcessInstance
-from . import access, clock, instances, plans, registers
+from . import access, clock, instances, plans, registers, throttle
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -30,6 +30,10 @@ READERS = ("reception", "office", "inspectorate", "director", "infocenter", "aud
 """Roles that read the petition register (and every unit); designers do not."""
 MAX_KEY = 128
 """Longest idempotency key accepted."""
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""Tracking-code characters: capitals and digits that cannot be mistaken for one another (no I, L, O, 0, 1)."""
+TRACKING_GROUPS = 5
+"""A tracking code is five groups of four characters (about 99 bits), `K7QD-…`, easy to read aloud."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,24 @@ class PublicStatus:
     closed_at: datetime | None
     outcome: str | None
     answer: str | None
+
+
+def new_tracking_code() -> str:
+    """A fresh tracking code: `TRACKING_GROUPS` groups of four unambiguous characters joined by dashes."""
+    return "-".join("".join(secrets.choice(TRACKING_ALPHABET) for _ in range(4)) for _ in range(TRACKING_GROUPS))
+
+
+def tracking_forms(typed: str) -> list[str]:
+    """The stored codes a typed tracking code may stand for: as typed (codes made before the unambiguous
+    alphabet), and in canonical form, any case, spaces and dashes ignored."""
+    raw = typed.strip()[:40]
+    forms = [raw] if raw else []
+    compact = "".join(ch for ch in raw.upper() if ch not in " -\t")
+    if len(compact) == 4 * TRACKING_GROUPS and all(ch in TRACKING_ALPHABET for ch in compact):
+        canonical = "-".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+        if canonical != raw:
+            forms.append(canonical)
+    return forms
 
 
 def _info(p: Petition) -> PetitionInfo:
@@ -163,7 +185,7 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
                                                             Petition.code.like(f"{prefix}%"))).scalar_one()
     petition = Petition(
         id=uuid.uuid4(), agency_id=agency.id, plan_id=plan.id if plan else None,
-        code=f"{prefix}{count + 1:05d}", tracking_code=secrets.token_urlsafe(12),
+        code=f"{prefix}{count + 1:05d}", tracking_code=new_tracking_code(),
         stage="received", submitted_by=actor.username, submitted_at=now, **fields,
     )
     s.add(petition)
@@ -233,15 +255,32 @@ def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
         return _info(found)
 
 
-def track(ctx: Context, tracking_code: str) -> PublicStatus:
-    """The public view of one petition by its tracking code; a wrong code reveals nothing."""
+def track(ctx: Context, tracking_code: str, address: str | None = None) -> PublicStatus:
+    """The public view of one petition by its tracking code (any case, spaces and dashes ignored); a wrong
+    code reveals nothing.
+
+    With the caller's `address`, only failed lookups are counted against it (`throttle`), so a
+    one-stop-shop desk looking up real codes all day is never slowed; an address that collects many
+    failures is refused (`Throttled`, with when to try again) for a while, correct codes included.
+    """
+    key = throttle.address_key("track", address) if address else None
     with ctx.uow(write=False) as uow:
-        query = select(Petition).where(Petition.tracking_code == tracking_code[:40])
-        p = uow.session.execute(query).scalar_one_or_none()
-        if p is None:
-            raise NotFound("no petition has this tracking code")
-        answer = None if p.confidential else p.answer
-        return PublicStatus(p.code, p.stage, p.submitted_at, p.closed_at, p.outcome, answer)
+        now = clock.now()
+        row = throttle.blocked(uow.session, [key], now) if key else None
+        if row is not None and row.blocked_until is not None:
+            raise throttle.Throttled("too many wrong tracking codes from this address; wait before trying again",
+                                     throttle.seconds_left(row.blocked_until, now), key or "")
+        forms = tracking_forms(tracking_code)
+        found = uow.session.execute(select(Petition).where(Petition.tracking_code.in_(forms))).scalars().first() \
+            if forms else None
+        if found is not None:
+            answer = None if found.confidential else found.answer
+            return PublicStatus(found.code, found.stage, found.submitted_at, found.closed_at, found.outcome, answer)
+    if key:
+        with ctx.uow() as uow:
+            throttle.count(uow.session, key, throttle.tracking_rule(ctx.settings), clock.now())
+            uow.commit()
+    raise NotFound("no petition has this tracking code")
 
 
 def withdraw(ctx: Context, actor: Actor, petition_id: uuid.UUID, reason: str) -> PetitionInfo:

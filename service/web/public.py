@@ -6,12 +6,16 @@ only the tracking view, never names, notes or confidential content).
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import petitions
+from ..usecases import clock, petitions
 from ..usecases.context import Actor
 from ..usecases.errors import Invalid, NotFound
+from ..usecases.throttle import Throttled
 from . import security
 from .petition_pages import FIELDS, field_errors, intake_data, posted_token, submission_token
 
@@ -58,13 +62,18 @@ def received() -> Response | str:
 
 
 @bp.get("/public/track")
-def track() -> str:
+def track() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Where a petition stands, by its tracking code; a wrong code reveals nothing."""
-    code = request.args.get("code", "").strip()
+    code = request.args.get("code", "").strip()[:100]
     if not code:
         return render_template("public/track.html", status=None, code="", missing=False)
     try:
-        status = petitions.track(security.context(), code)
+        status = petitions.track(security.context(), code, address=request.remote_addr or "unknown")
     except NotFound:
         return render_template("public/track.html", status=None, code=code, missing=True)
+    except Throttled as exc:
+        retry_at = clock.now() + timedelta(seconds=exc.retry_after)
+        page = render_template("public/track.html", status=None, code=code, missing=False,
+                               retry_at=retry_at, retry_minutes=max(1, math.ceil(exc.retry_after / 60)))
+        return page, 429, {"Retry-After": str(exc.retry_after)}
     return render_template("public/track.html", status=status, code=code, missing=False)
