@@ -169,3 +169,15 @@ def get_version(ctx: Context, actor: Actor, key: str, version: int) -> VersionDe
         if row is None:
             raise NotFound(f"process '{key}' has no version {version}")
         return VersionDetail(_info(row), row.bpmn_xml, tuple(sorted(row.resources or {})))
+
+
+def newest_diagrams(ctx: Context, actor: Actor) -> list[str]:
+    """The BPMN XML of each process's newest version, to name the elements the audit trail mentions."""
+    require(actor, ("auditor", "admin", "designer"), "reading process models")
+    with ctx.uow(write=False) as uow:
+        rows = uow.session.execute(select(ProcessVersion.key, ProcessVersion.bpmn_xml)
+                                   .order_by(ProcessVersion.key, ProcessVersion.version.desc()))
+        newest: dict[str, str] = {}
+        for key, xml in rows:
+            newest.setdefault(key, xml)
+        return list(newest.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,3 +103,44 @@ def plan_in_force(s: Session, agency_id: int, year: int, code: str | None = None
         return plan
     return s.execute(query.order_by((Plan.year == year).desc(), Plan.year.desc(), Plan.id.desc())
                      .limit(1)).scalar_one_or_none()
+
+
+UNIT_FIELDS = ("assigned_unit", "unit", "unit_code", "proposed_unit")
+"""Form fields whose values are unit codes (their labels name the units)."""
+
+
+def unit_names(ctx: Context, agency: str) -> dict[str, str]:
+    """Unit code -> the unit's name: from the agency's plans (the newest plan wins), else from the
+    labels of the deployed forms' unit choices (bilingual 'Vietnamese / English' there)."""
+    names: dict[str, str] = {}
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        newest = select(ProcessVersion.resources).order_by(ProcessVersion.key, ProcessVersion.version.desc())
+        seen: set[str] = set()
+        for resources in s.execute(newest).scalars():
+            for file_name, text in (resources or {}).items():
+                if file_name in seen or not file_name.endswith(".form.json"):
+                    continue
+                seen.add(file_name)
+                names.update(_form_units(text))
+        bodies = s.execute(select(Plan.body).join(Agency, Agency.id == Plan.agency_id)
+                           .where(Agency.code == agency).order_by(Plan.year, Plan.id)).scalars()
+        for body in bodies:
+            for unit in (body or {}).get("units") or []:
+                if isinstance(unit, dict) and unit.get("code") and unit.get("name"):
+                    names[str(unit["code"])] = str(unit["name"])
+    return names
+
+
+def _form_units(text: str) -> dict[str, str]:
+    try:
+        form = json.loads(text)
+    except ValueError:
+        return {}
+    found: dict[str, str] = {}
+    for component in form.get("components") or [] if isinstance(form, dict) else []:
+        if isinstance(component, dict) and component.get("key") in UNIT_FIELDS:
+            for choice in component.get("values") or []:
+                if isinstance(choice, dict) and choice.get("value") and choice.get("label"):
+                    found.setdefault(str(choice["value"]), str(choice["label"]))
+    return found

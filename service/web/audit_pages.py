@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
-from ..usecases import audit_queries, instance_queries, web_queries
+from ..usecases import audit_queries, instance_queries, models, web_queries
 from ..usecases.audit_queries import AuditFilter
 from . import security
 from .diagram import element_names
@@ -51,7 +51,11 @@ def search() -> str:
     ctx, actor = security.context(), security.actor()
     page = audit_queries.list_events(ctx, actor, _filter(), limit=100)
     check = audit_queries.verify(ctx, actor)
-    return render_template("audit/search.html", page=page, check=check, args=request.args, types=EVENT_TYPES)
+    names: dict[str, str] = {}
+    for xml in models.newest_diagrams(ctx, actor):
+        names = {**element_names(xml), **names}
+    return render_template("audit/search.html", page=page, check=check, args=request.args, types=EVENT_TYPES,
+                           names=names)
 
 
 @bp.get("/audit/export.csv")
