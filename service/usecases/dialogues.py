@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import Agency, HumanTask
-from . import clock, instances, plans, registers
+from . import clock, facts, instances, plans, registers
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -66,6 +66,8 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
                                  ("quarter: 1 to 4", quarter is not None and not 1 <= quarter <= 4)) if bad]
     if problems:
         raise Invalid("the dialogue was not created", problems)
+    facts.refuse(facts.plan_problems(quarter, planned_on, facts.today(ctx.settings.timezone)),
+                 "the dialogue was not created")
     with ctx.uow() as uow:
         s = uow.session
         agency = s.execute(select(Agency).where(Agency.code == actor.agency)).scalar_one()

@@ -137,7 +137,8 @@ def complete_task(
                 def current() -> dict[str, Any]:
                     return next((t.data for t in instance.ready_tasks() if t.id == str(task_id)), {})
 
-                data = {**data, **registers.before_completion(s, model.key, task.element_id, inst, data, current)}
+                data = {**data, **registers.before_completion(s, model.key, task.element_id, inst, data, current,
+                                                                ctx.settings.timezone)}
                 result = _engine_call(lambda: instance.complete_task(str(task_id), data))
             except TaskNotReady as exc:
                 raise Conflict(str(exc)) from None

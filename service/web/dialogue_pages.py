@@ -19,6 +19,7 @@ from . import security
 from .diagram import element_names
 from .i18n import translate as _
 from .security import staff_required
+from .task_pages import error_text
 
 bp = Blueprint("dialogues", __name__)
 OUTCOMES = ("answered", "written_reply", "escalated", "dialogue_failed")
@@ -29,7 +30,7 @@ OUTCOMES = ("answered", "written_reply", "escalated", "dialogue_failed")
 def dialogue_list() -> str:
     """The agency's dialogues, newest first, and the form to decide a new one."""
     found = dialogues.list_dialogues(security.context(), security.actor())
-    return render_template("dialogues/list.html", items=found, errors=[], v={})
+    return render_template("dialogues/list.html", items=found, errors=[], v={}, field_errors={})
 
 
 @bp.post("/dialogues")
@@ -42,10 +43,13 @@ def create() -> Response | tuple[str, int]:
         planned = date.fromisoformat(form["planned_on"]) if form.get("planned_on") else None
         info = dialogues.create(security.context(), security.actor(), form.get("kind", ""), form.get("title", ""),
                                 form.get("topic", ""), quarter, planned, form.get("venue", ""))
-    except (Invalid, ValueError):
+    except (Invalid, ValueError) as exc:
         found = dialogues.list_dialogues(security.context(), security.actor())
+        fields = exc.fields if isinstance(exc, Invalid) else {"planned_on": ["Not a valid date."]}
         return render_template("dialogues/list.html", items=found, v=form,
-                               errors=[_("Check the kind, the title, the quarter (1 to 4) and the date.")]), 422
+                               field_errors={k: [error_text(m) for m in v] for k, v in fields.items()},
+                               errors=[] if fields else
+                               [_("Check the kind, the title, the quarter (1 to 4) and the date.")]), 422
     return redirect(url_for("web.dialogues.dialogue_page", dialogue_id=info.id))
 
 
@@ -88,12 +92,22 @@ def set_agenda(dialogue_id: uuid.UUID) -> Response:
 
 @bp.post("/dialogues/<uuid:dialogue_id>/outcomes")
 @staff_required
-def record_outcomes(dialogue_id: uuid.UUID) -> Response:
-    """Record each agenda item's outcome, the conference date and the minutes."""
+def record_outcomes(dialogue_id: uuid.UUID) -> Response | tuple[str, int]:
+    """Record each agenda item's outcome, the conference date and the minutes; a refused date is shown
+    beside its field."""
     form = request.form
     items = [{"petition_id": pid, "outcome": form.get(f"outcome.{pid}", ""), "note": form.get(f"note.{pid}", "")}
              for pid in form.getlist("item")]
-    held = date.fromisoformat(form.get("held_on") or date.today().isoformat())
-    dialogues.record_outcomes(security.context(), security.actor(), dialogue_id, items, held,
-                              form.get("minutes", ""))
+    try:
+        held = date.fromisoformat(form.get("held_on") or date.today().isoformat())
+        dialogues.record_outcomes(security.context(), security.actor(), dialogue_id, items, held,
+                                  form.get("minutes", ""))
+    except ValueError:
+        return render_template("dialogues/page.html", **_view(dialogue_id),
+                               field_errors={"held_on": [error_text("Not a valid date.")]}), 422
+    except Invalid as exc:
+        if not exc.fields:
+            raise
+        return render_template("dialogues/page.html", **_view(dialogue_id),
+                               field_errors={k: [error_text(m) for m in v] for k, v in exc.fields.items()}), 422
     return redirect(url_for("web.dialogues.dialogue_page", dialogue_id=dialogue_id))

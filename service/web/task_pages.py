@@ -14,6 +14,7 @@ from ..usecases.access import Expected
 from ..usecases.errors import Conflict, Invalid
 from . import formrender, security
 from .diagram import element_names
+from .i18n import format_day
 from .i18n import translate as _
 from .security import staff_required
 
@@ -30,6 +31,16 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     (r"Not a valid email address\.", "Enter a valid e-mail address."),
     (r"Must be (greater|less) than or equal to (?P<n>[-\d.]+)\.", "Out of the allowed range."),
     (r"Unknown field\.", "This field is not part of the form."),
+    (r"Must not be after today\.", "This date cannot be in the future."),
+    (r"Must not be before the day the petition was received \((?P<day>[\d-]+)\)\.",
+     "This date cannot be before the day the petition was received ({day})."),
+    (r"Must be a web address starting with http:// or https://\.",
+     "Enter a web address starting with http:// or https://."),
+    (r"Must fall within the planned quarter \((?P<quarter>Q\d)\)\.",
+     "This date is not in the planned quarter ({quarter})."),
+    (r"Must not be in a year before (?P<year>\d+)\.", "This date is in a year before {year}."),
+    (r"The conference is planned for (?P<day>[\d-]+): record its outcomes once it has been held\.",
+     "The conference is planned for {day}: record its outcomes once it has been held."),
 )
 
 
@@ -38,7 +49,8 @@ def error_text(message: str) -> str:
     for pattern, text in _ERRORS:
         match = re.fullmatch(pattern, message.strip())
         if match:
-            return _(text, **{k: v for k, v in match.groupdict().items() if v is not None})
+            values = {k: format_day(v) if k == "day" else v for k, v in match.groupdict().items() if v is not None}
+            return _(text, **values)
     return _("This value was refused.")
 
 
