@@ -94,6 +94,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     from .auth import bp as auth_bp
     from .designer import bp as designer_bp
     from .dialogue_pages import bp as dialogues_bp
+    from .export_pages import bp as exports_bp
     from .petition_pages import bp as petitions_bp
     from .public import bp as public_bp
     from .report_pages import bp as reports_bp
@@ -106,7 +107,8 @@ def init_web(app: Flask, ctx: Context) -> None:
     app.context_processor(_template_globals)
     web.register_error_handler(UseCaseError, _use_case_error)
     web.register_error_handler(HTTPException, _http_error)
-    for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp):
+    for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp,
+                  exports_bp):
         web.register_blueprint(child)
     app.register_blueprint(web)
     app.register_error_handler(HTTPException, _app_http_error)
