@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from .diagram import localized, process_name
-from .i18n import bilingual
+from .i18n import bilingual, format_when
 from .i18n import translate as _
 from .names import actor_label, unit_label
 from .navigation import role_label
@@ -61,6 +61,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(event_label, "event")
     app.add_template_filter(role_label, "role")
     app.add_template_filter(bilingual, "bi")
+    app.add_template_filter(format_when, "date")
     app.add_template_filter(unit_label, "unit")
     app.add_template_filter(actor_label, "actor")
     app.add_template_filter(localized, "localized")
