@@ -60,3 +60,13 @@ def test_the_header_is_documented(app: Flask) -> None:
     parameters = spec["paths"]["/api/v1/petitions"]["post"]["parameters"]
     header = next(p for p in parameters if p["name"] == "Idempotency-Key")
     assert header["in"] == "header" and "retry" in header["description"]
+
+
+def test_tracking_accepts_any_case_spaces_and_dashes(app: Flask, ctx: Context) -> None:
+    public = app.test_client()
+    receipt = public.post("/api/v1/petitions", json=PETITION).json or {}
+    code = receipt["tracking_code"]
+    assert not set(code) & set("IlLO01")
+    for typed in (code.lower(), code.replace("-", ""), code.replace("-", " ")):
+        answer = public.get(f"/api/v1/public/petitions/{typed}")
+        assert answer.status_code == 200 and (answer.json or {})["code"] == receipt["code"], typed
