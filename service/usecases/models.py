@@ -176,12 +176,12 @@ def newest_diagrams(ctx: Context, actor: Actor) -> list[str]:
     """The BPMN XML of each process's newest version, to name the elements the audit trail mentions."""
     require(actor, ("auditor", "admin", "designer"), "reading process models")
     with ctx.uow(write=False) as uow:
-        rows = uow.session.execute(select(ProcessVersion.key, ProcessVersion.bpmn_xml)
-                                   .order_by(ProcessVersion.key, ProcessVersion.version.desc()))
-        newest: dict[str, str] = {}
-        for key, xml in rows:
-            newest.setdefault(key, xml)
-        return list(newest.values())
+        latest = select(ProcessVersion.key, func.max(ProcessVersion.version).label("version")) \
+            .group_by(ProcessVersion.key).subquery()
+        rows = uow.session.execute(select(ProcessVersion.bpmn_xml).join(
+            latest, (latest.c.key == ProcessVersion.key) & (latest.c.version == ProcessVersion.version))
+            .order_by(ProcessVersion.key))
+        return list(rows.scalars())
 
 
 def form_choices(ctx: Context, key: str) -> list[tuple[str, str]]:

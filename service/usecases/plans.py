@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..plan_format import PlanError, parse_plan, plan_as_json
@@ -115,9 +115,12 @@ def unit_names(ctx: Context, agency: str) -> dict[str, str]:
     names: dict[str, str] = {}
     with ctx.uow(write=False) as uow:
         s = uow.session
-        newest = select(ProcessVersion.resources).order_by(ProcessVersion.key, ProcessVersion.version.desc())
+        latest = select(ProcessVersion.key, func.max(ProcessVersion.version).label("version")) \
+            .group_by(ProcessVersion.key).subquery()
+        newest = select(ProcessVersion.resources).join(latest, (latest.c.key == ProcessVersion.key)
+                                                       & (latest.c.version == ProcessVersion.version))
         seen: set[str] = set()
-        for resources in s.execute(newest).scalars():
+        for resources in s.execute(newest.order_by(ProcessVersion.key)).scalars():
             for file_name, text in (resources or {}).items():
                 if file_name in seen or not file_name.endswith(".form.json"):
                     continue
