@@ -42,3 +42,30 @@ def test_error_pages_are_vietnamese(open_page: Any, console: Console) -> None:
     page.goto("/public/track?code=" + "SAI-MA-0000")
     assert page.locator("[role=alert]").first.is_visible()
     console.errors.clear()  # the browser logs the 404 of the missing page itself
+
+
+def test_phone_cards_are_labelled_and_the_diagram_zooms(open_page: Any, live: Live) -> None:
+    from service.usecases import petitions, sessions
+
+    reception = sessions.actor_for(live.ctx, "tiepnhan", "demo")
+    assert reception is not None
+    info = petitions.submit(live.ctx, reception, {"source": "citizen", "field": "science", "channel": "reception",
+                                                  "title": "Xem trên điện thoại", "content": "Nội dung"})
+    page = open_page("thanhtra", viewport=PHONE)
+    page.goto("/petitions")
+    cell = page.locator("[data-testid=petition-table] tbody tr").first.locator("td").nth(3)
+    assert cell.get_attribute("data-label") == "Mức độ cấp thiết"
+    before = page.evaluate("(el) => getComputedStyle(el, '::before').content", cell.element_handle())
+    assert "Mức độ cấp thiết" in before
+    page.goto(f"/petitions/{info.id}")
+    page.wait_for_selector("[data-testid=diagram][data-ready='1']")
+    box = page.locator("[data-testid=diagram]").bounding_box()
+    assert box is not None and box["height"] >= 360
+    buttons = page.locator("[data-testid=diagram] .zoom button")
+    assert buttons.count() == 3 and buttons.first.get_attribute("aria-label") == "Phóng to"
+    viewport = page.locator("[data-testid=diagram] .viewport")
+    zoom_before = viewport.get_attribute("transform")
+    buttons.first.click()
+    assert viewport.get_attribute("transform") != zoom_before
+    check_vietnamese(page)
+    shot(page, "petition-diagram-phone")

@@ -13,8 +13,8 @@
     var labels = payload.labels || {};
     var bar = document.createElement("div");
     bar.className = "zoom no-print";
-    [["+", labels.zoom_in || "+", function () { canvas.zoom(canvas.zoom() * 1.25); }],
-     ["\u2212", labels.zoom_out || "-", function () { canvas.zoom(canvas.zoom() / 1.25); }],
+    [["+", labels.zoom_in || "+", function () { canvas.zoom(canvas.zoom() * 1.25, "auto"); }],
+     ["\u2212", labels.zoom_out || "-", function () { canvas.zoom(canvas.zoom() / 1.25, "auto"); }],
      ["\u2922", labels.fit || "fit", function () { canvas.zoom("fit-viewport", "auto"); }]
     ].forEach(function (spec) {
       var button = document.createElement("button");
@@ -70,6 +70,13 @@
         if (registry.get(id)) { canvas.addMarker(id, classes[kind]); }
       });
     });
+    // On a narrow screen the whole diagram is too small to read: show the waiting step readably instead.
+    var waiting = ((payload.marks || {}).active || []).map(function (id) { return registry.get(id); })
+      .filter(Boolean)[0];
+    if (canvas.zoom() < 0.5 && waiting && canvas.scrollToElement) {
+      canvas.zoom(0.8);
+      canvas.scrollToElement(waiting, { top: 80, left: 40, right: 40, bottom: 40 });
+    }
     zoomButtons(canvas);
     touchNavigation(canvas);
     box.dataset.ready = "1";
