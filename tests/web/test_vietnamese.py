@@ -92,3 +92,10 @@ def test_diagrams_speak_the_readers_language(web: tuple[Flask, Context]) -> None
     data = json.loads(html.unescape(re.search(r'id="diagram-data">(.*?)</script>', page, re.S).group(1)))
     assert "Handling a petition" in data["xml"] or "Reception" in data["xml"]
 
+
+
+def test_every_validation_message_is_translated() -> None:
+    from service.web.task_pages import _ERRORS
+
+    catalogue = i18n.catalogue()
+    assert all(text in catalogue for _pattern, text in _ERRORS), [t for _p, t in _ERRORS if t not in catalogue]
