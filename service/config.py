@@ -62,7 +62,8 @@ class Settings:
     login_max_failures_per_address: int = 20
     """PETITIONFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS: failed sign-ins from one address before it is slowed down."""
     track_max_lookups: int = 30
-    """PETITIONFLOW_TRACK_MAX_LOOKUPS: tracking-code lookups from one address before it is slowed down."""
+    """PETITIONFLOW_TRACK_MAX_LOOKUPS: failed tracking-code lookups from one address before it is slowed down
+    (correct codes never count, so a busy one-stop-shop desk is not blocked)."""
     throttle_window_s: int = 900
     """PETITIONFLOW_THROTTLE_WINDOW_S: attempts further apart than this start the count again."""
     session_idle_s: int = 8 * 3600

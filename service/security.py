@@ -15,7 +15,8 @@
   database cannot store: no NUL or lone surrogate escapes, no NaN or Infinity, no number of more
   than `MAX_NUMBER_CHARS` characters (else 400). Form fields, the path and the query string may not
   hold NUL either (400; pages say so in words).
-- Public tracking lookups are counted per client address (`throttle`): too many answer 429.
+- Public tracking lookups are throttled in the use case (`petitions.track`): only failed ones count
+  against the client address, so a busy one-stop-shop desk is never blocked.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from .config import Settings
-from .usecases import keys, throttle
+from .usecases import keys
 from .usecases.context import Context
 
 MAX_JSON_DEPTH = 64
@@ -41,7 +42,7 @@ MAX_JSON_DEPTH = 64
 MAX_NUMBER_CHARS = 100
 """Longest number a JSON body may hold (digits, sign, point and exponent together)."""
 TRACKING_ENDPOINTS = frozenset({"public.Tracking", "web.public.track"})
-"""Endpoints that look a petition up by its tracking code (counted per address)."""
+"""Endpoints that look a petition up by its tracking code (NUL in one is the same 404 as any wrong code)."""
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
@@ -189,26 +190,6 @@ def _check_body(req: Request, settings: Settings) -> None:
         raise UnstorableInput(problem)
 
 
-def _client_address() -> str:
-    return request.remote_addr or "unknown"
-
-
-def _throttle_tracking(ctx: Context) -> Response | None:
-    if request.endpoint not in TRACKING_ENDPOINTS or not (request.view_args or request.args.get("code")):
-        return None  # the empty form is no lookup
-    try:
-        throttle.hit(ctx, throttle.address_key("track", _client_address()), throttle.tracking_rule(ctx.settings))
-    except throttle.Throttled as exc:
-        from .api.errors import use_case_problem
-
-        if request.path.startswith("/api/"):
-            return use_case_problem(exc)
-        response = Response(f"429 Too Many Requests: {exc}\n", status=429, mimetype="text/plain")
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
-    return None
-
-
 def install(app: Flask, ctx: Context) -> None:
     """Put every protection of this module on `app`."""
     hops = ctx.settings.trusted_proxy_hops
@@ -224,7 +205,7 @@ def install(app: Flask, ctx: Context) -> None:
             _check_body(request, ctx.settings)
         else:
             _check_text(request)
-        return _throttle_tracking(ctx)
+        return None
 
     @app.after_request
     def add_headers(response: Response) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import g
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -13,6 +13,7 @@ from ..usecases import petitions
 from ..usecases.context import Actor
 from .common import PREFIX, actor, context, public
 from .schemas.petitions import (
+    IdempotencySchema,
     PetitionListArgs,
     PetitionPageSchema,
     PetitionSchema,
@@ -49,12 +50,16 @@ class PetitionList(MethodView):
         return {"items": items, "page": page, "per_page": per_page}
 
     @blp.arguments(SubmitSchema)
+    @blp.arguments(IdempotencySchema, location="headers")
     @blp.response(201, ReceiptSchema)
-    def post(self, body: dict[str, Any]) -> Any:
-        """Submit a petition; anyone may, staff record what they receive. Keep the tracking code."""
+    def post(self, body: dict[str, Any], headers: dict[str, Any]) -> Any:
+        """Submit a petition; anyone may, staff record what they receive. Keep the tracking code.
+
+        Send an `Idempotency-Key` header to retry safely: the same key returns the first petition.
+        """
         who = _submitter(body)
         body.pop("agency", None)
-        return petitions.submit(context(), who, body)
+        return petitions.submit(context(), who, body, idempotency_key=headers.get("idempotency_key"))
 
 
 @blp.route("/<uuid:petition_id>")
@@ -85,5 +90,9 @@ class Tracking(MethodView):
 
     @tracking.response(200, PublicStatusSchema)
     def get(self, tracking_code: str) -> Any:
-        """Status, dates and final answer; never internal notes, names or confidential content."""
-        return petitions.track(context(), tracking_code)
+        """Status, dates and final answer; never internal notes, names or confidential content.
+
+        Any case, spaces and dashes are accepted. Only failed lookups count against the caller's address;
+        too many answer 429 with `Retry-After`.
+        """
+        return petitions.track(context(), tracking_code, address=request.remote_addr or "unknown")

@@ -96,3 +96,18 @@ class Dialogue(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     held_at: Mapped[datetime | None]
+
+
+class IdempotencyKey(Base):
+    """A submission's idempotency key (API header or a page form's one-time token) and the petition
+    it made, kept per agency and submitter: a retry with the same key returns that petition."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("agency_id", "submitter", "key",
+                                       name="uq_idempotency_keys_agency_submitter_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    submitter: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(128))
+    petition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("petitions.id"))
+    created_at: Mapped[datetime]

@@ -23,6 +23,8 @@ from .errors import Invalid
 
 READERS = ("auditor",)
 FORMATS = ("csv", "jsonl")
+BOM = "\ufeff"
+"""Starts every CSV export: the UTF-8 byte order mark tells Excel the text is UTF-8 (Vietnamese stays readable)."""
 COLUMNS = ("id", "chain", "seq", "event_type", "actor", "at", "instance_id", "task_id", "element_id", "data",
            "prev_hash", "hash")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -120,7 +122,8 @@ def _line(row: EventRow, fmt: str) -> str:
 
 
 def export_events(ctx: Context, actor: Actor, f: AuditFilter, fmt: str) -> Iterator[str]:
-    """Every matching event as CSV (formula-like cells prefixed with ') or JSON lines, streamed in batches."""
+    """Every matching event as CSV (UTF-8 with a byte order mark, formula-like cells prefixed with ') or JSON
+    lines, streamed in batches."""
     access.require(actor, READERS, "exporting the audit trail")
     if fmt not in FORMATS:
         raise Invalid(f"format '{fmt}' is not one of {', '.join(FORMATS)}", [f"format: one of {', '.join(FORMATS)}"])
@@ -129,7 +132,7 @@ def export_events(ctx: Context, actor: Actor, f: AuditFilter, fmt: str) -> Itera
 
     def lines() -> Iterator[str]:
         if fmt == "csv":
-            yield ",".join(COLUMNS) + "\r\n"
+            yield BOM + ",".join(COLUMNS) + "\r\n"
         after = f.after_id
         while True:
             with ctx.uow(write=False) as uow:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import Agency, HumanTask, MessageWait, ProcessInstance
 from ..store.uow import ConcurrentUpdate
-from . import audit, clock, instances, plans, registers, tasks
+from . import audit, clock, facts, instances, plans, registers, tasks
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .form_description import options
@@ -96,6 +96,8 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
                                  ("quarter: 1 to 4", quarter is not None and not 1 <= quarter <= 4)) if bad]
     if problems:
         raise Invalid("the dialogue was not created", problems)
+    facts.refuse(facts.plan_problems(quarter, planned_on, facts.today(ctx.settings.timezone)),
+                 "the dialogue was not created")
     with ctx.uow() as uow:
         s = uow.session
         agency = s.execute(select(Agency).where(Agency.code == actor.agency)).scalar_one()

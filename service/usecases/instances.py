@@ -142,7 +142,8 @@ def complete_task(
                     return next((t.data for t in instance.ready_tasks() if t.id == str(task_id)), {})
 
                 data = {**data, **registers.before_completion(
-                    s, model.key, task.element_id, inst, data, current, model.forms.get(task.form_key or ""))}
+                    s, model.key, task.element_id, inst, data, current, model.forms.get(task.form_key or ""),
+                    ctx.settings.timezone)}
                 result = _engine_call(lambda: instance.complete_task(str(task_id), data))
             except TaskNotReady as exc:
                 raise Conflict(str(exc)) from None

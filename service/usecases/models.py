@@ -9,6 +9,7 @@ names one version wherever it is seen.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -202,3 +203,47 @@ def get_version(ctx: Context, actor: Actor, key: str, version: int) -> VersionDe
         if row is None:
             raise NotFound(f"process '{key}' has no version {version}")
         return VersionDetail(_info(row), row.bpmn_xml, tuple(sorted(row.resources or {})))
+
+
+def newest_diagrams(ctx: Context, actor: Actor) -> list[str]:
+    """The BPMN XML of each process's newest version, to name the elements the audit trail mentions."""
+    require(actor, ("auditor", "admin", "designer"), "reading process models")
+    with ctx.uow(write=False) as uow:
+        latest = select(ProcessVersion.key, func.max(ProcessVersion.version).label("version")) \
+            .group_by(ProcessVersion.key).subquery()
+        rows = uow.session.execute(select(ProcessVersion.bpmn_xml).join(
+            latest, (latest.c.key == ProcessVersion.key) & (latest.c.version == ProcessVersion.version))
+            .order_by(ProcessVersion.key))
+        return list(rows.scalars())
+
+
+def form_choices(ctx: Context, key: str) -> list[tuple[str, str]]:
+    """(value, label) of the field `key` as the newest deployed form declaring it lists them, in its order
+    (labels 'Vietnamese / English' as the form has them); empty when no form declares the field."""
+    with ctx.uow(write=False) as uow:
+        rows = uow.session.execute(select(ProcessVersion.resources).order_by(ProcessVersion.deployed_at.desc(),
+                                                                             ProcessVersion.id.desc()))
+        for resources in rows.scalars():
+            for file_name, text in sorted((resources or {}).items()):
+                if file_name.endswith(".form.json") and f'"{key}"' in text:
+                    found = _choices(text, key)
+                    if found:
+                        return found
+    return []
+
+
+def _choices(text: str, key: str) -> list[tuple[str, str]]:
+    try:
+        form = json.loads(text)
+    except ValueError:
+        return []
+    stack = list(form.get("components") or []) if isinstance(form, dict) else []
+    while stack:
+        component = stack.pop(0)
+        if not isinstance(component, dict):
+            continue
+        if component.get("key") == key and isinstance(component.get("values"), list):
+            return [(str(v["value"]), str(v.get("label") or v["value"])) for v in component["values"]
+                    if isinstance(v, dict) and "value" in v]
+        stack.extend(component.get("components") or [])
+    return []

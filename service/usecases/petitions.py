@@ -19,9 +19,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..store.petition_tables import Petition, PetitionCounter
+from ..store.petition_tables import IdempotencyKey, Petition, PetitionCounter
 from ..store.tables import Agency, HumanTask, ProcessInstance
-from . import access, clock, instances, plans, registers, values
+from . import access, clock, instances, plans, registers, throttle, values
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -30,6 +30,12 @@ CHANNELS = ("paper", "reception", "unit", "conference", "electronic")
 """How a petition arrived, as the intake form names it."""
 READERS = ("reception", "office", "inspectorate", "director", "infocenter", "auditor", "admin")
 """Roles that read the petition register (and every unit); designers do not."""
+MAX_KEY = 128
+"""Longest idempotency key accepted."""
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""Tracking-code characters: capitals and digits that cannot be mistaken for one another (no I, L, O, 0, 1)."""
+TRACKING_GROUPS = 5
+"""A tracking code is five groups of four characters (about 99 bits), `K7QD-…`, easy to read aloud."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,24 @@ class PublicStatus:
     answer: str | None
 
 
+def new_tracking_code() -> str:
+    """A fresh tracking code: `TRACKING_GROUPS` groups of four unambiguous characters joined by dashes."""
+    return "-".join("".join(secrets.choice(TRACKING_ALPHABET) for _ in range(4)) for _ in range(TRACKING_GROUPS))
+
+
+def tracking_forms(typed: str) -> list[str]:
+    """The stored codes a typed tracking code may stand for: as typed (codes made before the unambiguous
+    alphabet), and in canonical form, any case, spaces and dashes ignored."""
+    raw = typed.strip()[:40]
+    forms = [raw] if raw else []
+    compact = "".join(ch for ch in raw.upper() if ch not in " -\t")
+    if len(compact) == 4 * TRACKING_GROUPS and all(ch in TRACKING_ALPHABET for ch in compact):
+        canonical = "-".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+        if canonical != raw:
+            forms.append(canonical)
+    return forms
+
+
 def _info(p: Petition) -> PetitionInfo:
     return PetitionInfo(p.id, p.code, p.tracking_code, p.instance_id, p.source, p.channel, p.field, p.title,
                         p.content, p.petitioner_name, p.confidential, p.stage, p.urgency, p.competence,
@@ -116,15 +140,45 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
             "confidential": bool(data.get("confidential", False))}
 
 
-def submit(ctx: Context, actor: Actor, data: Mapping[str, Any], plan_code: str | None = None) -> PetitionInfo:
-    """Receive a petition and start its handling; `actor` is the receiving staff member or the public."""
+def _check_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_KEY or not key.isascii() or not key.isprintable():
+        raise Invalid("the idempotency key was refused",
+                      [f"Idempotency-Key: 1 to {MAX_KEY} printable ASCII characters"])
+    return key
+
+
+def _earlier(s: Session, actor: Actor, key: str) -> Petition | None:
+    """The petition an earlier submission with `key` made (same agency and submitter), if any."""
+    query = (select(Petition).join(IdempotencyKey, IdempotencyKey.petition_id == Petition.id)
+             .join(Agency, Agency.id == IdempotencyKey.agency_id)
+             .where(Agency.code == actor.agency, IdempotencyKey.submitter == actor.username, IdempotencyKey.key == key))
+    return s.execute(query).scalar_one_or_none()
+
+
+def submit(ctx: Context, actor: Actor, data: Mapping[str, Any], plan_code: str | None = None,
+           idempotency_key: str | None = None) -> PetitionInfo:
+    """Receive a petition and start its handling; `actor` is the receiving staff member or the public.
+
+    With `idempotency_key`, a retry of the same submission (same agency, submitter and key) returns
+    the petition the first one made and receives nothing new; the key is stored with the petition.
+    """
     if not (actor.system or actor.has("reception", "office", "inspectorate", "admin") or actor.username == "public"):
         raise Forbidden("only reception staff, the Office and the Inspectorate record petitions")
+    key = _check_key(idempotency_key)
     fields = _clean(data)
     for attempt in range(5):
         try:
             with ctx.uow() as uow:
+                earlier = _earlier(uow.session, actor, key) if key else None
+                if earlier is not None:
+                    return _info(earlier)
                 petition = _receive(uow.session, ctx, actor, fields, plan_code)
+                if key:
+                    uow.session.add(IdempotencyKey(agency_id=petition.agency_id, submitter=actor.username, key=key,
+                                                   petition_id=petition.id, created_at=petition.submitted_at))
+                    uow.session.flush()
                 uow.commit()
                 return _info(petition)
         except IntegrityError as exc:  # the random tracking code may collide; a number only if the counter lags
@@ -176,7 +230,7 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
     number = _next_number(s, agency.id, now.year)
     petition = Petition(
         id=uuid.uuid4(), agency_id=agency.id, plan_id=plan.id if plan else None, instance_id=uuid.uuid4(),
-        code=f"{agency.code.upper()}-{now.year}-{number:05d}", tracking_code=secrets.token_urlsafe(12),
+        code=f"{agency.code.upper()}-{now.year}-{number:05d}", tracking_code=new_tracking_code(),
         stage="received", submitted_by=actor.username, submitted_at=now, **fields,
     )
     s.add(petition)
@@ -279,17 +333,34 @@ def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
         return _info(found)
 
 
-def track(ctx: Context, tracking_code: str) -> PublicStatus:
-    """The public view of one petition by its tracking code; a wrong code reveals nothing."""
+def track(ctx: Context, tracking_code: str, address: str | None = None) -> PublicStatus:
+    """The public view of one petition by its tracking code (any case, spaces and dashes ignored); a wrong
+    code reveals nothing.
+
+    With the caller's `address`, only failed lookups are counted against it (`throttle`), so a
+    one-stop-shop desk looking up real codes all day is never slowed; an address that collects many
+    failures is refused (`Throttled`, with when to try again) for a while, correct codes included.
+    """
+    key = throttle.address_key("track", address) if address else None
     if values.problems(tracking_code):  # no code holds NUL; PostgreSQL could not even compare it
         raise NotFound("no petition has this tracking code")
     with ctx.uow(write=False) as uow:
-        query = select(Petition).where(Petition.tracking_code == tracking_code[:40])
-        p = uow.session.execute(query).scalar_one_or_none()
-        if p is None:
-            raise NotFound("no petition has this tracking code")
-        answer = None if p.confidential else p.answer
-        return PublicStatus(p.code, p.stage, p.submitted_at, p.closed_at, p.outcome, answer)
+        now = clock.now()
+        row = throttle.blocked(uow.session, [key], now) if key else None
+        if row is not None and row.blocked_until is not None:
+            raise throttle.Throttled("too many wrong tracking codes from this address; wait before trying again",
+                                     throttle.seconds_left(row.blocked_until, now), key or "")
+        forms = tracking_forms(tracking_code)
+        found = uow.session.execute(select(Petition).where(Petition.tracking_code.in_(forms))).scalars().first() \
+            if forms else None
+        if found is not None:
+            answer = None if found.confidential else found.answer
+            return PublicStatus(found.code, found.stage, found.submitted_at, found.closed_at, found.outcome, answer)
+    if key:
+        with ctx.uow() as uow:
+            throttle.count(uow.session, key, throttle.tracking_rule(ctx.settings), clock.now())
+            uow.commit()
+    raise NotFound("no petition has this tracking code")
 
 
 def withdraw(ctx: Context, actor: Actor, petition_id: uuid.UUID, reason: str) -> PetitionInfo:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..plan_format import PlanError, parse_plan, plan_as_json
 from ..store.petition_tables import Plan
-from ..store.tables import Agency, ProcessInstance
+from ..store.tables import Agency, ProcessInstance, ProcessVersion
 from . import accounts, clock, instances, models
 from .context import Actor, Context
 from .errors import Forbidden, Invalid, NotFound
@@ -102,3 +103,49 @@ def plan_in_force(s: Session, agency_id: int, year: int, code: str | None = None
         return plan
     return s.execute(query.order_by((Plan.year == year).desc(), Plan.year.desc(), Plan.id.desc())
                      .limit(1)).scalar_one_or_none()
+
+
+UNIT_FIELDS = ("assigned_unit", "unit", "unit_code", "proposed_unit")
+"""Form fields whose values are unit codes (their labels name the units)."""
+
+
+def unit_names(ctx: Context, agency: str) -> dict[str, str]:
+    """Unit code -> the unit's name: from the agency's plans (the newest plan wins), else from the
+    labels of the deployed forms' unit choices (bilingual 'Vietnamese / English' there)."""
+    names: dict[str, str] = {}
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        agency_id = select(Agency.id).where(Agency.code == agency).scalar_subquery()
+        visible = or_(ProcessVersion.agency_id.is_(None), ProcessVersion.agency_id == agency_id)  # shared or its own
+        latest = select(ProcessVersion.key, func.max(ProcessVersion.version).label("version")) \
+            .where(visible).group_by(ProcessVersion.key).subquery()
+        newest = select(ProcessVersion.resources).join(latest, (latest.c.key == ProcessVersion.key)
+                                                       & (latest.c.version == ProcessVersion.version))
+        seen: set[str] = set()
+        for resources in s.execute(newest.order_by(ProcessVersion.key)).scalars():
+            for file_name, text in (resources or {}).items():
+                if file_name in seen or not file_name.endswith(".form.json"):
+                    continue
+                seen.add(file_name)
+                names.update(_form_units(text))
+        bodies = s.execute(select(Plan.body).join(Agency, Agency.id == Plan.agency_id)
+                           .where(Agency.code == agency).order_by(Plan.year, Plan.id)).scalars()
+        for body in bodies:
+            for unit in (body or {}).get("units") or []:
+                if isinstance(unit, dict) and unit.get("code") and unit.get("name"):
+                    names[str(unit["code"])] = str(unit["name"])
+    return names
+
+
+def _form_units(text: str) -> dict[str, str]:
+    try:
+        form = json.loads(text)
+    except ValueError:
+        return {}
+    found: dict[str, str] = {}
+    for component in form.get("components") or [] if isinstance(form, dict) else []:
+        if isinstance(component, dict) and component.get("key") in UNIT_FIELDS:
+            for choice in component.get("values") or []:
+                if isinstance(choice, dict) and choice.get("value") and choice.get("label"):
+                    found.setdefault(str(choice["value"]), str(choice["label"]))
+    return found

@@ -18,7 +18,7 @@ from workflows import events as ev
 from ..roles import UNIT_KEY
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import ProcessInstance
-from . import agenda, staffing
+from . import agenda, facts, staffing
 
 PETITION_PROCESS = "petition"
 DIALOGUE_PROCESS = "dialogue"
@@ -39,13 +39,16 @@ most final first; drafts and internal notes are never among them."""
 
 def before_completion(session: Session, process_key: str, element_id: str, inst: ProcessInstance,
                       data: Mapping[str, Any], current: Callable[[], Mapping[str, Any]],
-                      form: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                      form: Mapping[str, Any] | None = None, zone: str = "Asia/Ho_Chi_Minh") -> dict[str, Any]:
     """Domain rules checked before a task of a register's process completes (in the same transaction).
 
     `current()` gives the task's data before the submission, `form` the task's form definition.
     Returns data the service adds to the submission: a report's drafter gets the figures counted
-    from the petition register at that moment, so no one types them by hand.
+    from the petition register at that moment, so no one types them by hand. Dates and links that
+    cannot be true are refused (`facts`: nothing after today, nothing before the petition was
+    received, web links only).
     """
+    facts.check_event_data(data, current(), zone)
     if process_key == DIALOGUE_PROCESS and element_id == AGENDA_TASK:
         agenda.check_agenda(session, inst.id, inst.agency_id, data)
     if UNIT_KEY in data:

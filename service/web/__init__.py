@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from ..api.common import PREFIX as API_PREFIX
+from ..api.errors import http_problem
 from ..security import UnstorableInput
 from ..usecases.context import Context
 from ..usecases.errors import Conflict, Forbidden, NotFound, Unauthenticated, UseCaseError
@@ -50,9 +52,32 @@ def _http_error(exc: HTTPException) -> Any:
         return _error_page(400, _("The request was refused"), unstorable)
     if exc.code == 413:
         return _error_page(413, _("The request was refused"), _("What you sent is too large."))
-    titles = {404: _("Not found"), 403: _("Not allowed"), 401: _("Please sign in"), 405: _("Not allowed")}
-    return _error_page(exc.code or 500, titles.get(exc.code or 500, _("The request was refused")),
-                       _("This page does not exist, or you may not see it.") if exc.code == 404 else "")
+    status = exc.code or 500
+    titles = {404: _("Not found"), 403: _("Not allowed"), 401: _("Please sign in"),
+              405: _("This cannot be done here"), 413: _("Too large"), 429: _("Too many requests"),
+              500: _("Something went wrong"), 503: _("The service is busy")}
+    messages = {
+        404: _("This page does not exist, or you may not see it."),
+        405: _("This address does not accept this kind of request. Go back and use the page's buttons."),
+        413: _("What was sent is larger than the service accepts."),
+        429: _("Too many requests came from this computer. Please wait a moment and try again."),
+        500: _("The service could not finish this request; it was logged. Please try again later."),
+        503: _("The service cannot answer just now. Please try again in a moment."),
+    }
+    page, code = _error_page(status, titles.get(status, _("The request was refused")), messages.get(status, ""))
+    response = make_response(page, code)
+    for name, value in exc.get_headers():
+        if name in ("Retry-After", "Allow"):
+            response.headers[name] = value
+    return response
+
+
+def _app_http_error(exc: HTTPException) -> Any:
+    """Every HTTP error of the app: problem+json under the API, the error page (in the reader's
+    language) everywhere else, never werkzeug's bare English page."""
+    if request.path.startswith(API_PREFIX):
+        return http_problem(exc)
+    return _http_error(exc)
 
 
 def _check_csrf() -> None:
@@ -76,6 +101,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     from .auth import bp as auth_bp
     from .designer import bp as designer_bp
     from .dialogue_pages import bp as dialogues_bp
+    from .export_pages import bp as exports_bp
     from .petition_pages import bp as petitions_bp
     from .public import bp as public_bp
     from .report_pages import bp as reports_bp
@@ -85,13 +111,14 @@ def init_web(app: Flask, ctx: Context) -> None:
     web = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                     static_url_path="/assets")
     web.before_request(_check_csrf)
-    web.context_processor(_template_globals)
+    app.context_processor(_template_globals)
     web.register_error_handler(UseCaseError, _use_case_error)
     web.register_error_handler(HTTPException, _http_error)
     for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp,
-                  admin_bp):
+                  admin_bp, exports_bp):
         web.register_blueprint(child)
     app.register_blueprint(web)
+    app.register_error_handler(HTTPException, _app_http_error)
     register_filters(app)
     if "index" in app.view_functions:
         app.view_functions["index"] = _home

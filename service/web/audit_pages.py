@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..usecases import audit_queries, instance_queries, web_queries
+from ..usecases import audit_queries, instance_queries, models, web_queries
 from ..usecases.audit_queries import AuditFilter
 from . import security
 from .diagram import element_names
@@ -53,7 +53,11 @@ def search() -> str:
     ctx, actor = security.context(), security.actor()
     page = audit_queries.list_events(ctx, actor, _filter(), limit=100)
     check = audit_queries.last_verification(ctx, actor)  # the worker checks periodically; not on every view
-    return render_template("audit/search.html", page=page, check=check, args=request.args, types=EVENT_TYPES)
+    names: dict[str, str] = {}
+    for xml in models.newest_diagrams(ctx, actor):
+        names = {**element_names(xml), **names}
+    return render_template("audit/search.html", page=page, check=check, args=request.args, types=EVENT_TYPES,
+                           names=names)
 
 
 @bp.post("/audit/verify")

@@ -20,6 +20,7 @@ from .diagram import element_names
 from .i18n import bilingual
 from .i18n import translate as _
 from .security import staff_required
+from .task_pages import error_text
 
 bp = Blueprint("dialogues", __name__)
 
@@ -29,7 +30,7 @@ bp = Blueprint("dialogues", __name__)
 def dialogue_list() -> str:
     """The agency's dialogues, newest first, and the form to decide a new one."""
     found = dialogues.list_dialogues(security.context(), security.actor())
-    return render_template("dialogues/list.html", items=found, errors=[], v={}, **_deciders())
+    return render_template("dialogues/list.html", items=found, errors=[], v={}, field_errors={}, **_deciders())
 
 
 def _deciders() -> dict[str, bool]:
@@ -48,10 +49,13 @@ def create() -> Response | tuple[str, int]:
         planned = date.fromisoformat(form["planned_on"]) if form.get("planned_on") else None
         info = dialogues.create(security.context(), security.actor(), form.get("kind", ""), form.get("title", ""),
                                 form.get("topic", ""), quarter, planned, form.get("venue", ""))
-    except (Invalid, ValueError):
+    except (Invalid, ValueError) as exc:
         found = dialogues.list_dialogues(security.context(), security.actor())
+        fields = exc.fields if isinstance(exc, Invalid) else {"planned_on": ["Not a valid date."]}
         return render_template("dialogues/list.html", items=found, v=form, **_deciders(),
-                               errors=[_("Check the kind, the title, the quarter (1 to 4) and the date.")]), 422
+                               field_errors={k: [error_text(m) for m in v] for k, v in fields.items()},
+                               errors=[] if fields else
+                               [_("Check the kind, the title, the quarter (1 to 4) and the date.")]), 422
     return redirect(url_for("web.dialogues.dialogue_page", dialogue_id=info.id))
 
 
@@ -129,8 +133,11 @@ def record_outcomes(dialogue_id: uuid.UUID) -> Response | tuple[str, int]:
 def _outcome_errors(exc: Invalid, pids: list[str]) -> dict[str, list[str]]:
     """The refusal's problems by input of the page: `outcome.<petition>`, `minutes`, `held_on`, or the form."""
     found: dict[str, list[str]] = {}
-    for name in exc.fields or {}:
+    for name, messages in (exc.fields or {}).items():
         parts = name.split(".")
+        if parts[0] == "held_on":  # a date that cannot be true (`facts`), in the service's words
+            found.setdefault("held_on", []).extend(error_text(m) for m in messages)
+            continue
         if parts[0] == "outcomes" and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(pids):
             key = f"{parts[2]}.{pids[int(parts[1])]}"
             text = _("Choose one of the options.") if parts[2] == "outcome" else _("This value was refused.")

@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import Flask
 
-from .i18n import bilingual
+from .diagram import localized, process_name
+from .i18n import bilingual, format_when
 from .i18n import translate as _
+from .names import actor_label, unit_label
 from .navigation import role_label
 
 
@@ -66,3 +68,8 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(event_label, "event")
     app.add_template_filter(role_label, "role")
     app.add_template_filter(bilingual, "bi")
+    app.add_template_filter(format_when, "date")
+    app.add_template_filter(unit_label, "unit")
+    app.add_template_filter(actor_label, "actor")
+    app.add_template_filter(localized, "localized")
+    app.add_template_filter(process_name, "process_name")

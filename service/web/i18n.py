@@ -83,22 +83,38 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def format_when(value: datetime | None, with_time: bool = True) -> str:
-    """A moment in the deployment's zone (Asia/Ho_Chi_Minh), in the current language's style."""
-    if value is None:
+DAY_PATTERN = "dd/MM/yyyy"
+"""How every page writes a day: 29/11/2026 (the same in both languages, as Vietnamese offices write it)."""
+MOMENT_PATTERN = "dd/MM/yyyy HH:mm"
+"""How every page writes a moment: 29/11/2026 14:05, in the deployment's zone."""
+
+
+def format_when(value: datetime | date | str | None, with_time: bool = True) -> str:
+    """A moment (or a day) as dd/mm/yyyy HH:MM in the deployment's zone (Asia/Ho_Chi_Minh); `with_time`
+    False, or a plain day, gives dd/mm/yyyy. The one date format of the pages (`when`, `day`, `|date`)."""
+    if value in (None, ""):
         return "—"
-    lang = current_language()
-    if with_time:
-        return format_datetime(value, "short" if lang == "vi" else "medium", tzinfo=_zone(), locale=lang)
-    return format_date(value.astimezone(_zone()).date(), "medium", locale=lang)
+    if isinstance(value, str):
+        text = value
+        try:
+            value = datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)
+        except ValueError:
+            return text
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
+        if with_time:
+            return format_datetime(moment, MOMENT_PATTERN, tzinfo=_zone(), locale=current_language())
+        return format_date(moment.astimezone(_zone()).date(), DAY_PATTERN, locale=current_language())
+    assert isinstance(value, date)
+    return format_date(value, DAY_PATTERN, locale=current_language())
 
 
 def format_day(value: date | str | None) -> str:
-    """A calendar day in the current language's style (ISO text is accepted)."""
+    """A calendar day as dd/mm/yyyy (ISO text is accepted)."""
     if value in (None, ""):
         return "—"
     day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return format_date(day, "medium", locale=current_language())
+    return format_date(day, DAY_PATTERN, locale=current_language())
 
 
 def format_number(value: float | int | None) -> str:

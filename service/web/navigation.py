@@ -8,6 +8,7 @@ from ..usecases import access, reports
 from ..usecases.context import Actor
 from ..usecases.task_queries import OVERSEERS
 from .i18n import translate as _
+from .names import unit_label
 
 INTAKE_ROLES = ("reception", "office", "inspectorate", "admin")
 DIALOGUE_ROLES = ("office", "director", "inspectorate", "admin")
@@ -51,7 +52,7 @@ def navigation(actor: Actor | None) -> list[NavItem]:
 def role_label(role: str) -> str:
     """A role as people call it, in the current language."""
     if role.startswith("unit:"):
-        return _("Unit {code}", code=role[5:])
+        return unit_label(role[5:])
     names = {
         "reception": _("Reception"), "office": _("Department Office"), "inspectorate": _("Inspectorate"),
         "director": _("Director"), "infocenter": _("Information centre"), "designer": _("Process designer"),

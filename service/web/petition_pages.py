@@ -3,6 +3,7 @@ its status, deadlines, path on the diagram, history and documents (print-friendl
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -39,6 +40,19 @@ def intake_data(form: MultiDict[str, str], public: bool) -> dict[str, Any]:
     return data
 
 
+def submission_token(form: MultiDict[str, str] | None = None) -> str:
+    """The one-time token of an intake form (its idempotency key): the posted one when the form is shown
+    again, else a new one. Posting the same form twice receives the petition once."""
+    sent = (form or MultiDict()).get("submission", "")
+    return sent if 16 <= len(sent) <= 64 and sent.isascii() and sent.isprintable() else secrets.token_urlsafe(24)
+
+
+def posted_token(form: MultiDict[str, str]) -> str | None:
+    """The one-time token a posted intake form carries (None on a form without one)."""
+    sent = form.get("submission", "")
+    return sent[:petitions.MAX_KEY] if sent else None
+
+
 def field_errors(exc: Invalid) -> dict[str, list[str]]:
     """The use case's problems ('key: what') as translated messages by field."""
     found: dict[str, list[str]] = {}
@@ -69,12 +83,14 @@ def intake() -> Response | str | tuple[str, int]:
     if request.method == "POST":
         values = intake_data(request.form, public=False)
         try:
-            info = petitions.submit(security.context(), security.actor(), values)
+            info = petitions.submit(security.context(), security.actor(), values,
+                                    idempotency_key=posted_token(request.form))
         except Invalid as exc:
             return render_template("petitions/new.html", v=values, errors=field_errors(exc), fields=FIELDS,
-                                   channels=petitions.CHANNELS), 422
+                                   channels=petitions.CHANNELS, submission=submission_token(request.form)), 422
         return redirect(url_for("web.petitions.petition_page", petition_id=info.id, received=1))
-    return render_template("petitions/new.html", v=values, errors={}, fields=FIELDS, channels=petitions.CHANNELS)
+    return render_template("petitions/new.html", v=values, errors={}, fields=FIELDS, channels=petitions.CHANNELS,
+                           submission=submission_token())
 
 
 def _documents(data: dict[str, Any]) -> list[tuple[str, str, str]]:

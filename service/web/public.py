@@ -6,15 +6,22 @@ only the tracking view, never names, notes or confidential content).
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import math
+from datetime import timedelta
 
-from ..usecases import petitions
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from ..usecases import clock, petitions
 from ..usecases.context import Actor
 from ..usecases.errors import Invalid, NotFound
+from ..usecases.throttle import Throttled
 from . import security
-from .petition_pages import FIELDS, field_errors, intake_data
+from .petition_pages import FIELDS, field_errors, intake_data, posted_token, submission_token
 
 bp = Blueprint("public", __name__)
+RECEIPT = "receipt"
+"""Session key of the last receipt this browser got (shown again, never re-sent, on reload)."""
 
 
 def _agency() -> str:
@@ -23,32 +30,50 @@ def _agency() -> str:
 
 
 @bp.route("/public/petition", methods=["GET", "POST"])
-def submit() -> str | tuple[str, int]:
-    """The public petition form; on success, the tracking code to follow it with."""
+def submit() -> Response | str | tuple[str, int]:
+    """The public petition form; on success, a redirect to the receipt (so reloading it sends nothing)."""
     agency = _agency()
     values = {"source": "citizen", "field": "science"}
     if request.method == "POST":
         values = intake_data(request.form, public=True)
+        token = submission_token(request.form)
         try:
-            info = petitions.submit(security.context(), Actor("public", agency, frozenset(), False), values)
+            info = petitions.submit(security.context(), Actor("public", agency, frozenset(), False), values,
+                                    idempotency_key=posted_token(request.form))
         except Invalid as exc:
             return render_template("public/submit.html", v=values, errors=field_errors(exc), fields=FIELDS,
-                                   agency=agency), 422
+                                   agency=agency, submission=token), 422
         except NotFound:
             return render_template("public/submit.html", v=values, errors={"": ["agency"]}, fields=FIELDS,
-                                   agency=agency, unknown_agency=True), 404
-        return render_template("public/received.html", code=info.code, tracking=info.tracking_code)
-    return render_template("public/submit.html", v=values, errors={}, fields=FIELDS, agency=agency)
+                                   agency=agency, unknown_agency=True, submission=token), 404
+        session[RECEIPT] = {"code": info.code, "tracking": info.tracking_code}
+        return redirect(url_for("web.public.received"), 303)
+    return render_template("public/submit.html", v=values, errors={}, fields=FIELDS, agency=agency,
+                           submission=submission_token())
+
+
+@bp.get("/public/petition/received")
+def received() -> Response | str:
+    """The receipt of the petition this browser sent last: its number and tracking code."""
+    receipt = session.get(RECEIPT)
+    if not isinstance(receipt, dict) or not receipt.get("tracking"):
+        return redirect(url_for("web.public.submit"))
+    return render_template("public/received.html", code=receipt.get("code", ""), tracking=receipt["tracking"])
 
 
 @bp.get("/public/track")
-def track() -> str:
+def track() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Where a petition stands, by its tracking code; a wrong code reveals nothing."""
-    code = request.args.get("code", "").strip()
+    code = request.args.get("code", "").strip()[:100]
     if not code:
         return render_template("public/track.html", status=None, code="", missing=False)
     try:
-        status = petitions.track(security.context(), code)
+        status = petitions.track(security.context(), code, address=request.remote_addr or "unknown")
     except NotFound:
         return render_template("public/track.html", status=None, code=code, missing=True)
+    except Throttled as exc:
+        retry_at = clock.now() + timedelta(seconds=exc.retry_after)
+        page = render_template("public/track.html", status=None, code=code, missing=False,
+                               retry_at=retry_at, retry_minutes=max(1, math.ceil(exc.retry_after / 60)))
+        return page, 429, {"Retry-After": str(exc.retry_after)}
     return render_template("public/track.html", status=status, code=code, missing=False)

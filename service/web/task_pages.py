@@ -15,6 +15,7 @@ from ..usecases.access import Expected
 from ..usecases.errors import Conflict, Invalid
 from . import formrender, security
 from .diagram import element_names
+from .i18n import format_day
 from .i18n import translate as _
 from .security import staff_required
 
@@ -34,6 +35,16 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     (r"No active staff in unit (?P<code>.+)\.",
      "Nobody works in unit {code} yet: choose another unit, or ask the administrator to add its staff."),
     (r"Choose another unit\.", "The task is already with this unit: choose another one."),
+    (r"Must not be after today\.", "This date cannot be in the future."),
+    (r"Must not be before the day the petition was received \((?P<day>[\d-]+)\)\.",
+     "This date cannot be before the day the petition was received ({day})."),
+    (r"Must be a web address starting with http:// or https://\.",
+     "Enter a web address starting with http:// or https://."),
+    (r"Must fall within the planned quarter \((?P<quarter>Q\d)\)\.",
+     "This date is not in the planned quarter ({quarter})."),
+    (r"Must not be in a year before (?P<year>\d+)\.", "This date is in a year before {year}."),
+    (r"The conference is planned for (?P<day>[\d-]+): record its outcomes once it has been held\.",
+     "The conference is planned for {day}: record its outcomes once it has been held."),
 )
 
 
@@ -42,7 +53,8 @@ def error_text(message: str) -> str:
     for pattern, text in _ERRORS:
         match = re.fullmatch(pattern, message.strip())
         if match:
-            return _(text, **{k: v for k, v in match.groupdict().items() if v is not None})
+            values = {k: format_day(v) if k == "day" else v for k, v in match.groupdict().items() if v is not None}
+            return _(text, **values)
     return _("This value was refused.")
 
 

@@ -50,7 +50,8 @@ def test_export_streams_csv_and_jsonl(app: Flask, ctx: Context) -> None:
     app.test_client().post("/api/v1/auth/login", json={"username": formula, "password": "whatever1"})
     exported = auditor.get("/api/v1/audit/export?format=csv")
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    assert exported.data.startswith("\ufeff".encode())  # Excel reads the Vietnamese as UTF-8
+    rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
     failed = [r for r in rows if r["event_type"] == "login_failed"]
     assert failed and failed[0]["actor"] == "'" + formula
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())

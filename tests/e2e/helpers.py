@@ -3,6 +3,7 @@ browser, and finishing the side steps of a dialogue through the use cases."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Any
@@ -20,7 +21,8 @@ VISIBLE_TEXT = """() => {
   let node;
   while ((node = walker.nextNode())) {
     const el = node.parentElement;
-    if (!el || el.closest('script, style, .djs-container, [hidden]')) continue;
+    // diagrams shown to read count (lanes, elements); the designer's modeler and panel show what they typed
+    if (!el || el.closest('script, style, #modeler, #panel, .djs-palette, .djs-context-pad, [hidden]')) continue;
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
     const text = node.textContent.trim();
@@ -31,10 +33,18 @@ VISIBLE_TEXT = """() => {
 }"""
 
 
+RAW_CODES = frozenset({"reception", "office", "inspectorate", "director", "unit", "infocenter", "designer", "auditor",
+                       "admin", "public", "system", "science", "technology"})
+"""Codes the pages must show by name: lanes and roles, the citizen and the system as actors, units."""
+
+
 def english_left(texts: list[str]) -> list[str]:
-    """Texts that are (or contain) an English message the catalogue translates differently."""
+    """Texts that are (or contain) an English message the catalogue translates differently, a raw code
+    (`RAW_CODES`, or one in parentheses), or the English half of a 'Vietnamese / English' name."""
     english = [k for k, v in i18n.catalogue().items() if v != k]
-    hits = []
+    hits = [f"{text!r} (a raw code)" for text in texts
+            if text in RAW_CODES or any(f"({code})" in text for code in RAW_CODES)]
+    hits += [f"{text!r} (both languages)" for text in texts if re.search(r"\w / [A-Za-z]", text)]
     for text in texts:
         for message in english:
             plain = message.split("{")[0].strip()
@@ -118,6 +128,9 @@ def finish_step(ctx: Context, username: str, instance_id: uuid.UUID, element_id:
     form = task_queries.get_task(ctx, actor, task_id).form or {}
     data = {c["key"]: _default(c) for c in form.get("components", [])
             if c.get("key") and (c.get("validate") or {}).get("required") and not c.get("conditional")}
+    data.update({key: "https://so.gov.vn/dang-tai" for key in data if key.endswith("_url")})  # links are checked
+    if "planned_quarter" in data:  # the planned date (today) must fall in the planned quarter
+        data["planned_quarter"] = f"Q{(date.today().month - 1) // 3 + 1}"
     web_tasks.complete(ctx, actor, task_id, data)
 
 

@@ -72,6 +72,10 @@ class Department:
         self.received.append(info)
         return info
 
+    def today(self) -> str:
+        """The service clock's day: what a task done now records (dates after it are refused)."""
+        return clock.now().date().isoformat()
+
     def ready(self, instance_id: uuid.UUID | None) -> list[HumanTask]:
         with self.ctx.uow(write=False) as uow:
             return list(uow.session.execute(select(HumanTask).where(
@@ -136,7 +140,7 @@ def hold_dialogue(dept: Department, kind: str, day: date,
         dept.step(d, "decide_adhoc", {"adhoc_subject": topic, "adhoc_field": next(iter(outcomes)).field,
                                       "planned_date": day.isoformat(), "adhoc_reason": "Vấn đề bức xúc, cấp thiết"})
     dialogues.set_agenda(dept.ctx, dept.staff("office"), d.id, [p.id for p in outcomes], "Giám đốc Sở")
-    dept.step(d, "issue_invitations", INVITATIONS)
+    dept.step(d, "issue_invitations", {**INVITATIONS, "invitations_sent_on": day.isoformat()})
     dept.step(d, "publish_plan", {"plan_url": "https://so.gov.vn/doi-thoai", "plan_published_on": day.isoformat()})
     items = [{"petition_id": str(p.id), "outcome": o, "note": f"Kết luận: {o}"} for p, o in outcomes.items()]
     dialogues.record_outcomes(dept.ctx, chair, d.id, items, day, "Biên bản hội nghị đối thoại.")
@@ -154,30 +158,30 @@ def escalate(dept: Department, p: PetitionInfo) -> None:
     dept.step(p, "escalate_superior", {"superior_authority": "provincial_committee",
                                        "superior_authority_name": "Ủy ban nhân dân tỉnh",
                                        "escalation_summary": f"Vượt thẩm quyền: {p.title}",
-                                       "escalated_on": "2022-07-01"})
+                                       "escalated_on": dept.today()})
     dept.step(p, "record_superior_answer", {"superior_answer": "UBND tỉnh đã chỉ đạo giải quyết.",
-                                            "superior_answered_on": "2022-07-20"})
+                                            "superior_answered_on": dept.today()})
 
 
 def finish_outcome(dept: Department, p: PetitionInfo, outcome: str) -> None:
     """After the dialogue: the follow-up each outcome needs, then the notice of results."""
     if outcome == "written_reply":
         dept.step(p, "draft_written_reply", {"written_reply": f"Văn bản trả lời: {p.title}"})
-        dept.step(p, "sign_written_reply", {"sign_decision": "sign", "signed_on": "2022-10-01"})
+        dept.step(p, "sign_written_reply", {"sign_decision": "sign", "signed_on": dept.today()})
     elif outcome == "beyond_competence":
         escalate(dept, p)
     elif outcome == "failed":
         dept.step(p, "record_minutes", {"minutes": "Biên bản đối thoại không thành.",
-                                        "minutes_signed_on": "2022-09-20"})
+                                        "minutes_signed_on": dept.today()})
         dept.step(p, "report_failure", {"failure_reported_to": "party_standing",
-                                        "failure_report": "Báo cáo, xin chỉ đạo.", "failure_reported_on": "2022-09-21"})
-        dept.step(p, "record_direction", {"superior_direction": "Tiếp tục đối thoại.", "directed_on": "2022-10-05"})
+                                        "failure_report": "Báo cáo, xin chỉ đạo.", "failure_reported_on": dept.today()})
+        dept.step(p, "record_direction", {"superior_direction": "Tiếp tục đối thoại.", "directed_on": dept.today()})
     notify(dept, p)
 
 
 def notify(dept: Department, p: PetitionInfo) -> None:
     element = "notify_results_office" if p.source == "staff" else "notify_results_inspectorate"
-    dept.step(p, element, {"notice_text": f"Thông báo kết quả giải quyết: {p.title}", "notified_on": "2022-10-10"})
+    dept.step(p, element, {"notice_text": f"Thông báo kết quả giải quyết: {p.title}", "notified_on": dept.today()})
     if not p.confidential:
-        dept.step(p, "publish_results", {"published_url": "https://so.gov.vn/kq", "published_on": "2022-10-11"})
+        dept.step(p, "publish_results", {"published_url": "https://so.gov.vn/kq", "published_on": dept.today()})
     assert dept.petition(p).stage == "closed"

@@ -75,7 +75,8 @@ def test_public_submission_gives_a_tracking_code(web: tuple[Flask, Context]) -> 
     client = web[0].test_client()
     token = csrf(client.get("/public/petition").text)
     answer = client.post("/public/petition", data={"csrf_token": token, "source": "citizen", "field": "ip",
-                                                   "title": "Hỏi về nhãn hiệu", "content": "Nội dung"})
+                                                   "title": "Hỏi về nhãn hiệu", "content": "Nội dung"},
+                         follow_redirects=True)
     assert answer.status_code == 200 and 'data-testid="tracking-code"' in answer.text
     empty = client.post("/public/petition", data={"csrf_token": token, "source": "citizen", "field": "ip"})
     assert empty.status_code == 422 and "Trường này bắt buộc nhập." in empty.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ...usecases.dialogues import KINDS
-from ...usecases.petitions import CHANNELS, SOURCES
+from ...usecases.petitions import CHANNELS, MAX_KEY, SOURCES
 from .common import PageArgs
 
 
@@ -22,6 +22,17 @@ class SubmitSchema(Schema):
     confidential = fields.Boolean(load_default=False)
     agency = fields.String(validate=validate.Length(min=1, max=32),
                            metadata={"description": "the department addressed (public submissions only)"})
+
+
+class IdempotencySchema(Schema):
+    """The submission's idempotency key, sent as a header."""
+
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key", validate=validate.Length(min=1, max=MAX_KEY),
+        metadata={"description": "a key the client makes up for this submission (a UUID, say) and sends again "
+                                 "when it retries: a retry with the same key returns the petition the first "
+                                 "submission made (same id, code and tracking code) and receives nothing new. "
+                                 "Keys are kept per department and submitter."})
 
 
 class ReceiptSchema(Schema):

@@ -6,3 +6,18 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// On a small screen the rows of a table.stack-sm become cards: each cell is labelled with its
+// column's heading (CSS shows data-label before the value), so a bare "—" still says what it is.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("table.stack-sm").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, index) {
+        if (heads[index] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", heads[index]); }
+      });
+    });
+  });
+});
