@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import search_text
 from ..store.petition_tables import Petition
 from ..store.tables import Agency, HumanTask, ProcessInstance
 from . import access, clock, instances, plans, registers
@@ -55,6 +56,10 @@ class PetitionInfo:
     submitted_at: datetime
     answered_at: datetime | None
     closed_at: datetime | None
+    petitioner_contact: str = ""
+    """Address, telephone or e-mail: for those handling the petition, never for the public."""
+    due_at: datetime | None = None
+    """The earliest due date of its open tasks (None when no open task has one)."""
 
 
 @dataclass(frozen=True)
@@ -69,11 +74,18 @@ class PublicStatus:
     answer: str | None
 
 
-def _info(p: Petition) -> PetitionInfo:
+def _info(p: Petition, due_at: datetime | None = None) -> PetitionInfo:
     return PetitionInfo(p.id, p.code, p.tracking_code, p.instance_id, p.source, p.channel, p.field, p.title,
                         p.content, p.petitioner_name, p.confidential, p.stage, p.urgency, p.competence,
                         p.assigned_unit, p.outcome, p.answer, p.dialogue_id, p.submitted_at, p.answered_at,
-                        p.closed_at)
+                        p.closed_at, p.petitioner_contact, due_at)
+
+
+def _due() -> Any:
+    """The earliest due date of the petition's open tasks, as a column of a petition query."""
+    return (select(func.min(HumanTask.due_at)).where(HumanTask.instance_id == Petition.instance_id,
+                                                     HumanTask.status == "ready")
+            .correlate(Petition).scalar_subquery())
 
 
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -134,6 +146,9 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
         code=f"{prefix}{count + 1:05d}", tracking_code=secrets.token_urlsafe(12),
         stage="received", submitted_by=actor.username, submitted_at=now, **fields,
     )
+    petition.search_head = search_text.head(petition.code, petition.title, petition.petitioner_name,
+                                            petition.petitioner_contact)
+    petition.search_body = search_text.body(petition.content)
     s.add(petition)
     deadlines = (plan.body.get("deadlines") if plan else None) or {}
     start_data = {**fields, "petition_id": str(petition.id), "petition_code": petition.code,
@@ -166,7 +181,7 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
     """Petitions the actor may see, newest first, filtered (`overdue`: a task of it is past its due date)."""
     _require_reader(actor)
     with ctx.uow(write=False) as uow:
-        query = visible(uow.session, actor, select(Petition))
+        query = visible(uow.session, actor, select(Petition, _due()))
         if overdue is not None:
             late = select(HumanTask.instance_id).where(HumanTask.status == "ready", HumanTask.due_at < clock.now())
             query = query.where(Petition.instance_id.in_(late) if overdue else Petition.instance_id.not_in(late))
@@ -175,11 +190,25 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
                               (Petition.dialogue_id, dialogue_id)):
             if value is not None:
                 query = query.where(column == value)
+        order: list[Any] = [Petition.submitted_at.desc()]
         if text:
-            pattern = f"%{text.replace('%', '').replace('_', '')}%"
-            query = query.where(or_(Petition.title.ilike(pattern), Petition.code.ilike(pattern)))
-        query = query.order_by(Petition.submitted_at.desc()).limit(min(limit, 200)).offset(offset)
-        return [_info(p) for p in uow.session.execute(query).scalars()]
+            query, order = _search(query, text)
+        query = query.order_by(*order).limit(min(limit, 200)).offset(offset)
+        return [_info(p, due) for p, due in uow.session.execute(query).all()]
+
+
+def _search(query: Select[Any], text: str) -> tuple[Select[Any], list[Any]]:
+    """Every folded word of `text` (`search_text.pattern`) in the number, title, name, contact or content;
+    ranked: the number itself first, then those whose number, title, name or contact hold every word,
+    newest first."""
+    found = search_text.words(text)
+    if not found:
+        return query, [Petition.submitted_at.desc()]
+    patterns = [search_text.pattern(w) for w in found]  # folded words hold only [0-9a-z]: nothing to escape
+    in_head = [Petition.search_head.like(p) for p in patterns]
+    query = query.where(*(or_(h, Petition.search_body.like(p)) for h, p in zip(in_head, patterns, strict=True)))
+    exact = func.upper(Petition.code) == text.strip().upper()
+    return query, [case((exact, 0), (and_(*in_head), 1), else_=2), Petition.submitted_at.desc()]
 
 
 def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
@@ -190,15 +219,16 @@ def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
     _require_reader(actor)
     with ctx.uow() as uow:
         s = uow.session
-        found = s.execute(visible(s, actor, select(Petition)).where(Petition.id == petition_id)).scalar_one_or_none()
-        if found is None:
+        row = s.execute(visible(s, actor, select(Petition, _due())).where(Petition.id == petition_id)).one_or_none()
+        if row is None:
             raise NotFound(f"petition {petition_id} does not exist")
+        found, due = row
         if found.confidential and found.instance_id is not None and not actor.system:
             inst = s.get(ProcessInstance, found.instance_id)
             if inst is not None:
                 access.record_confidential_read(s, actor, inst, f"petition {found.code}")
                 uow.commit()
-        return _info(found)
+        return _info(found, due)
 
 
 def track(ctx: Context, tracking_code: str) -> PublicStatus:

@@ -67,6 +67,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     """Register the pages on `app` (the use cases take `ctx` from `app.extensions`)."""
     from .audit_pages import bp as audit_bp
     from .auth import bp as auth_bp
+    from .case_pages import bp as cases_bp
     from .designer import bp as designer_bp
     from .dialogue_pages import bp as dialogues_bp
     from .petition_pages import bp as petitions_bp
@@ -81,7 +82,8 @@ def init_web(app: Flask, ctx: Context) -> None:
     web.context_processor(_template_globals)
     web.register_error_handler(UseCaseError, _use_case_error)
     web.register_error_handler(HTTPException, _http_error)
-    for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp):
+    for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp,
+                  cases_bp):
         web.register_blueprint(child)
     app.register_blueprint(web)
     register_filters(app)

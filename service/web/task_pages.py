@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import access, task_queries, tasks, web_queries, web_tasks
+from ..usecases import access, case_file, comments, task_queries, tasks, web_queries, web_tasks
 from ..usecases.access import Expected
 from ..usecases.errors import Conflict, Invalid
 from . import formrender, security
@@ -70,12 +70,15 @@ def _expected() -> Expected | None:
     return Expected(int(version)) if version.isdigit() else None
 
 
-def _task_page(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
-               conflict: Conflict | None = None, status: int = 200) -> tuple[str, int]:
+def render_task(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
+                conflict: Conflict | None = None, status: int = 200,
+                comment: dict[str, Any] | None = None) -> tuple[str, int]:
+    """The task page: its facts, what it decides on, its form, the petition's thread and history."""
     ctx, actor = security.context(), security.actor()
     detail = task_queries.get_task(ctx, actor, task_id)
     story = web_queries.history(ctx, actor, detail.task.instance_id)
     petition = web_queries.petition_of_instance(ctx, actor, detail.task.instance_id)
+    cf = case_file.of_instance(ctx, actor, detail.task.instance_id)
     shown = {**detail.data, **(values or {})}
     shown_errors = {k: [error_text(m) for m in v] for k, v in (errors or {}).items()}
     form_fields = formrender.fields(detail.form, shown, shown_errors)
@@ -86,8 +89,11 @@ def _task_page(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors:
         may_act=may_act, works=works, is_lead=actor.has(*access.LEADS), conflict=conflict,
         candidates=web_queries.candidates(ctx, actor, detail.task) if detail.task.status == "ready" else [],
         title=formrender.title_of(detail.form, detail.task.name), has_errors=bool(errors),
-        names=element_names(story.bpmn_xml),
+        names=element_names(story.bpmn_xml), cf=cf, comment=comment, may_comment=comments.may_write(actor),
     ), status
+
+
+_task_page = render_task
 
 
 def _role(task: task_queries.TaskRow) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ...usecases.comments import MAX_LENGTH as COMMENT_LENGTH
 from ...usecases.dialogues import KINDS
 from ...usecases.petitions import CHANNELS, SOURCES
 from .common import PageArgs
@@ -34,6 +35,22 @@ class ReceiptSchema(Schema):
     tracking_code = fields.String(required=True)
 
 
+class CommentBodySchema(Schema):
+    """A comment as it is written (longer ones are refused with their length, never cut)."""
+
+    body = fields.String(required=True, metadata={"description": f"at most {COMMENT_LENGTH} characters"})
+
+
+class CommentSchema(Schema):
+    """A comment on a petition."""
+
+    id = fields.UUID(required=True)
+    petition_id = fields.UUID(required=True)
+    author = fields.String(required=True)
+    body = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+
+
 class PetitionListArgs(PageArgs):
     """Filters of the petition list."""
 
@@ -60,6 +77,7 @@ class PetitionSchema(Schema):
     title = fields.String(required=True)
     content = fields.String(required=True)
     petitioner_name = fields.String(required=True)
+    petitioner_contact = fields.String(metadata={"description": "address, telephone or e-mail, to reach them"})
     confidential = fields.Boolean(required=True)
     stage = fields.String(required=True)
     urgency = fields.String(allow_none=True)
@@ -71,6 +89,7 @@ class PetitionSchema(Schema):
     submitted_at = fields.DateTime(required=True)
     answered_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    due_at = fields.DateTime(allow_none=True, metadata={"description": "the earliest due date of its open tasks"})
 
 
 class PetitionPageSchema(Schema):
