@@ -40,6 +40,11 @@ def pattern(word: str) -> str:
     return f"% {word}%" if len(word) >= PREFIX_FROM else f"% {word} %"
 
 
+def fts_term(word: str) -> str:
+    """The same rule as `pattern`, as an SQLite FTS5 query term."""
+    return f'"{word}"*' if len(word) >= PREFIX_FROM else f'"{word}"'
+
+
 def head(code: str, title: str, petitioner_name: str, petitioner_contact: str) -> str:
     """What a petition is found by first: its number, title, the petitioner's name and contact (phone
     numbers also as bare digits, so any spacing of them matches)."""

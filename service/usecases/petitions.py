@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, literal_column, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -81,11 +81,29 @@ def _info(p: Petition, due_at: datetime | None = None) -> PetitionInfo:
                         p.closed_at, p.petitioner_contact, due_at)
 
 
-def _due() -> Any:
-    """The earliest due date of the petition's open tasks, as a column of a petition query."""
-    return (select(func.min(HumanTask.due_at)).where(HumanTask.instance_id == Petition.instance_id,
-                                                     HumanTask.status == "ready")
-            .correlate(Petition).scalar_subquery())
+def _due_dates(s: Session, found: list[Petition]) -> dict[uuid.UUID, datetime]:
+    """The earliest due date of each petition's open tasks (by instance id), in one query."""
+    ids = [p.instance_id for p in found if p.instance_id is not None]
+    if not ids:
+        return {}
+    rows = s.execute(select(HumanTask.instance_id, func.min(HumanTask.due_at))
+                     .where(HumanTask.instance_id.in_(ids), HumanTask.status == "ready", HumanTask.due_at.is_not(None))
+                     .group_by(HumanTask.instance_id)).all()
+    return {i: d for i, d in rows if d is not None}
+
+
+_FTS: dict[str, bool] = {}
+
+
+def _sqlite_fts(s: Session) -> bool:
+    """Whether this SQLite database has the FTS5 index of the petitions (migration 0010)."""
+    bind = s.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    key = str(bind.url)
+    if key not in _FTS:
+        _FTS[key] = s.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'petitions_fts'")).first() is not None
+    return _FTS[key]
 
 
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -181,7 +199,7 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
     """Petitions the actor may see, newest first, filtered (`overdue`: a task of it is past its due date)."""
     _require_reader(actor)
     with ctx.uow(write=False) as uow:
-        query = visible(uow.session, actor, select(Petition, _due()))
+        query = visible(uow.session, actor, select(Petition))
         if overdue is not None:
             late = select(HumanTask.instance_id).where(HumanTask.status == "ready", HumanTask.due_at < clock.now())
             query = query.where(Petition.instance_id.in_(late) if overdue else Petition.instance_id.not_in(late))
@@ -192,22 +210,30 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
                 query = query.where(column == value)
         order: list[Any] = [Petition.submitted_at.desc()]
         if text:
-            query, order = _search(query, text)
+            query, order = _search(query, text, _sqlite_fts(uow.session))
         query = query.order_by(*order).limit(min(limit, 200)).offset(offset)
-        return [_info(p, due) for p, due in uow.session.execute(query).all()]
+        found = list(uow.session.execute(query).scalars())
+        due = _due_dates(uow.session, found)
+        return [_info(p, due.get(p.instance_id) if p.instance_id else None) for p in found]
 
 
-def _search(query: Select[Any], text: str) -> tuple[Select[Any], list[Any]]:
+def _search(query: Select[Any], words: str, fts: bool) -> tuple[Select[Any], list[Any]]:
     """Every folded word of `text` (`search_text.pattern`) in the number, title, name, contact or content;
     ranked: the number itself first, then those whose number, title, name or contact hold every word,
-    newest first."""
-    found = search_text.words(text)
+    newest first. On SQLite the FTS5 index (`fts`) finds the candidates."""
+    found = search_text.words(words)
     if not found:
         return query, [Petition.submitted_at.desc()]
     patterns = [search_text.pattern(w) for w in found]  # folded words hold only [0-9a-z]: nothing to escape
     in_head = [Petition.search_head.like(p) for p in patterns]
-    query = query.where(*(or_(h, Petition.search_body.like(p)) for h, p in zip(in_head, patterns, strict=True)))
-    exact = func.upper(Petition.code) == text.strip().upper()
+    if fts:
+        match = " ".join(search_text.fts_term(w) for w in found)
+        query = query.where(literal_column("petitions.rowid").in_(
+            select(literal_column("rowid")).select_from(text("petitions_fts"))
+            .where(text("petitions_fts MATCH :fts").bindparams(fts=match))))
+    else:
+        query = query.where(*(or_(h, Petition.search_body.like(p)) for h, p in zip(in_head, patterns, strict=True)))
+    exact = func.upper(Petition.code) == words.strip().upper()
     return query, [case((exact, 0), (and_(*in_head), 1), else_=2), Petition.submitted_at.desc()]
 
 
@@ -219,10 +245,10 @@ def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
     _require_reader(actor)
     with ctx.uow() as uow:
         s = uow.session
-        row = s.execute(visible(s, actor, select(Petition, _due())).where(Petition.id == petition_id)).one_or_none()
-        if row is None:
+        found = s.execute(visible(s, actor, select(Petition)).where(Petition.id == petition_id)).scalar_one_or_none()
+        if found is None:
             raise NotFound(f"petition {petition_id} does not exist")
-        found, due = row
+        due = _due_dates(s, [found]).get(found.instance_id) if found.instance_id else None
         if found.confidential and found.instance_id is not None and not actor.system:
             inst = s.get(ProcessInstance, found.instance_id)
             if inst is not None:

@@ -37,3 +37,15 @@ def test_search_ignores_diacritics_and_covers_names_and_telephones(ctx: Context)
     assert _codes(ctx, "cà phê đức") == [coffee.code]
     assert _codes(ctx, "không có") == []
     assert _codes(ctx, "%") == _codes(ctx, "") == [other.code, road.code, coffee.code]  # nothing to search: all
+
+
+def test_sqlite_finds_words_through_its_fts5_index(ctx: Context) -> None:
+    deploy_sample(ctx, "petition.bpmn")
+    coffee = _submit(ctx, "Cà phê", "Nội dung", "Lò Văn Đức")
+    assert _codes(ctx, "ca phe") == [coffee.code]
+    if ctx.db.engine.dialect.name == "sqlite":
+        assert petitions._FTS[str(ctx.db.engine.url)] is True
+        with ctx.db.engine.connect() as conn:
+            from sqlalchemy import text
+            rows = conn.execute(text("SELECT rowid FROM petitions_fts WHERE petitions_fts MATCH '\"duc\"'")).all()
+        assert len(rows) == 1

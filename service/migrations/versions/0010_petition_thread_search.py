@@ -7,8 +7,9 @@ and `search_body` (content) hold the text folded by `service.search_text.fold`: 
 diacritics, đ as d. The folding is done in Python for both databases, so SQLite and PostgreSQL find
 exactly the same petitions (PostgreSQL's `unaccent` is not needed for that, and is not always
 installable). On PostgreSQL the folded columns get GIN trigram indexes (`pg_trgm`, created in 0007
-when available), which answer `LIKE '%word%'`; where the extension cannot be created the search
-still works, reading the table.
+when available), which answer `LIKE '% word%'`; where the extension cannot be created the search
+still works, reading the table. On SQLite an FTS5 index (`petitions_fts`, over the folded columns,
+kept by triggers) finds the words; where FTS5 is missing the search reads the table.
 
 Revision ID: 0010
 Revises: 0007
@@ -45,6 +46,34 @@ def _has_trigrams() -> bool:
         return False
 
 
+FTS_TRIGGERS = (
+    "CREATE TRIGGER petitions_fts_insert AFTER INSERT ON petitions BEGIN "
+    "INSERT INTO petitions_fts(rowid, search_head, search_body) VALUES (new.rowid, new.search_head, new.search_body); "
+    "END",
+    "CREATE TRIGGER petitions_fts_delete AFTER DELETE ON petitions BEGIN "
+    "INSERT INTO petitions_fts(petitions_fts, rowid, search_head, search_body) "
+    "VALUES ('delete', old.rowid, old.search_head, old.search_body); END",
+    "CREATE TRIGGER petitions_fts_update AFTER UPDATE OF search_head, search_body ON petitions BEGIN "
+    "INSERT INTO petitions_fts(petitions_fts, rowid, search_head, search_body) "
+    "VALUES ('delete', old.rowid, old.search_head, old.search_body); "
+    "INSERT INTO petitions_fts(rowid, search_head, search_body) VALUES (new.rowid, new.search_head, new.search_body); "
+    "END",
+)
+
+
+def _sqlite_fts() -> None:
+    bind = op.get_bind()
+    try:
+        with bind.begin_nested():
+            bind.execute(sa.text("CREATE VIRTUAL TABLE petitions_fts USING fts5(search_head, search_body, "
+                                 "content='petitions', content_rowid='rowid', tokenize='unicode61')"))
+    except sa.exc.OperationalError:  # an SQLite built without FTS5: the search reads the table
+        return
+    for trigger in FTS_TRIGGERS:
+        bind.execute(sa.text(trigger))
+    bind.execute(sa.text("INSERT INTO petitions_fts(petitions_fts) VALUES ('rebuild')"))
+
+
 def upgrade() -> None:
     op.create_table(
         "petition_comments",
@@ -69,12 +98,18 @@ def upgrade() -> None:
         bind.execute(table.update().where(table.c.id == row.id).values(
             search_head=head(row.code, row.title, row.petitioner_name, row.petitioner_contact),
             search_body=body(row.content)))
+    if bind.dialect.name == "sqlite":
+        _sqlite_fts()
     if _has_trigrams():
         op.execute("CREATE INDEX ix_petitions_search_head_trgm ON petitions USING gin (search_head gin_trgm_ops)")
         op.execute("CREATE INDEX ix_petitions_search_body_trgm ON petitions USING gin (search_body gin_trgm_ops)")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for name in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER IF EXISTS petitions_fts_{name}")
+        op.execute("DROP TABLE IF EXISTS petitions_fts")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_petitions_search_body_trgm")
         op.execute("DROP INDEX IF EXISTS ix_petitions_search_head_trgm")
