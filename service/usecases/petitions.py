@@ -100,7 +100,7 @@ def _sqlite_fts(s: Session) -> bool:
     bind = s.get_bind()
     if bind.dialect.name != "sqlite":
         return False
-    key = str(bind.url)
+    key = str(bind.engine.url)
     if key not in _FTS:
         _FTS[key] = s.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'petitions_fts'")).first() is not None
     return _FTS[key]
