@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, case, func, literal_column, or_, select, text
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +28,10 @@ from .errors import Conflict, Forbidden, Invalid, NotFound
 SOURCES = ("citizen", "organisation", "staff")
 CHANNELS = ("paper", "reception", "unit", "conference", "electronic")
 """How a petition arrived, as the intake form names it."""
+LIMITS = {"title": 300, "content": 20000, "field": 50, "petitioner_name": 200, "petitioner_contact": 200}
+"""Longest text of each petition field, in characters: the one definition the public form, the reception's
+form, the intake task's form (checked by a test), the API and the register share. Longer is refused."""
+WITHDRAWAL_REASON_LENGTH = 2000
 READERS = ("reception", "office", "inspectorate", "director", "infocenter", "auditor", "admin")
 """Roles that read the petition register (and every unit); designers do not."""
 
@@ -114,15 +119,18 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     channel = data.get("channel", "electronic")
     if channel not in CHANNELS:
         problems.append(f"channel: must be one of {', '.join(CHANNELS)}")
-    for key, limit in (("title", 300), ("content", 20000), ("field", 50)):
+    for key in ("title", "content", "field"):
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
             problems.append(f"{key}: required")
-        elif len(value) > limit:
-            problems.append(f"{key}: at most {limit} characters")
+        elif len(value) > LIMITS[key]:
+            problems.append(f"{key}: at most {LIMITS[key]} characters; this text has {len(value)}")
     for key in ("petitioner_name", "petitioner_contact"):
-        if not isinstance(data.get(key, ""), str) or len(data.get(key, "")) > 200:
-            problems.append(f"{key}: text of at most 200 characters")
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            problems.append(f"{key}: must be text")
+        elif len(value) > LIMITS[key]:
+            problems.append(f"{key}: at most {LIMITS[key]} characters; this text has {len(value)}")
     if not isinstance(data.get("confidential", False), bool):
         problems.append("confidential: must be true or false")
     if problems:
@@ -170,6 +178,7 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
     s.add(petition)
     deadlines = (plan.body.get("deadlines") if plan else None) or {}
     start_data = {**fields, "petition_id": str(petition.id), "petition_code": petition.code,
+                  "received_on": now.astimezone(ZoneInfo(ctx.settings.timezone)).date().isoformat(),
                   "plan_draft_days": deadlines.get("draft_days"), "plan_reply_days": deadlines.get("reply_days")}
     started = instances.start_in(s, ctx, actor, registers.PETITION_PROCESS, start_data, business_key=petition.code)
     petition.instance_id = started.id
@@ -274,10 +283,13 @@ def withdraw(ctx: Context, actor: Actor, petition_id: uuid.UUID, reason: str) ->
         raise Forbidden("reception, the Office and the Inspectorate record withdrawals")
     if not reason.strip():
         raise Invalid("a withdrawal needs a reason", ["reason: required"])
+    if len(reason.strip()) > WITHDRAWAL_REASON_LENGTH:
+        raise Invalid("the reason is too long", [
+            f"reason: at most {WITHDRAWAL_REASON_LENGTH} characters; this text has {len(reason.strip())}"])
     petition = get(ctx, actor, petition_id)
     if petition.closed_at is not None or petition.instance_id is None:
         raise Conflict(f"petition {petition.code} is already closed")
     instances.deliver_message(ctx, actor, petition.instance_id, registers.WITHDRAW_MESSAGE,
-                              {"petition_id": str(petition_id), "reason": reason.strip()[:2000]},
+                              {"petition_id": str(petition_id), "reason": reason.strip()},
                               {"petition": {"petition_id": str(petition_id)}})
     return get(ctx, actor, petition_id)

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import case_file, clock, comments
+from ..usecases import case_file, clock, comments, petitions
 from ..usecases.errors import Invalid
 from . import security
 from .display import code_label
@@ -22,6 +22,11 @@ bp = Blueprint("cases", __name__)
 
 DUE_SOON = timedelta(days=2)
 """A deadline this close is marked as due soon."""
+
+
+@bp.app_context_processor
+def _limits() -> dict[str, Any]:
+    return {"limits": petitions.LIMITS}
 
 
 @bp.app_template_global("due_state")

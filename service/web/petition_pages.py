@@ -3,6 +3,7 @@ its status, deadlines, path on the diagram, history and documents (print-friendl
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -37,7 +38,9 @@ def field_errors(exc: Invalid) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for problem in exc.problems:
         key, _sep, what = problem.partition(":")
-        message = _("This field is required.") if "required" in what else _("This value was refused.")
+        longer = re.search(r"at most (\d+) characters; this text has (\d+)", what)
+        message = (_("At most {n} characters; this text has {m}.", n=longer.group(1), m=longer.group(2)) if longer
+                   else _("This field is required.") if "required" in what else _("This value was refused."))
         found.setdefault(key.strip() if _sep else "", []).append(message)
     return found
 

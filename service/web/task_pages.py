@@ -33,8 +33,11 @@ _ERRORS: tuple[tuple[str, str], ...] = (
 )
 
 
-def error_text(message: str) -> str:
-    """A validation message in the page's language."""
+def error_text(message: str, value: Any = None) -> str:
+    """A validation message in the page's language; a text too long also says how long it is."""
+    longer = re.fullmatch(r"Longer than maximum length (?P<n>\d+)\.", message.strip())
+    if longer and isinstance(value, str):
+        return _("At most {n} characters; this text has {m}.", n=longer.group("n"), m=len(value))
     for pattern, text in _ERRORS:
         match = re.fullmatch(pattern, message.strip())
         if match:
@@ -80,7 +83,7 @@ def render_task(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors
     petition = web_queries.petition_of_instance(ctx, actor, detail.task.instance_id)
     cf = case_file.of_instance(ctx, actor, detail.task.instance_id)
     shown = {**detail.data, **(values or {})}
-    shown_errors = {k: [error_text(m) for m in v] for k, v in (errors or {}).items()}
+    shown_errors = {k: [error_text(m, shown.get(k)) for m in v] for k, v in (errors or {}).items()}
     form_fields = formrender.fields(detail.form, shown, shown_errors)
     works = access.works(actor, _role(detail.task), detail.task.unit_code) or actor.has("admin")
     may_act = detail.task.status == "ready" and works and detail.task.assignee in (None, actor.username)

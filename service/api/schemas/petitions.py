@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from ...usecases.comments import MAX_LENGTH as COMMENT_LENGTH
 from ...usecases.dialogues import KINDS
-from ...usecases.petitions import CHANNELS, SOURCES
+from ...usecases.petitions import CHANNELS, LIMITS, SOURCES, WITHDRAWAL_REASON_LENGTH
 from .common import PageArgs
 
 OUTCOMES = ("answered", "written_reply", "beyond_competence", "failed")
@@ -17,11 +17,11 @@ class SubmitSchema(Schema):
 
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
     channel = fields.String(load_default="electronic", validate=validate.OneOf(CHANNELS))
-    field = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    content = fields.String(required=True, validate=validate.Length(min=1, max=20000))
-    petitioner_name = fields.String(load_default="", validate=validate.Length(max=200))
-    petitioner_contact = fields.String(load_default="", validate=validate.Length(max=200))
+    field = fields.String(required=True, validate=validate.Length(min=1, max=LIMITS["field"]))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=LIMITS["title"]))
+    content = fields.String(required=True, validate=validate.Length(min=1, max=LIMITS["content"]))
+    petitioner_name = fields.String(load_default="", validate=validate.Length(max=LIMITS["petitioner_name"]))
+    petitioner_contact = fields.String(load_default="", validate=validate.Length(max=LIMITS["petitioner_contact"]))
     confidential = fields.Boolean(load_default=False)
     agency = fields.String(validate=validate.Length(min=1, max=32),
                            metadata={"description": "the department addressed (public submissions only)"})
@@ -103,7 +103,7 @@ class PetitionPageSchema(Schema):
 class WithdrawSchema(Schema):
     """The petitioner's withdrawal."""
 
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=WITHDRAWAL_REASON_LENGTH))
 
 
 class PublicStatusSchema(Schema):
