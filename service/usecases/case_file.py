@@ -73,8 +73,9 @@ class Document:
     version: int
     changes: list[str] | None
     """Lines of a unified diff against the previous version (None for a first version)."""
-    decided: list[tuple[str, Value]]
-    """(task name, choice) of the decisions taken on it since it was written (approve, return, sign)."""
+    decided: list[tuple[str, Value]] | None
+    """(task name, choice) of the decisions taken on it since it was written (approve, return, sign);
+    None for a note written beside a decision (a reviewer's comment), which nobody decides on."""
 
 
 @dataclass(frozen=True)
@@ -150,9 +151,11 @@ def _documents(steps: list[Step]) -> list[Document]:
         if len(written) > 1:
             before = str(written[-2][2].value).splitlines()
             changes = list(difflib.unified_diff(before, str(note.value).splitlines(), lineterm="", n=1))[2:]
-        decider = next((later for later in steps[index + 1:] if later.kind == "task"
-                        and any(c.kind == "choice" for c in later.choices)), None)
-        decided = [(decider.title, c) for c in decider.choices if c.kind == "choice"] if decider else []
+        decided: list[tuple[str, Value]] | None = None  # a note beside a decision is decided on by no one
+        if not any(c.kind == "choice" for c in step.choices):
+            decider = next((later for later in steps[index + 1:] if later.kind == "task"
+                            and any(c.kind == "choice" for c in later.choices)), None)
+            decided = [(decider.title, c) for c in decider.choices if c.kind == "choice"] if decider else []
         documents.append(Document(key, note.label, note.label_en, str(note.value), step.title, step.actor,
                                   step.at, len(written), changes, decided))
     documents.sort(key=lambda d: d.at, reverse=True)
@@ -179,6 +182,17 @@ def read(session: Session, ctx: Context, inst: ProcessInstance) -> CaseFile:
     last_task = next((s for s in reversed(steps) if s.kind == "task" and s.notes), None)
     latest = [d for d in documents if last_task and d.at == last_task.at and d.actor == last_task.actor]
     return CaseFile(steps, documents, latest)
+
+
+def stale_keys(case: CaseFile, element_id: str) -> set[str]:
+    """Keys a form of `element_id` should not start with: what an earlier round of the same step decided
+    (a returned draft's review comes back without the last decision and its comment), while a drafter
+    keeps the text they wrote, to correct it rather than retype it."""
+    stale: set[str] = set()
+    for step in case.steps:
+        if step.kind == "task" and step.element_id == element_id and any(c.kind == "choice" for c in step.choices):
+            stale |= {v.key for v in (*step.choices, *step.notes)}
+    return stale
 
 
 def of_instance(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> CaseFile:

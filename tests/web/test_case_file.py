@@ -39,11 +39,14 @@ def test_the_approval_task_shows_the_draft_the_thread_and_what_changed(web: tupl
     step = ready_task(ctx, info.instance_id, "draft_answer")
     unit_page = signed_in(app, "unit_science").get(f"/tasks/{step}")
     assert "Bổ sung căn cứ pháp lý." in unit_page.text  # the reason it came back reaches the drafter
+    assert ">Dòng một.\nDòng hai cũ.</textarea>" in unit_page.text  # the drafter corrects, not retypes
     tasks.complete(ctx, unit, step, {"draft_answer": "Dòng một.\nDòng hai mới.", "legal_basis": "Luật 2013"})
     review = ready_task(ctx, info.instance_id, "review_draft")
     page = director.get(f"/tasks/{review}")
     decide = page.text.split('data-testid="decide-on"')[1].split("</section>")[0]
     assert "Lần 2" in decide
+    form = page.text.split('data-testid="task-form"')[1].split("</form>")[0]
+    assert "selected" not in form and "Bổ sung căn cứ pháp lý." not in form  # the last round's decision is not preset
     diff = decide.split('data-testid="diff"')[1]
     assert re.search(r'class="del">-Dòng hai cũ\.', diff) and re.search(r'class="add">\+Dòng hai mới\.', diff)
     petition_page = director.get(f"/petitions/{info.id}").text
