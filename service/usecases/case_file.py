@@ -179,9 +179,28 @@ def read(session: Session, ctx: Context, inst: ProcessInstance) -> CaseFile:
                                            .order_by(PetitionComment.created_at)).scalars()]
         steps.sort(key=lambda s: s.at)
     documents = _documents(steps)
-    last_task = next((s for s in reversed(steps) if s.kind == "task" and s.notes), None)
-    latest = [d for d in documents if last_task and d.at == last_task.at and d.actor == last_task.actor]
+    recent = _since_last_decision([s for s in steps if s.kind == "task"])
+    latest = [d for d in documents if any(d.at == r.at and d.actor == r.actor for r in recent)]
     return CaseFile(steps, documents, latest)
+
+
+LATEST_STEPS = 3
+"""At most this many recent steps give the documents a task decides on."""
+
+
+def _since_last_decision(done: list[Step]) -> list[Step]:
+    """The last completed step, and the ones before it that wrote texts without deciding anything:
+    the draft a review decides on, the notice and the report a signature covers, the reason a
+    returned draft came back with."""
+    recent: list[Step] = []
+    for step in reversed(done):
+        deciding = any(c.kind == "choice" for c in step.choices)
+        if recent and (deciding or not step.notes):
+            break
+        recent.append(step)
+        if deciding or len(recent) == LATEST_STEPS:  # a decision comes with its reason, alone
+            break
+    return recent
 
 
 def stale_keys(case: CaseFile, element_id: str) -> set[str]:
