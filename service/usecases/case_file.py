@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..store.petition_tables import Petition, PetitionComment
-from ..store.tables import AuditEvent, HumanTask, ProcessInstance
+from ..store.tables import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
 from . import access
 from .context import Actor, Context
 from .errors import NotFound
@@ -128,14 +128,33 @@ def _task_step(event: AuditEvent, task: HumanTask | None, forms: Mapping[str, An
                 event.task_id, event.element_id, choices, notes)
 
 
-def _message_step(event: AuditEvent) -> Step:
+def _message_step(event: AuditEvent, labels: Mapping[str, Mapping[str, Any]]) -> Step:
+    """A message caught (a conference's outcome for this item): its values under the labels of the form
+    of the sending process that asked for them (`labels`); a value no form names is left out."""
     payload = (event.data or {}).get("payload") or {}
-    choices = [Value(k, k, k, v, None, "code") for k, v in payload.items()
-               if k == "outcome" and isinstance(v, str) and v]
-    notes = [Value(k, k, k, v) for k, v in payload.items()
-             if k not in ("outcome",) and k not in _SKIPPED and isinstance(v, str) and v and not k.endswith("_id")]
+    choices: list[Value] = []
+    notes: list[Value] = []
+    for key, value in payload.items():
+        component = labels.get(key)
+        if component is None or key in _SKIPPED or value in (None, "") or isinstance(value, Mapping | list):
+            continue
+        shown = _value(key, value, component)
+        (notes if shown.kind == "text" else choices).append(shown)
     return Step("message", event.at, event.actor, str((event.data or {}).get("name") or ""), None,
                 event.element_id, choices, notes)
+
+
+def _deployed_components(session: Session, ctx: Context) -> dict[str, Mapping[str, Any]]:
+    """Form components by key over the latest version of every deployed process (messages carry values
+    another process's form asked for)."""
+    latest = session.execute(select(ProcessVersion.id).where(ProcessVersion.id.in_(
+        select(func.max(ProcessVersion.id)).group_by(ProcessVersion.key)))).scalars().all()
+    found: dict[str, Mapping[str, Any]] = {}
+    for version_id in sorted(latest):
+        for form in ctx.catalog.model_by_id(session, version_id).forms.values():
+            for key, component in _components(form if isinstance(form, Mapping) else None).items():
+                found.setdefault(key, component)
+    return found
 
 
 def _documents(steps: list[Step]) -> list[Document]:
@@ -170,8 +189,9 @@ def read(session: Session, ctx: Context, inst: ProcessInstance) -> CaseFile:
         .order_by(AuditEvent.seq)).scalars().all()
     tasks = {str(t.id): t for t in session.execute(select(HumanTask).where(
         HumanTask.instance_id == inst.id)).scalars()}
+    labels = _deployed_components(session, ctx) if any(e.event_type == "message_delivered" for e in events) else {}
     steps = [_task_step(e, tasks.get(e.task_id or ""), forms) if e.event_type == "task_completed"
-             else _message_step(e) for e in events]
+             else _message_step(e, labels) for e in events]
     petition_id = session.execute(select(Petition.id).where(Petition.instance_id == inst.id)).scalar()
     if petition_id is not None:
         steps += [Step("comment", c.created_at, c.author, "", notes=[Value("comment", "", "", c.body)])
