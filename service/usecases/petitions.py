@@ -14,14 +14,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, func, literal_column, or_, select, text
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import search_text
 from ..store.petition_tables import Petition
 from ..store.tables import Agency, HumanTask, ProcessInstance
-from . import access, clock, instances, plans, registers
+from . import access, clock, instances, petition_search, plans, registers
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -95,20 +95,6 @@ def _due_dates(s: Session, found: list[Petition]) -> dict[uuid.UUID, datetime]:
                      .where(HumanTask.instance_id.in_(ids), HumanTask.status == "ready", HumanTask.due_at.is_not(None))
                      .group_by(HumanTask.instance_id)).all()
     return {i: d for i, d in rows if d is not None}
-
-
-_FTS: dict[str, bool] = {}
-
-
-def _sqlite_fts(s: Session) -> bool:
-    """Whether this SQLite database has the FTS5 index of the petitions (migration 0010)."""
-    bind = s.get_bind()
-    if bind.dialect.name != "sqlite":
-        return False
-    key = str(bind.engine.url)
-    if key not in _FTS:
-        _FTS[key] = s.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'petitions_fts'")).first() is not None
-    return _FTS[key]
 
 
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -217,33 +203,9 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
                               (Petition.dialogue_id, dialogue_id)):
             if value is not None:
                 query = query.where(column == value)
-        order: list[Any] = [Petition.submitted_at.desc()]
-        if text:
-            query, order = _search(query, text, _sqlite_fts(uow.session))
-        query = query.order_by(*order).limit(min(limit, 200)).offset(offset)
-        found = list(uow.session.execute(query).scalars())
+        found = petition_search.search(uow.session, query, text or "", min(limit, 200), offset)
         due = _due_dates(uow.session, found)
         return [_info(p, due.get(p.instance_id) if p.instance_id else None) for p in found]
-
-
-def _search(query: Select[Any], words: str, fts: bool) -> tuple[Select[Any], list[Any]]:
-    """Every folded word of `text` (`search_text.pattern`) in the number, title, name, contact or content;
-    ranked: the number itself first, then those whose number, title, name or contact hold every word,
-    newest first. On SQLite the FTS5 index (`fts`) finds the candidates."""
-    found = search_text.words(words)
-    if not found:
-        return query, [Petition.submitted_at.desc()]
-    patterns = [search_text.pattern(w) for w in found]  # folded words hold only [0-9a-z]: nothing to escape
-    in_head = [Petition.search_head.like(p) for p in patterns]
-    if fts:
-        match = " ".join(search_text.fts_term(w) for w in found)
-        query = query.where(literal_column("petitions.rowid").in_(
-            select(literal_column("rowid")).select_from(text("petitions_fts"))
-            .where(text("petitions_fts MATCH :fts").bindparams(fts=match))))
-    else:
-        query = query.where(*(or_(h, Petition.search_body.like(p)) for h, p in zip(in_head, patterns, strict=True)))
-    exact = func.upper(Petition.code) == words.strip().upper()
-    return query, [case((exact, 0), (and_(*in_head), 1), else_=2), Petition.submitted_at.desc()]
 
 
 def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:

@@ -3,7 +3,7 @@ petitioner's name and telephone, and ranks the best matches first, on SQLite and
 
 from __future__ import annotations
 
-from service.usecases import petitions
+from service.usecases import petition_search, petitions
 from service.usecases.context import Context
 from tests.conftest import actor, deploy_sample
 
@@ -44,7 +44,7 @@ def test_sqlite_finds_words_through_its_fts5_index(ctx: Context) -> None:
     coffee = _submit(ctx, "Cà phê", "Nội dung", "Lò Văn Đức")
     assert _codes(ctx, "ca phe") == [coffee.code]
     if ctx.db.engine.dialect.name == "sqlite":
-        assert petitions._FTS[str(ctx.db.engine.url)] is True
+        assert petition_search._FTS[str(ctx.db.engine.url)] is True
         with ctx.db.engine.connect() as conn:
             from sqlalchemy import text
             rows = conn.execute(text("SELECT rowid FROM petitions_fts WHERE petitions_fts MATCH '\"duc\"'")).all()
