@@ -41,9 +41,10 @@ with fewer, it reads the matches themselves and sorts them."""
 
 def _fts_rows(s: Session, match: str, name: str) -> Any:
     matches = text(f"petitions_fts MATCH :{name}").bindparams(**{name: match})
-    first = select(literal_column("rowid")).select_from(text("petitions_fts")).where(matches).limit(WALK_FROM + 1)
+    first: Select[Any] = (select(literal_column("rowid")).select_from(text("petitions_fts")).where(matches)
+                          .limit(WALK_FROM + 1))
     many = s.execute(select(func.count()).select_from(first.subquery())).scalar_one()  # stops early
-    rowid = literal_column("+petitions.rowid" if many > WALK_FROM else "petitions.rowid")
+    rowid: Any = literal_column("+petitions.rowid" if many > WALK_FROM else "petitions.rowid")
     return rowid.in_(select(literal_column("rowid")).select_from(text("petitions_fts")).where(matches))
 
 
