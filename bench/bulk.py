@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from service import search_text
 from service.usecases import clock, instances
 from service.usecases.context import Context
 
@@ -30,7 +31,8 @@ TABLES = {  # table -> (column holding the instance id, columns copied; ids of s
                           "confidential"),
     "petitions": ("instance_id", "id, agency_id, plan_id, code, tracking_code, instance_id, source, channel, field, "
                   "title, content, petitioner_name, petitioner_contact, confidential, stage, urgency, competence, "
-                  "assigned_unit, outcome, answer, dialogue_id, submitted_by, submitted_at, answered_at, closed_at"),
+                  "assigned_unit, outcome, answer, dialogue_id, submitted_by, submitted_at, answered_at, closed_at, "
+                  "search_head, search_body"),
     "human_tasks": ("instance_id", "id, instance_id, agency_id, element_id, name, lane, candidate_role, form_key, "
                     "assignee, status, due_at, created_at, completed_at, completed_by, unit_code"),
     "audit_events": ("instance_id", "agency_id, chain, seq, event_type, actor, at, instance_id, task_id, element_id, "
@@ -166,6 +168,8 @@ def copies(writer: Writer, template: Template, number: int, rng: random.Random,
                 row[cols.index("id")], row[cols.index("instance_id")] = w.ident(petition_id), w.ident(new_id)
                 row[cols.index("code")], row[cols.index("tracking_code")] = code, secrets.token_urlsafe(12)
                 row[cols.index("title")] = f"{SUBJECTS[number % len(SUBJECTS)]} (số {number})"
+                row[cols.index("search_head")] = search_text.head(
+                    code, row[cols.index("title")], values["petitioner_name"], values["petitioner_contact"])
                 row[cols.index("submitted_at")] = w.time(submitted)
             elif table == "human_tasks":
                 ready = values["status"] == "ready"

@@ -9,10 +9,12 @@ from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..usecases import petitions
+from ..usecases import comments, petitions
 from ..usecases.context import Actor
 from .common import PREFIX, actor, context, public
 from .schemas.petitions import (
+    CommentBodySchema,
+    CommentSchema,
     IdempotencySchema,
     PetitionListArgs,
     PetitionPageSchema,
@@ -81,6 +83,22 @@ class Withdraw(MethodView):
     def post(self, body: dict[str, Any], petition_id: uuid.UUID) -> Any:
         """Record the petitioner's withdrawal with its reason; the petition closes, nothing is deleted."""
         return petitions.withdraw(context(), actor(), petition_id, body["reason"])
+
+
+@blp.route("/<uuid:petition_id>/comments")
+class Comments(MethodView):
+    """Comments staff write on a petition without completing a task."""
+
+    @blp.response(200, CommentSchema(many=True))
+    def get(self, petition_id: uuid.UUID) -> Any:
+        """The comments on a petition the caller may see, oldest first."""
+        return comments.list_comments(context(), actor(), petition_id)
+
+    @blp.arguments(CommentBodySchema)
+    @blp.response(201, CommentSchema)
+    def post(self, body: dict[str, Any], petition_id: uuid.UUID) -> Any:
+        """Write a comment; everyone who may see the petition reads it, and it is in the audit trail."""
+        return comments.add(context(), actor(), petition_id, body["body"])
 
 
 @tracking.route("/petitions/<string:tracking_code>")

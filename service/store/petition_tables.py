@@ -66,6 +66,23 @@ class Petition(Base):
     submitted_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    search_head: Mapped[str] = mapped_column(Text, default="")
+    """Number, title, petitioner's name and contact, folded (`service.search_text`)."""
+    search_body: Mapped[str] = mapped_column(Text, default="")
+    """The content, folded."""
+
+
+class PetitionComment(Base):
+    """A note a member of staff writes on a petition without completing a task."""
+
+    __tablename__ = "petition_comments"
+    __table_args__ = (Index("ix_petition_comments_petition", "petition_id", "created_at"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    petition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("petitions.id"))
+    author: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 class PetitionCounter(Base):

@@ -93,7 +93,9 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
     problems = [p for p, bad in (("title: required, at most 300 characters", not title.strip() or len(title) > 300),
                                  ("topic: the urgent content is required for an ad-hoc dialogue",
                                   kind == "adhoc" and not topic.strip()),
-                                 ("quarter: 1 to 4", quarter is not None and not 1 <= quarter <= 4)) if bad]
+                                 ("quarter: 1 to 4", quarter is not None and not 1 <= quarter <= 4),
+                                 (f"venue: at most 300 characters; this text has {len(venue)}", len(venue) > 300))
+                if bad]
     if problems:
         raise Invalid("the dialogue was not created", problems)
     facts.refuse(facts.plan_problems(quarter, planned_on, facts.today(ctx.settings.timezone)),
@@ -118,6 +120,8 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
         data: dict[str, Any] = {"dialogue_id": str(dialogue.id), "kind": kind, "agency": agency.name,
                                 "title": dialogue.title, "candidate_petitions": candidates}
         data |= {"planned_quarter": f"Q{quarter}"} if kind == "periodic" and quarter else {}
+        data |= {"planned_date": planned_on.isoformat()} if planned_on else {}
+        data |= {"venue": dialogue.venue} if dialogue.venue else {}
         data |= {"urgent_content": dialogue.topic} if kind == "adhoc" else {}
         instances.start_in(s, ctx, actor, registers.DIALOGUE_PROCESS, data, business_key=str(dialogue.id),
                            instance_id=dialogue.instance_id)

@@ -12,22 +12,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import search_text
 from ..store.petition_tables import IdempotencyKey, Petition, PetitionCounter
 from ..store.tables import Agency, HumanTask, ProcessInstance
-from . import access, clock, instances, plans, registers, throttle, values
+from . import access, clock, instances, petition_search, plans, registers, throttle, values
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
 SOURCES = ("citizen", "organisation", "staff")
 CHANNELS = ("paper", "reception", "unit", "conference", "electronic")
 """How a petition arrived, as the intake form names it."""
+LIMITS = {"title": 300, "content": 20000, "field": 50, "petitioner_name": 200, "petitioner_contact": 200}
+"""Longest text of each petition field, in characters: the one definition the public form, the reception's
+form, the intake task's form (checked by a test), the API and the register share. Longer is refused."""
+WITHDRAWAL_REASON_LENGTH = 2000
 READERS = ("reception", "office", "inspectorate", "director", "infocenter", "auditor", "admin")
 """Roles that read the petition register (and every unit); designers do not."""
 MAX_KEY = 128
@@ -63,6 +69,10 @@ class PetitionInfo:
     submitted_at: datetime
     answered_at: datetime | None
     closed_at: datetime | None
+    petitioner_contact: str = ""
+    """Address, telephone or e-mail: for those handling the petition, never for the public."""
+    due_at: datetime | None = None
+    """The earliest due date of its open tasks (None when no open task has one)."""
     redacted: bool = False
     """A confidential petition the reader may not see, listed by its number and date only (so the register's
     numbering has no unexplained gaps); every other field is empty and the id is the nil UUID."""
@@ -98,11 +108,22 @@ def tracking_forms(typed: str) -> list[str]:
     return forms
 
 
-def _info(p: Petition) -> PetitionInfo:
+def _info(p: Petition, due_at: datetime | None = None) -> PetitionInfo:
     return PetitionInfo(p.id, p.code, p.tracking_code, p.instance_id, p.source, p.channel, p.field, p.title,
                         p.content, p.petitioner_name, p.confidential, p.stage, p.urgency, p.competence,
                         p.assigned_unit, p.outcome, p.answer, p.dialogue_id, p.submitted_at, p.answered_at,
-                        p.closed_at)
+                        p.closed_at, p.petitioner_contact, due_at)
+
+
+def _due_dates(s: Session, found: list[Petition]) -> dict[uuid.UUID, datetime]:
+    """The earliest due date of each petition's open tasks (by instance id), in one query."""
+    ids = [p.instance_id for p in found if p.instance_id is not None]
+    if not ids:
+        return {}
+    rows = s.execute(select(HumanTask.instance_id, func.min(HumanTask.due_at))
+                     .where(HumanTask.instance_id.in_(ids), HumanTask.status == "ready", HumanTask.due_at.is_not(None))
+                     .group_by(HumanTask.instance_id)).all()
+    return {i: d for i, d in rows if d is not None}
 
 
 def _redacted(p: Petition) -> PetitionInfo:
@@ -118,15 +139,18 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     channel = data.get("channel", "electronic")
     if channel not in CHANNELS:
         problems.append(f"channel: must be one of {', '.join(CHANNELS)}")
-    for key, limit in (("title", 300), ("content", 20000), ("field", 50)):
+    for key in ("title", "content", "field"):
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
             problems.append(f"{key}: required")
-        elif len(value) > limit:
-            problems.append(f"{key}: at most {limit} characters")
+        elif len(value) > LIMITS[key]:
+            problems.append(f"{key}: at most {LIMITS[key]} characters; this text has {len(value)}")
     for key in ("petitioner_name", "petitioner_contact"):
-        if not isinstance(data.get(key, ""), str) or len(data.get(key, "")) > 200:
-            problems.append(f"{key}: text of at most 200 characters")
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            problems.append(f"{key}: must be text")
+        elif len(value) > LIMITS[key]:
+            problems.append(f"{key}: at most {LIMITS[key]} characters; this text has {len(value)}")
     if not isinstance(data.get("confidential", False), bool):
         problems.append("confidential: must be true or false")
     problems += [f"{key}: {why}" for key, why in values.problems(
@@ -233,10 +257,14 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
         code=f"{agency.code.upper()}-{now.year}-{number:05d}", tracking_code=new_tracking_code(),
         stage="received", submitted_by=actor.username, submitted_at=now, **fields,
     )
+    petition.search_head = search_text.head(petition.code, petition.title, petition.petitioner_name,
+                                            petition.petitioner_contact)
+    petition.search_body = search_text.body(petition.content)
     s.add(petition)
     s.flush()  # the register row exists before the first step, which projects onto it (even when it ends there)
     deadlines = (plan.body.get("deadlines") if plan else None) or {}
     start_data = {**fields, "petition_id": str(petition.id), "petition_code": petition.code,
+                  "received_on": now.astimezone(ZoneInfo(ctx.settings.timezone)).date().isoformat(),
                   "plan_draft_days": deadlines.get("draft_days"), "plan_reply_days": deadlines.get("reply_days")}
     instances.start_in(s, ctx, actor, registers.PETITION_PROCESS, start_data, business_key=petition.code,
                        instance_id=petition.instance_id)
@@ -282,11 +310,9 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
                               (Petition.dialogue_id, dialogue_id)):
             if value is not None:
                 query = query.where(column == value)
-        if text:
-            pattern = f"%{text.replace('%', '').replace('_', '')}%"
-            query = query.where(or_(Petition.title.ilike(pattern), Petition.code.ilike(pattern)))
-        query = query.order_by(Petition.submitted_at.desc()).limit(min(limit, 200)).offset(offset)
-        found = [_info(p) for p in uow.session.execute(query).scalars()]
+        rows = petition_search.search(uow.session, query, text or "", min(limit, 200), offset)
+        due = _due_dates(uow.session, rows)
+        found = [_info(p, due.get(p.instance_id) if p.instance_id else None) for p in rows]
     record_listing(ctx, actor, [(str(p.id), p.code) for p in found if p.confidential], "petition list")
     return found
 
@@ -299,7 +325,10 @@ def _register_page(ctx: Context, actor: Actor, limit: int, offset: int) -> list[
         query = (select(Petition, _seen(actor).label("seen")).join(Agency, Agency.id == Petition.agency_id)
                  .where(Agency.code == actor.agency).order_by(Petition.submitted_at.desc())
                  .limit(min(limit, 200)).offset(offset))
-        found = [_info(p) if seen else _redacted(p) for p, seen in uow.session.execute(query).all()]
+        rows = list(uow.session.execute(query).all())
+        due = _due_dates(uow.session, [p for p, seen in rows if seen])
+        found = [(_info(p, due.get(p.instance_id) if p.instance_id else None) if seen else _redacted(p))
+                 for p, seen in rows]
     record_listing(ctx, actor, [(str(p.id), p.code) for p in found if p.confidential and not p.redacted],
                    "petition list")
     return found
@@ -325,12 +354,13 @@ def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
         found = s.execute(visible(s, actor, select(Petition)).where(Petition.id == petition_id)).scalar_one_or_none()
         if found is None:
             raise NotFound(f"petition {petition_id} does not exist")
+        due = _due_dates(s, [found]).get(found.instance_id) if found.instance_id else None
         if found.confidential and found.instance_id is not None and not actor.system:
             inst = s.get(ProcessInstance, found.instance_id)
             if inst is not None:
                 access.record_confidential_read(s, actor, inst, f"petition {found.code}")
                 uow.commit()
-        return _info(found)
+        return _info(found, due)
 
 
 def track(ctx: Context, tracking_code: str, address: str | None = None) -> PublicStatus:
@@ -369,10 +399,13 @@ def withdraw(ctx: Context, actor: Actor, petition_id: uuid.UUID, reason: str) ->
         raise Forbidden("reception, the Office and the Inspectorate record withdrawals")
     if not reason.strip():
         raise Invalid("a withdrawal needs a reason", ["reason: required"])
+    if len(reason.strip()) > WITHDRAWAL_REASON_LENGTH:
+        raise Invalid("the reason is too long", [
+            f"reason: at most {WITHDRAWAL_REASON_LENGTH} characters; this text has {len(reason.strip())}"])
     petition = get(ctx, actor, petition_id)
     if petition.closed_at is not None or petition.instance_id is None:
         raise Conflict(f"petition {petition.code} is already closed")
     instances.deliver_message(ctx, actor, petition.instance_id, registers.WITHDRAW_MESSAGE,
-                              {"petition_id": str(petition_id), "reason": reason.strip()[:2000]},
+                              {"petition_id": str(petition_id), "reason": reason.strip()},
                               {"petition": {"petition_id": str(petition_id)}})
     return get(ctx, actor, petition_id)

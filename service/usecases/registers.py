@@ -6,8 +6,9 @@ transaction from the instance's current data: where it stands, and how it ended.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, update
@@ -106,6 +107,22 @@ def _petition_values(snapshot: ev.Snapshot, at: datetime) -> dict[str, Any]:
     return values
 
 
+def _dialogue_details(data: dict[str, Any]) -> dict[str, Any]:
+    """The date, quarter and venue the dialogue's steps settled, for its register row (typed once)."""
+    values: dict[str, Any] = {}
+    planned = data.get("planned_date")
+    if isinstance(planned, str) and len(planned) >= 10:
+        with contextlib.suppress(ValueError):
+            values["planned_on"] = date.fromisoformat(planned[:10])
+    quarter = str(data.get("planned_quarter") or "")
+    if len(quarter) == 2 and quarter[0] == "Q" and quarter[1] in "1234":
+        values["quarter"] = int(quarter[1])
+    venue = data.get("venue")
+    if isinstance(venue, str) and venue.strip() and len(venue) <= 300:
+        values["venue"] = venue.strip()
+    return values
+
+
 def project(session: Session, inst: ProcessInstance, process_key: str, snapshot: ev.Snapshot, at: datetime) -> None:
     """Update the register row of `inst`, if its process has one."""
     if process_key == PETITION_PROCESS:
@@ -117,6 +134,7 @@ def project(session: Session, inst: ProcessInstance, process_key: str, snapshot:
         values: dict[str, Any] = {"status": status}
         if held:
             values["held_at"] = func.coalesce(Dialogue.held_at, at)
+        values |= _dialogue_details(snapshot.data)
         session.execute(update(Dialogue).where(Dialogue.instance_id == inst.id).values(**values),
                         execution_options={"synchronize_session": False})
 

@@ -99,6 +99,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     from .admin_pages import bp as admin_bp
     from .audit_pages import bp as audit_bp
     from .auth import bp as auth_bp
+    from .case_pages import bp as cases_bp
     from .designer import bp as designer_bp
     from .dialogue_pages import bp as dialogues_bp
     from .export_pages import bp as exports_bp
@@ -115,7 +116,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     web.register_error_handler(UseCaseError, _use_case_error)
     web.register_error_handler(HTTPException, _http_error)
     for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp,
-                  admin_bp, exports_bp):
+                  admin_bp, exports_bp, cases_bp):
         web.register_blueprint(child)
     app.register_blueprint(web)
     app.register_error_handler(HTTPException, _app_http_error)

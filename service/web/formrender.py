@@ -87,6 +87,20 @@ def title_of(form: Mapping[str, Any] | None, fallback: str) -> str:
     return str(props.get("title") or bilingual(fallback))
 
 
+DEFAULT_FROM = "defaultFrom"
+"""Component property naming the data key whose value an empty field starts with: the assignment's
+unit select starts at the unit the decision table proposed (`default_unit`)."""
+
+
+def _default(component: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
+    source = (component.get("properties") or {}).get(DEFAULT_FROM)
+    proposed = values.get(str(source)) if source else None
+    allowed = {str(v.get("value")) for v in component.get("values") or [] if isinstance(v, Mapping)}
+    if proposed not in (None, "") and (not allowed or str(proposed) in allowed):
+        return proposed
+    return component.get("defaultValue")
+
+
 def fields(form: Mapping[str, Any] | None, values: Mapping[str, Any],
            errors: Mapping[str, list[str]] | None = None) -> list[Field]:
     """The form's inputs with their current values and errors."""
@@ -94,7 +108,7 @@ def fields(form: Mapping[str, Any] | None, values: Mapping[str, Any],
     for c in _inputs((form or {}).get("components")):
         rules = c.get("validate") or {}
         key = str(c["key"])
-        value = values.get(key, c.get("defaultValue"))
+        value = values.get(key, _default(c, values))
         options = [(str(v.get("value")), bilingual(str(v.get("label", v.get("value")))))
                    for v in c.get("values") or [] if isinstance(v, Mapping)]
         drawn.append(Field(key, str(c["type"]), label_of(dict(c)), bool(rules.get("required")), value, options,

@@ -3,6 +3,7 @@ its status, deadlines, path on the diagram, history and documents (print-friendl
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from typing import Any
@@ -11,7 +12,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from ..usecases import petitions, web_queries
+from ..usecases import case_file, comments, petitions, web_queries
 from ..usecases.errors import Invalid
 from . import security
 from .diagram import element_names
@@ -21,13 +22,6 @@ from .security import staff_required
 bp = Blueprint("petitions", __name__)
 
 FIELDS = ("science", "technology", "standards", "ip", "administration", "personnel", "other")
-DOCUMENTS = (
-    ("written_reply", "Written reply", ("signed_reply", "written_reply")),
-    ("answer", "Approved draft answer", ("draft_answer",)),
-    ("minutes", "Minutes of the dialogue", ("minutes",)),
-    ("notice", "Notice of results", ("notice_text",)),
-    ("superior", "Answer of the superior authority", ("superior_answer",)),
-)
 
 
 def intake_data(form: MultiDict[str, str], public: bool) -> dict[str, Any]:
@@ -58,7 +52,9 @@ def field_errors(exc: Invalid) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for problem in exc.problems:
         key, _sep, what = problem.partition(":")
-        message = _("This field is required.") if "required" in what else _("This value was refused.")
+        longer = re.search(r"at most (\d+) characters; this text has (\d+)", what)
+        message = (_("At most {n} characters; this text has {m}.", n=longer.group(1), m=longer.group(2)) if longer
+                   else _("This field is required.") if "required" in what else _("This value was refused."))
         found.setdefault(key.strip() if _sep else "", []).append(message)
     return found
 
@@ -93,35 +89,32 @@ def intake() -> Response | str | tuple[str, int]:
                            submission=submission_token())
 
 
-def _documents(data: dict[str, Any]) -> list[tuple[str, str, str]]:
-    found = []
-    for slug, title, keys in DOCUMENTS:
-        text = next((str(data[k]) for k in keys if data.get(k) not in (None, "")), None)
-        if text:
-            found.append((slug, _(title), text))
-    return found
-
-
-def _page(petition_id: uuid.UUID, template: str) -> str:
+def _page(petition_id: uuid.UUID, template: str, comment: dict[str, Any] | None = None) -> str:
     ctx, actor = security.context(), security.actor()
     petition = petitions.get(ctx, actor, petition_id)
     story = web_queries.history(ctx, actor, petition.instance_id) if petition.instance_id else None
+    cf = case_file.of_instance(ctx, actor, petition.instance_id) if petition.instance_id else None
     names = element_names(story.bpmn_xml) if story else {}
     marks = {"done": story.completed, "active": story.active, "late": story.overdue} if story else {}
-    return render_template(template, p=petition, story=story, names=names, marks=marks,
-                           documents=_documents(story.data) if story else [],
-                           stage=names.get(petition.stage))
+    return render_template(template, p=petition, story=story, names=names, marks=marks, cf=cf,
+                           stage=names.get(petition.stage), comment=comment, may_comment=comments.may_write(actor))
+
+
+def render_petition(petition_id: uuid.UUID, comment: dict[str, Any] | None = None,
+                    status: int = 200) -> tuple[str, int]:
+    """The petition page, with the comment form showing what was typed and its error."""
+    return _page(petition_id, "petitions/page.html", comment), status
 
 
 @bp.get("/petitions/<uuid:petition_id>")
 @staff_required
 def petition_page(petition_id: uuid.UUID) -> str:
-    """One petition: status, deadlines, the path on the diagram, its history and documents."""
+    """One petition: status, deadlines, the path on the diagram, its documents, thread and history."""
     return _page(petition_id, "petitions/page.html")
 
 
 @bp.get("/petitions/<uuid:petition_id>/print")
 @staff_required
 def petition_print(petition_id: uuid.UUID) -> str:
-    """The petition's record and documents, laid out for printing."""
+    """The petition's record, documents and thread, laid out for printing."""
     return _page(petition_id, "petitions/print.html")

@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ..roles import UNIT_KEY
-from ..usecases import access, dialogues, staffing, task_queries, tasks, web_queries, web_tasks
+from ..usecases import access, case_file, comments, dialogues, staffing, task_queries, tasks, web_queries, web_tasks
 from ..usecases.access import Expected
 from ..usecases.errors import Conflict, Invalid
 from . import formrender, security
@@ -48,8 +48,11 @@ _ERRORS: tuple[tuple[str, str], ...] = (
 )
 
 
-def error_text(message: str) -> str:
-    """A validation message in the page's language."""
+def error_text(message: str, value: Any = None) -> str:
+    """A validation message in the page's language; a text too long also says how long it is."""
+    longer = re.fullmatch(r"Longer than maximum length (?P<n>\d+)\.", message.strip())
+    if longer and isinstance(value, str):
+        return _("At most {n} characters; this text has {m}.", n=longer.group("n"), m=len(value))
     for pattern, text in _ERRORS:
         match = re.fullmatch(pattern, message.strip())
         if match:
@@ -86,14 +89,18 @@ def _expected() -> Expected | None:
     return Expected(int(version)) if version.isdigit() else None
 
 
-def _task_page(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
-               conflict: Conflict | None = None, status: int = 200) -> tuple[str, int]:
+def render_task(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
+                conflict: Conflict | None = None, status: int = 200,
+                comment: dict[str, Any] | None = None) -> tuple[str, int]:
+    """The task page: its facts, what it decides on, its form, the petition's thread and history."""
     ctx, actor = security.context(), security.actor()
     detail = task_queries.get_task(ctx, actor, task_id)
     story = web_queries.history(ctx, actor, detail.task.instance_id)
     petition = web_queries.petition_of_instance(ctx, actor, detail.task.instance_id)
-    shown = {**detail.data, **(values or {})}
-    shown_errors = {k: [error_text(m) for m in v] for k, v in (errors or {}).items()}
+    cf = case_file.of_instance(ctx, actor, detail.task.instance_id)
+    stale = case_file.stale_keys(cf, detail.task.element_id)
+    shown = {**{k: v for k, v in detail.data.items() if k not in stale}, **(values or {})}
+    shown_errors = {k: [error_text(m, shown.get(k)) for m in v] for k, v in (errors or {}).items()}
     form_fields = formrender.fields(detail.form, shown, shown_errors)
     _mark_unstaffed_units(form_fields, staffing.units_with_staff(ctx, actor))
     works = access.works(actor, _role(detail.task), detail.task.unit_code) or actor.has("admin")
@@ -108,6 +115,7 @@ def _task_page(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors:
         candidates=web_queries.candidates(ctx, actor, detail.task) if detail.task.status == "ready" else [],
         title=formrender.title_of(detail.form, detail.task.name), has_errors=bool(errors),
         names=element_names(story.bpmn_xml), errors_assignee=shown_errors.get("assignee", []),
+        cf=cf, comment=comment, may_comment=comments.may_write(actor),
     ), status
 
 
@@ -117,6 +125,9 @@ def _mark_unstaffed_units(form_fields: list[formrender.Field], staffed: list[str
         if f.key == UNIT_KEY:
             f.options = [(v, label if v in staffed else _("{unit} (nobody works here yet)", unit=label))
                          for v, label in f.options]
+
+
+_task_page = render_task
 
 
 def _role(task: task_queries.TaskRow) -> str | None:

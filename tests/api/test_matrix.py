@@ -109,6 +109,11 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
     ("POST", "/api/v1/petitions/<uuid:petition_id>/withdraw"):
         (lambda c, w: c.post(f"/api/v1/petitions/{w.petition()}/withdraw", json={"reason": "rút đơn"}),
          frozenset({"reception", "office", "inspectorate", "admin"})),
+    ("GET", "/api/v1/petitions/<uuid:petition_id>/comments"):
+        (lambda c, w: c.get(f"/api/v1/petitions/{w.petition()}/comments"), PETITION_READERS),
+    ("POST", "/api/v1/petitions/<uuid:petition_id>/comments"):
+        (lambda c, w: c.post(f"/api/v1/petitions/{w.petition()}/comments", json={"body": "Ý kiến"}),
+         PETITION_READERS - {"auditor"}),
     ("GET", "/api/v1/public/petitions/<string:tracking_code>"):
         (lambda c, w: c.get("/api/v1/public/petitions/no-such-code"), EVERYONE),
     ("GET", "/api/v1/dialogues"): (lambda c, w: c.get("/api/v1/dialogues"), DIALOGUE_READERS),

@@ -72,6 +72,8 @@ def test_petition_to_a_written_reply(open_page: Any, live: Live) -> None:
     director.goto(dialogue_url)
     director.fill("input[name=held_on]", TODAY)
     director.locator(f"[data-testid=outcome-{code}]").select_option("written_reply")
+    item = str(director.locator(f"[data-testid=outcome-{code}]").get_attribute("name")).split(".", 1)[1]
+    director.fill(f"[name='note.{item}']", "Trả lời bằng văn bản trong 15 ngày.")
     director.fill("textarea[name=minutes]", "Hội nghị thống nhất trả lời bằng văn bản.")
     director.click("[data-testid=outcome-form] button[type=submit]")
     director.wait_for_selector("[data-testid=agenda]")
@@ -80,11 +82,21 @@ def test_petition_to_a_written_reply(open_page: Any, live: Live) -> None:
     assert deliver_messages(live.ctx) >= 1  # the worker hands each petition its outcome
 
     reply = "Sở điều chỉnh mức công tác phí từ quý sau theo quy định hiện hành."
-    _task(unit, code, "Dự thảo văn bản trả lời", {"written_reply": reply})
-    _task(director, code, "Ký văn bản trả lời", {"sign_decision": "sign", "signed_on": TODAY})
+    open_task(unit, code, "Dự thảo văn bản trả lời")
+    conference = unit.locator("[data-testid=thread-message]").inner_text()
+    assert "Trả lời bằng văn bản sau hội nghị" in conference and "Trả lời bằng văn bản trong 15 ngày." in conference
+    fill_form(unit, {"written_reply": reply})
+    submit_task(unit)
+    open_task(director, code, "Ký văn bản trả lời")
+    assert reply in director.locator("[data-testid=decide-on]").inner_text()  # the letter as it will be sent
+    fill_form(director, {"sign_decision": "sign", "signed_on": TODAY})
+    submit_task(director)
     _task(office, code, "Thông báo kết quả", {"notice_text": "Thông báo kết quả giải quyết kiến nghị.",
                                               "notified_on": TODAY})
-    _task(info, code, "Đăng tải kết quả", {"published_url": "https://example.invalid/kq/1", "published_on": TODAY})
+    open_task(info, code, "Đăng tải kết quả")
+    assert "Thông báo kết quả giải quyết kiến nghị." in info.locator("[data-testid=decide-on]").inner_text()
+    fill_form(info, {"published_url": "https://example.invalid/kq/1", "published_on": TODAY})
+    submit_task(info)
 
     director.goto("/petitions")
     director.locator("tr", has_text=code).locator("a").first.click()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ...usecases.comments import MAX_LENGTH as COMMENT_LENGTH
 from ...usecases.dialogues import KINDS
-from ...usecases.petitions import CHANNELS, MAX_KEY, SOURCES
+from ...usecases.petitions import CHANNELS, LIMITS, MAX_KEY, SOURCES, WITHDRAWAL_REASON_LENGTH
 from .common import PageArgs
 
 
@@ -14,11 +15,11 @@ class SubmitSchema(Schema):
 
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
     channel = fields.String(load_default="electronic", validate=validate.OneOf(CHANNELS))
-    field = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    content = fields.String(required=True, validate=validate.Length(min=1, max=20000))
-    petitioner_name = fields.String(load_default="", validate=validate.Length(max=200))
-    petitioner_contact = fields.String(load_default="", validate=validate.Length(max=200))
+    field = fields.String(required=True, validate=validate.Length(min=1, max=LIMITS["field"]))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=LIMITS["title"]))
+    content = fields.String(required=True, validate=validate.Length(min=1, max=LIMITS["content"]))
+    petitioner_name = fields.String(load_default="", validate=validate.Length(max=LIMITS["petitioner_name"]))
+    petitioner_contact = fields.String(load_default="", validate=validate.Length(max=LIMITS["petitioner_contact"]))
     confidential = fields.Boolean(load_default=False)
     agency = fields.String(validate=validate.Length(min=1, max=32),
                            metadata={"description": "the department addressed (public submissions only)"})
@@ -41,6 +42,22 @@ class ReceiptSchema(Schema):
     id = fields.UUID(required=True)
     code = fields.String(required=True)
     tracking_code = fields.String(required=True)
+
+
+class CommentBodySchema(Schema):
+    """A comment as it is written (longer ones are refused with their length, never cut)."""
+
+    body = fields.String(required=True, metadata={"description": f"at most {COMMENT_LENGTH} characters"})
+
+
+class CommentSchema(Schema):
+    """A comment on a petition."""
+
+    id = fields.UUID(required=True)
+    petition_id = fields.UUID(required=True)
+    author = fields.String(required=True)
+    body = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
 
 
 class PetitionListArgs(PageArgs):
@@ -69,6 +86,7 @@ class PetitionSchema(Schema):
     title = fields.String(required=True)
     content = fields.String(required=True)
     petitioner_name = fields.String(required=True)
+    petitioner_contact = fields.String(metadata={"description": "address, telephone or e-mail, to reach them"})
     confidential = fields.Boolean(required=True)
     stage = fields.String(required=True)
     urgency = fields.String(allow_none=True)
@@ -80,6 +98,7 @@ class PetitionSchema(Schema):
     submitted_at = fields.DateTime(required=True)
     answered_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    due_at = fields.DateTime(allow_none=True, metadata={"description": "the earliest due date of its open tasks"})
     redacted = fields.Boolean(metadata={"description": "a confidential petition the caller may not see: only its "
                                                        "number and date are given"})
 
@@ -95,7 +114,7 @@ class PetitionPageSchema(Schema):
 class WithdrawSchema(Schema):
     """The petitioner's withdrawal."""
 
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=WITHDRAWAL_REASON_LENGTH))
 
 
 class PublicStatusSchema(Schema):

@@ -6,7 +6,7 @@ the year in its own transaction (an atomic upsert), so numbers never collide and
 submission rolls its increment back, have no gaps. Existing petitions seed the counters.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-11-29
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,51 @@
+"""Searching petitions ignores diacritics and case (đ as d), covers the number, title, content, the
+petitioner's name and telephone, and ranks the best matches first, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from service.usecases import petition_search, petitions
+from service.usecases.context import Context
+from tests.conftest import actor, deploy_sample
+
+RECEPTION = actor("tiepnhan", "reception")
+READER = actor("thanhtra", "inspectorate")
+
+
+def _submit(ctx: Context, title: str, content: str, name: str = "", contact: str = "") -> petitions.PetitionInfo:
+    return petitions.submit(ctx, RECEPTION, {"source": "citizen", "field": "science", "title": title,
+                                             "content": content, "petitioner_name": name,
+                                             "petitioner_contact": contact})
+
+
+def _codes(ctx: Context, text: str) -> list[str]:
+    return [p.code for p in petitions.list_petitions(ctx, READER, text=text)]
+
+
+def test_search_ignores_diacritics_and_covers_names_and_telephones(ctx: Context) -> None:
+    deploy_sample(ctx, "petition.bpmn")
+    coffee = _submit(ctx, "Hỗ trợ trồng cà phê", "Đề nghị Sở hỗ trợ giống.", "Lò Văn Đức", "0912.345.678")
+    road = _submit(ctx, "Đường vào bản xuống cấp", "Xin sửa đường; người trồng cà phê đi lại khó.",
+                   "Nguyễn Thị Hoa", "Bản Mòng, Sơn La")
+    other = _submit(ctx, "Thủ tục cấp phép", "Hồ sơ chậm giải quyết.", "Trần Minh", "ttminh@example.vn")
+    assert _codes(ctx, "cà phê") == _codes(ctx, "ca phe") == _codes(ctx, "CA PHE") == [coffee.code, road.code]
+    assert _codes(ctx, "duc") == [coffee.code]  # đ as d, in the petitioner's name
+    assert _codes(ctx, "0912345678") == _codes(ctx, "0912 345 678") == [coffee.code]
+    assert _codes(ctx, "duong") == [road.code]
+    assert _codes(ctx, "cham giai quyet") == [other.code]  # words of the content, in any case
+    assert _codes(ctx, other.code.lower()) == [other.code]
+    assert _codes(ctx, "ttminh@example.vn") == [other.code]
+    assert _codes(ctx, "cà phê đức") == [coffee.code]
+    assert _codes(ctx, "không có") == []
+    assert _codes(ctx, "%") == _codes(ctx, "") == [other.code, road.code, coffee.code]  # nothing to search: all
+
+
+def test_sqlite_finds_words_through_its_fts5_index(ctx: Context) -> None:
+    deploy_sample(ctx, "petition.bpmn")
+    coffee = _submit(ctx, "Cà phê", "Nội dung", "Lò Văn Đức")
+    assert _codes(ctx, "ca phe") == [coffee.code]
+    if ctx.db.engine.dialect.name == "sqlite":
+        assert petition_search._FTS[str(ctx.db.engine.url)] is True
+        with ctx.db.engine.connect() as conn:
+            from sqlalchemy import text
+            rows = conn.execute(text("SELECT rowid FROM petitions_fts WHERE petitions_fts MATCH '\"duc\"'")).all()
+        assert len(rows) == 1
