@@ -27,6 +27,7 @@ from SpiffWorkflow.task import Task, TaskState
 from . import events as ev
 from .errors import MessageNotExpected, ScriptError, TaskNotReady
 from .models import ProcessModel
+from .prune import prune as prune_finished
 from .state import dump, load, new_workflow
 
 MAX_ENGINE_ROUNDS = 1000
@@ -60,8 +61,14 @@ class Instance:
         """The parsed process model this instance runs."""
         return self._model
 
-    def save(self) -> str:
-        """The instance's engine state as JSON text, without the process spec."""
+    def save(self, *, prune: bool = True) -> str:
+        """The instance's engine state as JSON text, without the process spec.
+
+        Finished stretches of the task tree are pruned first (`workflows/prune.py`) unless `prune`
+        is False: the state stays bounded however long the instance's history grows.
+        """
+        if prune:
+            prune_finished(self._wf)
         return dump(self._wf, self._model.sha256)
 
     def ready_tasks(self) -> list[ev.TaskView]:
