@@ -172,10 +172,13 @@ class Instance:
         for _ in range(MAX_ENGINE_ROUNDS):
             self._run(self._wf.refresh_timers)
             marker = self._states()
-            self._run(self._wf.do_engine_steps)
-            if self._states() == marker:
-                return
+            self._run(self._wf.do_engine_steps)  # runs until nothing is ready, then refreshes timers
+            if not self._engine_work_left() or self._states() == marker:
+                return  # one pass when it came to rest; a second only when a timer made work meanwhile
         raise ScriptError(f"the process did not come to rest after {MAX_ENGINE_ROUNDS} engine passes")
+
+    def _engine_work_left(self) -> bool:
+        return any(t.state == TaskState.READY and not t.task_spec.manual for t in self._every_task())
 
     def _advance(self, before: dict[UUID, int], first: list[ev.EngineEvent]) -> ev.StepResult:
         self._engine_steps()
