@@ -31,7 +31,14 @@ from .projection import InstanceInfo, instance_info, persist
 T = TypeVar("T")
 
 __all__ = [
-    "InstanceInfo", "complete_task", "deliver_message", "fire_timers", "get_instance", "start_instance",
+    "InstanceInfo",
+    "complete_loaded",
+    "complete_task",
+    "deliver_message",
+    "fire_timers",
+    "get_instance",
+    "lost_race",
+    "start_instance",
 ]
 
 
@@ -121,37 +128,49 @@ def complete_task(
                 raise NotFound(f"task {task_id} does not exist")
             task, inst = found
             _check_agency(s, actor, inst)
-            _check_may_complete(actor, task)
-            if task.status != "ready":
-                raise Conflict(f"task {task_id} was already {task.status}"
-                               + (f" by {task.completed_by}" if task.completed_by else ""),
-                               by=task.completed_by, at=task.completed_at)
             if expected_version is not None and inst.version != expected_version:
                 raise StaleVersion(f"instance is at version {inst.version}, not {expected_version}")
-            if inst.status != "running":
-                raise Conflict(f"instance {inst.id} is {inst.status}")
-            model = ctx.catalog.model_by_id(s, inst.process_version_id)
-            instance = _restore(model, inst.state)
-            waits_before = instance.waiting_messages()
-            try:
-                def current() -> dict[str, Any]:
-                    return next((t.data for t in instance.ready_tasks() if t.id == str(task_id)), {})
-
-                data = {**data, **registers.before_completion(s, model.key, task.element_id, inst, data, current)}
-                result = _engine_call(lambda: instance.complete_task(str(task_id), data))
-            except TaskNotReady as exc:
-                raise Conflict(str(exc)) from None
-            at = clock.now()
-            task.status, task.completed_at, task.completed_by = "completed", at, actor.username
-            persist(s, inst, instance, result, actor.username, at, first=[], waits_before=waits_before,
-                    zone=ctx.settings.timezone)
+            info = complete_loaded(ctx, s, actor, task, inst, data)
             uow.commit()
-            return instance_info(inst, None, result.snapshot.ready_tasks)
+            return info
     except ConcurrentUpdate:
-        raise _lost_race(ctx, task_id) from None
+        raise lost_race(ctx, task_id) from None
 
 
-def _lost_race(ctx: Context, task_id: uuid.UUID) -> Conflict:
+def complete_loaded(
+    ctx: Context, s: Session, actor: Actor, task: HumanTask, inst: ProcessInstance, data: Mapping[str, Any],
+) -> InstanceInfo:
+    """Complete a task the caller loaded with its instance in its own unit of work; the caller commits.
+
+    Nothing is written when it raises; on success the step is persisted (the instance's version
+    check happens at the caller's commit, a lost race is `ConcurrentUpdate`).
+    """
+    _check_may_complete(actor, task)
+    if task.status != "ready":
+        raise Conflict(f"task {task.id} was already {task.status}"
+                       + (f" by {task.completed_by}" if task.completed_by else ""),
+                       by=task.completed_by, at=task.completed_at)
+    if inst.status != "running":
+        raise Conflict(f"instance {inst.id} is {inst.status}")
+    model = ctx.catalog.model_by_id(s, inst.process_version_id)
+    instance = _restore(model, inst.state)
+    waits_before = instance.waiting_messages()
+    try:
+        def current() -> dict[str, Any]:
+            return next((t.data for t in instance.ready_tasks() if t.id == str(task.id)), {})
+
+        data = {**data, **registers.before_completion(s, model.key, task.element_id, inst, data, current)}
+        result = _engine_call(lambda: instance.complete_task(str(task.id), data))
+    except TaskNotReady as exc:
+        raise Conflict(str(exc)) from None
+    at = clock.now()
+    task.status, task.completed_at, task.completed_by = "completed", at, actor.username
+    persist(s, inst, instance, result, actor.username, at, first=[], waits_before=waits_before,
+            zone=ctx.settings.timezone)
+    return instance_info(inst, None, result.snapshot.ready_tasks)
+
+
+def lost_race(ctx: Context, task_id: uuid.UUID) -> Conflict:
     with ctx.uow(write=False) as uow:
         task = uow.session.get(HumanTask, task_id)
     if task is not None and task.status == "completed":
