@@ -12,10 +12,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
-from ..store.tables import Agency, ApiToken, User
-from . import audit, clock, sessions
+from ..store.tables import Agency, ApiToken, RoleGrant, User
+from . import audit, clock
 from .access import agency_id_of, require
 from .context import Actor, Context
 from .errors import Invalid, NotFound, Unauthenticated
@@ -103,16 +103,24 @@ def revoke_token(ctx: Context, actor: Actor, token_id: int) -> None:
 
 
 def authenticate(ctx: Context, token: str) -> Actor:
-    """The actor a bearer token stands for; `Unauthenticated` when it is unknown, revoked or its user disabled."""
+    """The actor a bearer token stands for; `Unauthenticated` when it is unknown, revoked or its user disabled.
+
+    One query in one read transaction: the token, its user and agency, and the user's roles there
+    (one row per role), read afresh on every request so a revocation or a role taken away counts
+    at once.
+    """
     with ctx.uow(write=False) as uow:
-        found = uow.session.execute(
-            select(ApiToken.revoked_at, User.username, Agency.code)
+        rows = uow.session.execute(
+            select(ApiToken.revoked_at, User.username, User.active, Agency.code, RoleGrant.role)
             .join(User, User.id == ApiToken.user_id).join(Agency, Agency.id == ApiToken.agency_id)
+            .outerjoin(RoleGrant, and_(RoleGrant.user_id == ApiToken.user_id,
+                                       RoleGrant.agency_id == ApiToken.agency_id))
             .where(ApiToken.token_hash == _hash(token))
-        ).one_or_none()
-    if found is None or found.revoked_at is not None:
+        ).all()
+    if not rows or rows[0].revoked_at is not None:
         raise Unauthenticated("the API token is unknown or revoked")
-    actor = sessions.actor_for(ctx, found.username, found.code)
-    if actor is None:
-        raise Unauthenticated(f"the API token's user {found.username} is disabled or has no roles in {found.code}")
-    return actor
+    first = rows[0]
+    roles = frozenset(r.role for r in rows if r.role is not None)
+    if not first.active or not roles:
+        raise Unauthenticated(f"the API token's user {first.username} is disabled or has no roles in {first.code}")
+    return Actor(first.username, first.code, roles)
