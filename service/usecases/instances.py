@@ -23,7 +23,7 @@ from .. import limits
 from ..store import agencies
 from ..store.tables import HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate, UnitOfWork
-from . import audit, clock, registers
+from . import audit, clock, live, registers
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound, ProcessFailed, StaleVersion
 from .projection import InstanceInfo, instance_info, persist
@@ -98,6 +98,7 @@ def start_in(
                                                "business_key": business_key, "data": dict(data or {})})
     persist(s, inst, instance, result, actor.username, at, first=[started], waits_before=None,
             zone=ctx.settings.timezone)
+    live.keep_after_commit(s, inst, instance, result.snapshot.waiting_messages)
     return instance_info(inst, row, result.snapshot.ready_tasks)
 
 
@@ -153,8 +154,7 @@ def complete_loaded(
     if inst.status != "running":
         raise Conflict(f"instance {inst.id} is {inst.status}")
     model = ctx.catalog.model_by_id(s, inst.process_version_id)
-    instance = _restore(model, inst.state)
-    waits_before = instance.waiting_messages()
+    instance, waits_before = _live(s, ctx, inst)
     try:
         def current() -> dict[str, Any]:
             return next((t.data for t in instance.ready_tasks() if t.id == str(task.id)), {})
@@ -167,6 +167,7 @@ def complete_loaded(
     task.status, task.completed_at, task.completed_by = "completed", at, actor.username
     persist(s, inst, instance, result, actor.username, at, first=[], waits_before=waits_before,
             zone=ctx.settings.timezone)
+    live.keep_after_commit(s, inst, instance, result.snapshot.waiting_messages)
     return instance_info(inst, None, result.snapshot.ready_tasks)
 
 
@@ -189,6 +190,17 @@ def _check_may_complete(actor: Actor, task: HumanTask) -> None:
         raise Forbidden(f"task '{task.name}' belongs to {where}; {actor.username} does not work there")
     if task.assignee and task.assignee != actor.username:
         raise Forbidden(f"task '{task.name}' is claimed by {task.assignee}")
+
+
+def _live(s: Session, ctx: Context, inst: ProcessInstance) -> tuple[Instance, list[ev.WaitingMessage]]:
+    """The instance ready to act and what it waited for: kept live from this process's last commit
+    on it when the row is still at that version, else restored from the row's state."""
+    model = ctx.catalog.model_by_id(s, inst.process_version_id)
+    found = live.take(inst, model.sha256)
+    if found is not None:
+        return found.instance, list(found.waits)
+    instance = _restore(model, inst.state)
+    return instance, instance.waiting_messages()
 
 
 def _restore(model: Any, state: str) -> Instance:
@@ -223,14 +235,14 @@ def deliver_loaded(
     """
     if inst.status != "running":
         raise Conflict(f"instance {inst.id} is {inst.status}")
-    instance = _restore(ctx.catalog.model_by_id(s, inst.process_version_id), inst.state)
-    waits_before = instance.waiting_messages()
+    instance, waits_before = _live(s, ctx, inst)
     try:
         result = _engine_call(lambda: instance.deliver_message(name, payload, correlations))
     except MessageNotExpected as exc:
         raise Conflict(f"instance {inst.id} is not waiting for message '{name}': {exc}") from None
     persist(s, inst, instance, result, actor, at, first=first, waits_before=waits_before,
             zone=ctx.settings.timezone)
+    live.keep_after_commit(s, inst, instance, result.snapshot.waiting_messages)
     return result
 
 
@@ -257,13 +269,13 @@ def fire_loaded(
     """
     if inst.status != "running":
         return None
-    instance = _restore(ctx.catalog.model_by_id(s, inst.process_version_id), inst.state)
-    waits_before = instance.waiting_messages()
+    instance, waits_before = _live(s, ctx, inst)
     result = _engine_call(instance.fire_due_timers)
     if not force and not result.events and result.snapshot.next_timer_at == inst.next_timer_at:
         return None
     persist(s, inst, instance, result, "system", at, first=first, waits_before=waits_before, last=last,
             zone=ctx.settings.timezone)
+    live.keep_after_commit(s, inst, instance, result.snapshot.waiting_messages)
     return result
 
 
