@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from ..store.tables import Agency, ApiToken, RoleGrant, User
 from . import audit, clock
@@ -102,6 +102,15 @@ def revoke_token(ctx: Context, actor: Actor, token_id: int) -> None:
             uow.commit()
 
 
+_TOKEN_QUERY = (
+    select(ApiToken.revoked_at, User.username, User.active, Agency.code, RoleGrant.role)
+    .join(User, User.id == ApiToken.user_id).join(Agency, Agency.id == ApiToken.agency_id)
+    .outerjoin(RoleGrant, and_(RoleGrant.user_id == ApiToken.user_id, RoleGrant.agency_id == ApiToken.agency_id))
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+"""Built once: the statement is the same for every request, only the hash changes."""
+
+
 def authenticate(ctx: Context, token: str) -> Actor:
     """The actor a bearer token stands for; `Unauthenticated` when it is unknown, revoked or its user disabled.
 
@@ -110,13 +119,7 @@ def authenticate(ctx: Context, token: str) -> Actor:
     at once.
     """
     with ctx.uow(write=False) as uow:
-        rows = uow.session.execute(
-            select(ApiToken.revoked_at, User.username, User.active, Agency.code, RoleGrant.role)
-            .join(User, User.id == ApiToken.user_id).join(Agency, Agency.id == ApiToken.agency_id)
-            .outerjoin(RoleGrant, and_(RoleGrant.user_id == ApiToken.user_id,
-                                       RoleGrant.agency_id == ApiToken.agency_id))
-            .where(ApiToken.token_hash == _hash(token))
-        ).all()
+        rows = uow.session.execute(_TOKEN_QUERY, {"token_hash": _hash(token)}).all()
     if not rows or rows[0].revoked_at is not None:
         raise Unauthenticated("the API token is unknown or revoked")
     first = rows[0]
