@@ -17,7 +17,7 @@ import requests
 
 from service.usecases import instances
 
-from . import databases, journey
+from . import databases, engine_bench, floor, journey
 from .http_server import lane_tokens, serving
 from .service_journey import SYSTEM
 from .settings import RESULTS, scaled
@@ -115,6 +115,8 @@ def run(kind: str) -> dict[str, Any]:
         tokens = lane_tokens(ctx)
         with serving(url, 2, RESULTS / f"http-server-{kind}.log") as base:
             drive(base, tokens, ctx, 2, 14, 30)  # warm-up: both workers parse the pack
+            state_bytes = len(engine_bench.grown(10)[1].encode())
+            found["floor"] = floor.measure(url, base, tokens["reception"], state_bytes, scaled(200, 40))
             for users in USERS:
                 per_user = scaled(max(300 // users, 60))
                 found["levels"].append(drive(base, tokens, ctx, users, per_user, 30 * min(1.0, 0.2 + 0.8 * (

@@ -29,6 +29,7 @@ from .bounds import StepGuard
 from .budget import StepBudgetExceeded
 from .errors import MessageNotExpected, ScriptError, TaskNotReady
 from .models import ProcessModel
+from .prune import prune as prune_finished
 from .state import dump, load, new_workflow
 
 MAX_ENGINE_ROUNDS = 1000
@@ -62,8 +63,14 @@ class Instance:
         """The parsed process model this instance runs."""
         return self._model
 
-    def save(self) -> str:
-        """The instance's engine state as JSON text, without the process spec."""
+    def save(self, *, prune: bool = True) -> str:
+        """The instance's engine state as JSON text, without the process spec.
+
+        Finished stretches of the task tree are pruned first (`workflows/prune.py`) unless `prune`
+        is False: the state stays bounded however long the instance's history grows.
+        """
+        if prune:
+            prune_finished(self._wf)
         return dump(self._wf, self._model.sha256)
 
     def ready_tasks(self) -> list[ev.TaskView]:
@@ -175,9 +182,12 @@ class Instance:
             marker = self._states()
             self._run(lambda: self._wf.do_engine_steps(did_complete_task=guard.after_task))
             guard.check_tasks()
-            if self._states() == marker:
-                return
+            if not self._engine_work_left() or self._states() == marker:
+                return  # one pass when it came to rest; a second only when a timer made work meanwhile
         raise StepBudgetExceeded(f"the process did not come to rest after {MAX_ENGINE_ROUNDS} engine passes", None)
+
+    def _engine_work_left(self) -> bool:
+        return any(t.state == TaskState.READY and not t.task_spec.manual for t in self._every_task())
 
     def _advance(self, before: dict[UUID, int], first: list[ev.EngineEvent]) -> ev.StepResult:
         self._engine_steps(len(before))

@@ -18,6 +18,7 @@ import ast
 import builtins
 import datetime as _dt
 import decimal
+import functools
 import itertools
 import math
 import re
@@ -26,7 +27,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 from uuid import UUID
 
@@ -116,8 +117,9 @@ def _strict_getattr(obj: Any, name: str, *_default: Any) -> Any:
 
 # -- static checks -------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=2048)
 def check_expression(source: str) -> str | None:
-    """Return why `source` is not an allowed expression, or None when it is."""
+    """Return why `source` is not an allowed expression, or None when it is (cached by content)."""
     if len(source) > MAX_SOURCE_LENGTH // 10:
         return f"expression is {len(source)} characters long; the limit is {MAX_SOURCE_LENGTH // 10}"
     try:
@@ -131,18 +133,34 @@ def check_expression(source: str) -> str | None:
 
 def check_script(source: str) -> str | None:
     """Return why `source` is not an allowed script, or None when it is."""
+    return _checked_script(source)[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked_script(source: str) -> tuple[str | None, CodeType | None]:
+    """Why `source` is refused (or None) and its restricted compiled code, cached by content."""
     if len(source) > MAX_SOURCE_LENGTH:
-        return f"script is {len(source)} characters long; the limit is {MAX_SOURCE_LENGTH}"
+        return f"script is {len(source)} characters long; the limit is {MAX_SOURCE_LENGTH}", None
     try:
         reason = _forbidden_construct(ast.parse(source), script=True)
         if reason:
-            return reason
+            return reason, None
         result = compile_restricted_exec(source, filename="<string>", policy=_Policy)
     except SyntaxError as exc:
-        return f"syntax error on line {exc.lineno}: {exc.msg}"
+        return f"syntax error on line {exc.lineno}: {exc.msg}", None
     except (RecursionError, MemoryError):
-        return "script is nested too deeply"
-    return "; ".join(result.errors) if result.errors else None
+        return "script is nested too deeply", None
+    if result.errors:
+        return "; ".join(result.errors), None
+    if result.code is None:
+        return "the script did not compile", None
+    return None, result.code
+
+
+@functools.lru_cache(maxsize=2048)
+def _parsed_expression(source: str) -> ast.AST:
+    """The expression's syntax tree as simpleeval evaluates it (the tree is only read, never changed)."""
+    return _Evaluator.parse(source.strip())  # type: ignore[no-any-return]
 
 
 _NEVER = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ClassDef, ast.AsyncFunctionDef,
@@ -359,7 +377,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
             operators=EXPRESSION_OPERATORS, names=names, functions=dict(SAFE_FUNCTIONS)
         )
         try:
-            return evaluator.eval(expression.strip())
+            return evaluator.eval(expression.strip(), _parsed_expression(expression))
         except InvalidExpression as exc:
             raise ScriptError(str(exc)) from None
         except (RecursionError, MemoryError) as exc:
@@ -370,12 +388,9 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
     ) -> bool:
         """Run `script` over `context` (task data, updated in place with plain results)."""
         budget.check(sys._getframe())
-        reason = check_script(script)
-        if reason:
-            raise ScriptError(reason)
-        compiled = compile_restricted_exec(script, filename="<string>", policy=_Policy)
-        if compiled.code is None:
-            raise ScriptError("; ".join(compiled.errors) or "the script did not compile")
+        reason, code = _checked_script(script)
+        if reason or code is None:
+            raise ScriptError(reason or "the script did not compile")
         external = dict(external_context or {})
         scope: dict[str, Any] = {
             k: v for k, v in {**external, **context}.items()
@@ -396,7 +411,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         })
         try:
             with _time_limit(self.time_limit):
-                exec(compiled.code, scope)
+                exec(code, scope)
         except _TimeLimit:
             raise ScriptError(f"the script ran longer than {self.time_limit} s and was stopped") from None
         except ScriptError as exc:

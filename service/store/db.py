@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Engine, create_engine, event, make_url
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.types import TypeDecorator
 
 from ..config import Settings
@@ -50,15 +51,50 @@ def make_engine(settings: Settings) -> Engine:
                                connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000})
         _tune_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
-    return create_engine(url, echo=settings.sql_echo, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                         pool_timeout=10, connect_args={"connect_timeout": 5})
+    engine = create_engine(url, echo=settings.sql_echo, pool_size=10, max_overflow=10,
+                           pool_timeout=10, connect_args={"connect_timeout": 5})
+    _ping_when_idle(engine)
+    return engine
+
+
+IDLE_PING_S = 10.0
+"""A pooled connection idle this long is tested before use; busy ones are not pinged on every checkout."""
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Instead of a ping on every checkout (`pool_pre_ping`): test only connections that sat idle.
+
+    A connection in steady use needs no test: when the server goes away under it, the statement
+    fails with a disconnect error, SQLAlchemy invalidates that connection and every other one made
+    before it (the pool reconnects on the next checkout), the transaction is rolled back with
+    nothing written, and the request is answered 503 with `Retry-After` for the client to retry.
+    An idle connection is the one likely to have died unseen (a restart at night): it is pinged,
+    and a failed ping makes the pool replace it before the command gets it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_S:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            dbapi_connection.rollback()
+        except Exception as exc:  # any failure: the pool discards this connection and checks out another
+            raise DisconnectionError(f"idle connection failed its ping: {exc}") from exc
 
 
 def is_unavailable(exc: BaseException) -> bool:
     """Whether `exc` means the database cannot be reached or dropped the connection (answer 503, retry).
 
     A dropped connection is invalidated by SQLAlchemy, so the pool reconnects on the next checkout
-    (`pool_pre_ping` also replaces connections that died while idle).
+    (connections that sat idle are pinged before use, see `_ping_when_idle`).
     """
     if not isinstance(exc, DBAPIError):
         return False

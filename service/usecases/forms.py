@@ -8,6 +8,8 @@ have are refused by name, and so is every key starting with an underscore.
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
@@ -174,6 +176,34 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+def _hidden_flags(components: list[Any], data: Mapping[str, Any]) -> tuple[bool, ...]:
+    """What of a form depends on the submitted data: each conditional field's hidden-or-not, in order."""
+    flags: list[bool] = []
+    for component in components:
+        if not isinstance(component, Mapping):
+            continue
+        if component.get("type") == "group" and not component.get("path"):
+            flags.extend(_hidden_flags(component.get("components") or [], data))
+        elif (component.get("conditional") or {}).get("hide"):
+            flags.append(is_hidden(component, data))
+    return tuple(flags)
+
+
+_SCHEMAS: OrderedDict[tuple[str, tuple[bool, ...]], Schema] = OrderedDict()
+_SCHEMAS_KEPT = 256
+
+
+def _schema_for(components: list[Any], data: Mapping[str, Any]) -> Schema:
+    """The form's schema, built once per form content and per set of hidden fields, then reused."""
+    key = (json.dumps(components, sort_keys=True, default=str), _hidden_flags(components, data))
+    found = _SCHEMAS.get(key)
+    if found is None:
+        found = _SCHEMAS[key] = _schema(components, data)
+        while len(_SCHEMAS) > _SCHEMAS_KEPT:
+            _SCHEMAS.popitem(last=False)
+    return found
+
+
 def check_submission(form: Mapping[str, Any] | None, data: Mapping[str, Any], task_name: str) -> dict[str, Any]:
     """The submitted data, checked against the task's form; `Invalid` names every bad or unknown field."""
     private = _private_keys(data)
@@ -181,7 +211,7 @@ def check_submission(form: Mapping[str, Any] | None, data: Mapping[str, Any], ta
     cleaned: dict[str, Any] = dict(data)
     if form is not None and not errors:
         try:
-            cleaned = _schema(list(form.get("components") or []), data).load(dict(data))
+            cleaned = _schema_for(list(form.get("components") or []), data).load(dict(data))
         except ValidationError as exc:
             errors = _flatten(exc.messages)
     if errors:

@@ -23,7 +23,7 @@ from .. import limits
 from ..store import agencies
 from ..store.tables import HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate, UnitOfWork
-from . import audit, clock, models, registers, values
+from . import audit, clock, live, models, registers, values
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, LimitExceeded, NotFound, ProcessFailed, StaleVersion
 from .projection import InstanceInfo, instance_info, persist
@@ -31,7 +31,14 @@ from .projection import InstanceInfo, instance_info, persist
 T = TypeVar("T")
 
 __all__ = [
-    "InstanceInfo", "complete_task", "deliver_message", "fire_timers", "get_instance", "start_instance",
+    "InstanceInfo",
+    "complete_loaded",
+    "complete_task",
+    "deliver_message",
+    "fire_timers",
+    "get_instance",
+    "lost_race",
+    "start_instance",
 ]
 
 
@@ -94,6 +101,7 @@ def start_in(
                                                "business_key": business_key, "data": dict(data or {})})
     persist(s, inst, instance, result, actor.username, at, first=[started], waits_before=None,
             zone=ctx.settings.timezone)
+    live.keep_after_commit(s, inst, instance, result.snapshot.waiting_messages)
     return instance_info(inst, row, result.snapshot.ready_tasks)
 
 
@@ -125,39 +133,50 @@ def complete_task(
                 raise NotFound(f"task {task_id} does not exist")
             task, inst = found
             _check_agency(s, actor, inst)
-            _check_may_complete(actor, task)
-            if task.status != "ready":
-                raise Conflict(f"task {task_id} was already {task.status}"
-                               + (f" by {task.completed_by}" if task.completed_by else ""),
-                               by=task.completed_by, at=task.completed_at)
             if expected_version is not None and inst.version != expected_version:
                 raise StaleVersion(f"instance is at version {inst.version}, not {expected_version}")
-            if inst.status != "running":
-                raise Conflict(f"instance {inst.id} is {inst.status}")
-            model = ctx.catalog.model_by_id(s, inst.process_version_id)
-            instance = _restore(model, inst.state)
-            waits_before = instance.waiting_messages()
-            try:
-                def current() -> dict[str, Any]:
-                    return next((t.data for t in instance.ready_tasks() if t.id == str(task_id)), {})
-
-                data = {**data, **registers.before_completion(
-                    s, model.key, task.element_id, inst, data, current, model.forms.get(task.form_key or ""),
-                    ctx.settings.timezone)}
-                result = _engine_call(lambda: instance.complete_task(str(task_id), data))
-            except TaskNotReady as exc:
-                raise Conflict(str(exc)) from None
-            at = clock.now()
-            task.status, task.completed_at, task.completed_by = "completed", at, actor.username
-            persist(s, inst, instance, result, actor.username, at, first=[], waits_before=waits_before,
-                    zone=ctx.settings.timezone)
+            info = complete_loaded(ctx, s, actor, task, inst, data)
             uow.commit()
-            return instance_info(inst, None, result.snapshot.ready_tasks)
+            return info
     except ConcurrentUpdate:
-        raise _lost_race(ctx, task_id) from None
+        raise lost_race(ctx, task_id) from None
 
 
-def _lost_race(ctx: Context, task_id: uuid.UUID) -> Conflict:
+def complete_loaded(
+    ctx: Context, s: Session, actor: Actor, task: HumanTask, inst: ProcessInstance, data: Mapping[str, Any],
+) -> InstanceInfo:
+    """Complete a task the caller loaded with its instance in its own unit of work; the caller commits.
+
+    Nothing is written when it raises; on success the step is persisted (the instance's version
+    check happens at the caller's commit, a lost race is `ConcurrentUpdate`).
+    """
+    _check_may_complete(actor, task)
+    if task.status != "ready":
+        raise Conflict(f"task {task.id} was already {task.status}"
+                       + (f" by {task.completed_by}" if task.completed_by else ""),
+                       by=task.completed_by, at=task.completed_at)
+    if inst.status != "running":
+        raise Conflict(f"instance {inst.id} is {inst.status}")
+    model = ctx.catalog.model_by_id(s, inst.process_version_id)
+    instance, waits_before = _live(s, ctx, inst)
+    try:
+        def current() -> dict[str, Any]:
+            return next((t.data for t in instance.ready_tasks() if t.id == str(task.id)), {})
+
+        data = {**data, **registers.before_completion(s, model.key, task.element_id, inst, data, current,
+                                                        model.forms.get(task.form_key or ""), ctx.settings.timezone)}
+        result = _engine_call(lambda: instance.complete_task(str(task.id), data))
+    except TaskNotReady as exc:
+        raise Conflict(str(exc)) from None
+    at = clock.now()
+    task.status, task.completed_at, task.completed_by = "completed", at, actor.username
+    persist(s, inst, instance, result, actor.username, at, first=[], waits_before=waits_before,
+            zone=ctx.settings.timezone)
+    live.keep_after_commit(s, inst, instance, result.snapshot.waiting_messages)
+    return instance_info(inst, None, result.snapshot.ready_tasks)
+
+
+def lost_race(ctx: Context, task_id: uuid.UUID) -> Conflict:
     with ctx.uow(write=False) as uow:
         task = uow.session.get(HumanTask, task_id)
     if task is not None and task.status == "completed":
@@ -176,6 +195,17 @@ def _check_may_complete(actor: Actor, task: HumanTask) -> None:
         raise Forbidden(f"task '{task.name}' belongs to {where}; {actor.username} does not work there")
     if task.assignee and task.assignee != actor.username:
         raise Forbidden(f"task '{task.name}' is claimed by {task.assignee}")
+
+
+def _live(s: Session, ctx: Context, inst: ProcessInstance) -> tuple[Instance, list[ev.WaitingMessage]]:
+    """The instance ready to act and what it waited for: kept live from this process's last commit
+    on it when the row is still at that version, else restored from the row's state."""
+    model = ctx.catalog.model_by_id(s, inst.process_version_id)
+    found = live.take(inst, model.sha256)
+    if found is not None:
+        return found.instance, list(found.waits)
+    instance = _restore(model, inst.state)
+    return instance, instance.waiting_messages()
 
 
 def _restore(model: Any, state: str) -> Instance:
@@ -211,14 +241,14 @@ def deliver_loaded(
     """
     if inst.status != "running":
         raise Conflict(f"instance {inst.id} is {inst.status}")
-    instance = _restore(ctx.catalog.model_by_id(s, inst.process_version_id), inst.state)
-    waits_before = instance.waiting_messages()
+    instance, waits_before = _live(s, ctx, inst)
     try:
         result = _engine_call(lambda: instance.deliver_message(name, payload, correlations))
     except MessageNotExpected as exc:
         raise Conflict(f"instance {inst.id} is not waiting for message '{name}': {exc}") from None
     persist(s, inst, instance, result, actor, at, first=first, waits_before=waits_before,
             zone=ctx.settings.timezone)
+    live.keep_after_commit(s, inst, instance, result.snapshot.waiting_messages)
     return result
 
 
@@ -245,13 +275,13 @@ def fire_loaded(
     """
     if inst.status != "running":
         return None
-    instance = _restore(ctx.catalog.model_by_id(s, inst.process_version_id), inst.state)
-    waits_before = instance.waiting_messages()
+    instance, waits_before = _live(s, ctx, inst)
     result = _engine_call(instance.fire_due_timers)
     if not force and not result.events and result.snapshot.next_timer_at == inst.next_timer_at:
         return None
     persist(s, inst, instance, result, "system", at, first=first, waits_before=waits_before, last=last,
             zone=ctx.settings.timezone)
+    live.keep_after_commit(s, inst, instance, result.snapshot.waiting_messages)
     return result
 
 

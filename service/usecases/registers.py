@@ -126,8 +126,8 @@ def _dialogue_details(data: dict[str, Any]) -> dict[str, Any]:
 def project(session: Session, inst: ProcessInstance, process_key: str, snapshot: ev.Snapshot, at: datetime) -> None:
     """Update the register row of `inst`, if its process has one."""
     if process_key == PETITION_PROCESS:
-        session.execute(update(Petition).where(Petition.instance_id == inst.id)
-                        .values(**_petition_values(snapshot, at)), execution_options={"synchronize_session": False})
+        session.connection().execute(update(Petition).where(Petition.instance_id == inst.id)
+                                     .values(**_petition_values(snapshot, at)))
     elif process_key == DIALOGUE_PROCESS:
         held = bool(snapshot.data.get("held_on"))
         status = "closed" if snapshot.completed else "held" if held else "planning"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workflows.engine import Instance
@@ -120,12 +120,16 @@ def list_tasks(
         return TaskPage([row_of(t, v, b, now) for t, v, b in rows], total, page, per_page)
 
 
+_TASK_WITH_INSTANCE = (
+    select(HumanTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+    .where(HumanTask.id == bindparam("task_id"))
+)
+"""Built once: every completion and task page loads a task with its instance this way."""
+
+
 def load_visible(session: Session, actor: Actor, task_id: uuid.UUID) -> tuple[HumanTask, ProcessInstance]:
     """A task and its instance, if the actor may see them: `NotFound` or `Forbidden` otherwise."""
-    found = session.execute(
-        select(HumanTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-        .where(HumanTask.id == task_id)
-    ).one_or_none()
+    found = session.execute(_TASK_WITH_INSTANCE, {"task_id": task_id}).one_or_none()
     if found is None:
         raise NotFound(f"task {task_id} does not exist")
     task, inst = found

@@ -117,19 +117,26 @@ def _exists(session: Session, username: str) -> bool:
 def complete(
     ctx: Context, actor: Actor, task_id: uuid.UUID, data: Mapping[str, Any], expected: Expected | None = None,
 ) -> Completion:
-    """Complete a task with data checked against its form, then run the instance on to its next wait."""
-    with ctx.uow(write=False) as uow:
-        s = uow.session
-        task, inst = load_visible(s, actor, task_id)
-        if actor.has(*CHANGERS_DENIED) and not actor.has("admin") and not access.lanes(actor):
-            raise Forbidden(f"{actor.username} reads tasks but does not complete them")
-        if not actor.has("admin") and not access.works(actor, task.candidate_role, task.unit_code):
-            where = f"unit {task.unit_code}" if task.candidate_role == "unit" else f"the {task.candidate_role} lane"
-            raise Forbidden(f"task {task_id} belongs to {where}; {actor.username} does not work there")
-        _open(task, inst)
-        access.check_expected(inst, expected)
-        cleaned = forms.check_submission(form_of(ctx, s, inst, task.form_key), data, task.name)
-    info = instances.complete_task(ctx, actor, task_id, cleaned, expected.version if expected else None)
-    with ctx.uow(write=False) as uow:
-        done = uow.session.get_one(HumanTask, task_id)
-        return Completion(row_of(done, info.version, info.business_key), info.status, info.open_tasks)
+    """Complete a task with data checked against its form, then run the instance on to its next wait.
+
+    One transaction reads the task with its instance once, checks rights, the caller's version and
+    the form, runs the engine and writes the step; the instance's version check at commit makes a
+    concurrent change a conflict.
+    """
+    try:
+        with ctx.uow() as uow:
+            s = uow.session
+            task, inst = load_visible(s, actor, task_id)
+            if actor.has(*CHANGERS_DENIED) and not actor.has("admin") and not access.lanes(actor):
+                raise Forbidden(f"{actor.username} reads tasks but does not complete them")
+            if not actor.has("admin") and not access.works(actor, task.candidate_role, task.unit_code):
+                where = f"unit {task.unit_code}" if task.candidate_role == "unit" else f"the {task.candidate_role} lane"
+                raise Forbidden(f"task {task_id} belongs to {where}; {actor.username} does not work there")
+            _open(task, inst)
+            access.check_expected(inst, expected)
+            cleaned = forms.check_submission(form_of(ctx, s, inst, task.form_key), data, task.name)
+            info = instances.complete_loaded(ctx, s, actor, task, inst, cleaned)
+            uow.commit()
+            return Completion(row_of(task, info.version, info.business_key), info.status, info.open_tasks)
+    except ConcurrentUpdate:
+        raise instances.lost_race(ctx, task_id) from None

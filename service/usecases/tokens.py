@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 
 from ..store.tables import Agency, ApiToken, RoleGrant, User
 from . import accounts, audit, clock
@@ -114,28 +114,34 @@ def revoke_token(ctx: Context, actor: Actor, token_id: int) -> None:
             uow.commit()
 
 
+_TOKEN_QUERY = (
+    select(ApiToken.id, ApiToken.revoked_at, ApiToken.last_used_at, User.username, User.active, Agency.code,
+           RoleGrant.role)
+    .join(User, User.id == ApiToken.user_id).join(Agency, Agency.id == ApiToken.agency_id)
+    .outerjoin(RoleGrant, and_(RoleGrant.user_id == ApiToken.user_id, RoleGrant.agency_id == ApiToken.agency_id))
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+"""Built once: the statement is the same for every request, only the hash changes."""
+
+
 def authenticate(ctx: Context, token: str) -> Actor:
     """The actor a bearer token stands for; `Unauthenticated` when it is unknown, revoked or its user disabled.
 
-    One indexed query finds the token, its user and the user's roles in the token's agency.
+    One query in one read transaction: the token, its user and agency, and the user's roles there
+    (one row per role), read afresh on every request so a revocation or a role taken away counts
+    at once.
     """
     with ctx.uow(write=False) as uow:
-        rows = uow.session.execute(
-            select(ApiToken.id, ApiToken.revoked_at, ApiToken.last_used_at, User.username, User.active,
-                   Agency.code, RoleGrant.role)
-            .join(User, User.id == ApiToken.user_id).join(Agency, Agency.id == ApiToken.agency_id)
-            .outerjoin(RoleGrant, and_(RoleGrant.user_id == ApiToken.user_id,
-                                       RoleGrant.agency_id == ApiToken.agency_id))
-            .where(ApiToken.token_hash == _hash(token))
-        ).all()
+        rows = uow.session.execute(_TOKEN_QUERY, {"token_hash": _hash(token)}).all()
     if not rows or rows[0].revoked_at is not None:
         raise Unauthenticated("the API token is unknown or revoked")
-    found, roles = rows[0], frozenset(r.role for r in rows if r.role)
-    if not found.active or not roles or accounts.is_reserved(found.username):
-        raise Unauthenticated(f"the API token's user {found.username} is disabled or has no roles in {found.code}")
+    first = rows[0]
+    roles = frozenset(r.role for r in rows if r.role is not None)
+    if not first.active or not roles or accounts.is_reserved(first.username):
+        raise Unauthenticated(f"the API token's user {first.username} is disabled or has no roles in {first.code}")
     now = clock.now()
-    if found.last_used_at is None or now - found.last_used_at >= USE_RECORDED_EVERY:
+    if first.last_used_at is None or now - first.last_used_at >= USE_RECORDED_EVERY:
         with ctx.uow() as uow:
-            uow.session.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
+            uow.session.execute(update(ApiToken).where(ApiToken.id == first.id).values(last_used_at=now))
             uow.commit()
-    return Actor(found.username, found.code, roles)
+    return Actor(first.username, first.code, roles)

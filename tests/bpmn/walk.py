@@ -86,14 +86,36 @@ def kinds(result: StepResult, kind: str) -> list[Any]:
     return [e for e in result.events if e.kind == kind]
 
 
-class Walk:
-    """One instance driven through the pack, round-tripped through `save()`/`restore()` after each step."""
+def trace(result: StepResult) -> list[tuple[Any, ...]]:
+    """A step's events without the engine's task ids (they differ between two runs of one path)."""
+    return [(e.kind, e.element_id, e.name, _no_ids(e.data)) for e in result.events]
 
-    def __init__(self, diagram: str, data: Mapping[str, Any]) -> None:
+
+def _no_ids(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _no_ids(v) for k, v in value.items() if k != "task_id"}
+    return value
+
+
+class Walk:
+    """One instance driven through the pack, round-tripped through `save()`/`restore()` after each step.
+
+    Saving prunes the finished stretches of the task tree (`workflows/prune.py`). Beside it runs a
+    shadow of the same path saved without pruning: after every step both must have taken the same
+    events, have the same ready tasks with the same data, and wait for the same messages.
+    """
+
+    def __init__(self, diagram: str, data: Mapping[str, Any], *, shadow: bool = True, prune: bool = True) -> None:
         self.model = load_model(diagram)
+        self.prune = prune
         self.instance, result = Instance.start(self.model, data)
+        self.shadow: Instance | None = None
+        shadow_result = None
+        if shadow:
+            self.shadow, shadow_result = Instance.start(self.model, data)
         self.results: list[StepResult] = []
-        self._after(result)
+        self.trace: list[tuple[Any, ...]] = []
+        self._after(result, shadow_result)
 
     # -- steps ------------------------------------------------------------------------------
     def complete(self, element_id: str, data: Mapping[str, Any], *, extra: Iterable[str] = ()) -> StepResult:
@@ -103,31 +125,57 @@ class Walk:
         assert task.form_key, f"{element_id} has no form"
         unknown = set(data) - form_keys(self.model, task.form_key) - set(extra)
         assert not unknown, f"{element_id}: {sorted(unknown)} are not fields of {task.form_key}"
-        return self._after(self.instance.complete_task(task.id, data))
+        shadow = None
+        if self.shadow is not None:
+            twin = [t for t in self.shadow.ready_tasks() if t.element_id == element_id]
+            assert len(twin) == 1, f"the unpruned run has {len(twin)} {element_id} ready"
+            shadow = self.shadow.complete_task(twin[0].id, data)
+        return self._after(self.instance.complete_task(task.id, data), shadow)
 
     def deliver(self, name: str, payload: Mapping[str, Any], correlations: Mapping[str, Any]) -> StepResult:
-        return self._after(self.instance.deliver_message(name, payload, correlations))
+        shadow = self.shadow.deliver_message(name, payload, correlations) if self.shadow is not None else None
+        return self._after(self.instance.deliver_message(name, payload, correlations), shadow)
 
     def fire_after(self, seconds: float) -> StepResult:
         """Move the engine clock on by `seconds` (no real waiting), then fire what fell due."""
         assert CLOCK is not None, "tests/bpmn/conftest.py sets the engine clock"
         CLOCK.advance(seconds)
-        return self._after(self.instance.fire_due_timers())
+        shadow = self.shadow.fire_due_timers() if self.shadow is not None else None
+        return self._after(self.instance.fire_due_timers(), shadow)
 
-    def _after(self, result: StepResult) -> StepResult:
+    def _after(self, result: StepResult, shadow: StepResult | None = None) -> StepResult:
+        if self.shadow is not None and shadow is not None:
+            self._compare(result, shadow)
         before = [(t.element_id, t.id) for t in result.snapshot.ready_tasks]
-        state = self.instance.save()
+        state = self.instance.save(prune=self.prune)
         self.instance = Instance.restore(self.model, state)
         after = [(t.element_id, t.id) for t in self.instance.ready_tasks()]
         assert sorted(before) == sorted(after), "ready tasks changed across save/restore"
         assert self.instance.snapshot().waiting_messages == result.snapshot.waiting_messages
-        assert self.instance.save() == state, "restored state differs from the saved one"
+        assert self.instance.save(prune=self.prune) == state, "restored state differs from the saved one"
         for task in after:
             view = self.task(task[0])
             info = self.model.human_tasks[view.element_id]
             assert view.lane is not None and view.lane == info.lane, f"{view.element_id} runs in lane {view.lane}"
         self.results.append(result)
+        self.trace.extend(trace(result))
         return result
+
+    def _compare(self, pruned: StepResult, unpruned: StepResult) -> None:
+        """The pruned run and the unpruned shadow took the same step; the shadow round-trips unpruned."""
+        assert trace(pruned) == trace(unpruned), "pruning changed the events of a step"
+        assert pruned.messages == unpruned.messages
+        ours, theirs = pruned.snapshot, unpruned.snapshot
+        assert ours.completed == theirs.completed and ours.data == theirs.data, "pruning changed the data"
+        assert ours.waiting_messages == theirs.waiting_messages
+        # timers count from the moment each run reached them: the two runs are a few ms apart
+        assert (ours.next_timer_at is None) == (theirs.next_timer_at is None)
+        if ours.next_timer_at is not None and theirs.next_timer_at is not None:
+            assert abs((ours.next_timer_at - theirs.next_timer_at).total_seconds()) < 5
+        ready = [(t.element_id, t.data) for t in ours.ready_tasks]
+        assert ready == [(t.element_id, t.data) for t in theirs.ready_tasks]
+        assert self.shadow is not None
+        self.shadow = Instance.restore(self.model, self.shadow.save(prune=False))
 
     # -- looking ----------------------------------------------------------------------------
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from service.usecases.errors import Invalid
@@ -75,3 +77,25 @@ def test_the_description_names_every_value_a_client_must_send() -> None:
     [reason] = [f for f in describe_form(FORM, {"disposition": "unfounded"}) if f["name"] == "unfounded_reason"]
     assert reason["required"] and not reason["hidden"] and reason["max_length"] == 20
     assert options(CONFERENCE, "outcomes.nothing") == [] and options(None, "outcomes.outcome") == []
+def test_a_form_schema_is_built_once_per_content_and_per_hidden_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.usecases import forms
+
+    built: list[int] = []
+    real = forms._schema
+
+    def counting(components: Any, data: Any) -> Any:
+        built.append(1)
+        return real(components, data)
+
+    monkeypatch.setattr(forms, "_schema", counting)
+    monkeypatch.setattr(forms, "_SCHEMAS", type(forms._SCHEMAS)())
+    for _ in range(3):
+        check_submission(FORM, {"disposition": "proceed"}, "t")
+    assert len(built) == 1
+    with pytest.raises(Invalid):  # the reason is shown now, so required: another schema
+        check_submission(FORM, {"disposition": "unfounded"}, "t")
+    assert len(built) == 2
+    changed = {"components": [*FORM["components"][:1], {**FORM["components"][1], "validate": {"maxLength": 5}}]}
+    with pytest.raises(Invalid, match="unfounded_reason"):  # same keys, other rules: not the cached schema
+        check_submission(changed, {"disposition": "unfounded", "unfounded_reason": "x" * 6}, "t")
+    assert len(built) == 3

@@ -208,3 +208,27 @@ def test_script_constructs_that_could_defeat_the_limits_are_refused(source: str,
 def test_service_tasks_are_not_offered() -> None:
     with pytest.raises(ScriptError, match="service tasks"):
         ENV.call_service({}, operation_name="x")
+
+
+def test_scripts_and_expressions_are_compiled_once_per_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled: list[str] = []
+    real = sandbox.compile_restricted_exec
+
+    def counting(source: str, **kwargs: Any) -> Any:
+        compiled.append(source)
+        return real(source, **kwargs)
+
+    monkeypatch.setattr(sandbox, "compile_restricted_exec", counting)
+    sandbox._checked_script.cache_clear()
+    for value in (1, 2, 3):
+        context: dict[str, Any] = {"n": value}
+        ENV.execute("total = n * 2", context)
+        assert context["total"] == value * 2
+    assert compiled == ["total = n * 2"]
+    sandbox._parsed_expression.cache_clear()
+    assert [ENV.evaluate("n + 1", {"n": v}) for v in (1, 2)] == [2, 3]
+    assert sandbox._parsed_expression.cache_info().hits == 1
+    with pytest.raises(ScriptError):  # a refused script stays refused on the second call
+        ENV.execute("import os", {})
+    with pytest.raises(ScriptError):
+        ENV.execute("import os", {})
