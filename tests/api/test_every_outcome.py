@@ -12,7 +12,6 @@ After every step, every open task has an active person (not an administrator) wh
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from service.usecases import access, clock, sessions, staffing, timers
 from service.usecases.context import Context
 from service.usecases.demo import load_demo
 from tests.api.conftest import Api
+from tests.dates import service_today
 
 ROOT = Path(__file__).resolve().parents[2]
 Choice = Callable[[str, dict[str, Any], list[Any]], Any]
@@ -78,6 +78,8 @@ def fill(fields: list[dict[str, Any]], shown: dict[str, Any], choose: Choice) ->
             data[name] = shown[name]
         elif not field["required"] and not field["hidden"]:
             continue  # optional and shown: a busy clerk leaves it empty
+        elif name == "planned_quarter":  # the planned date (today) must fall within it
+            data[name] = f"Q{(service_today().month - 1) // 3 + 1}"
         elif kind in ("checklist", "taglist"):
             data[name] = allowed
         elif allowed:
@@ -87,7 +89,7 @@ def fill(fields: list[dict[str, Any]], shown: dict[str, Any], choose: Choice) ->
         elif kind == "number":
             data[name] = field.get("min", 1)
         elif kind == "datetime":
-            data[name] = clock.now().date().isoformat()
+            data[name] = service_today().isoformat()
         else:
             text = "https://so.gov.vn/ket-qua" if name.endswith("url") else f"Nội dung {name}"
             data[name] = text[: field.get("max_length") or None]
@@ -184,7 +186,7 @@ def test_every_outcome_of_the_demo_pack_through_the_task_forms(demo: tuple[Flask
 
     office = dept.clients["vanphong"]
     decided = office.post("/api/v1/dialogues", json={"kind": "periodic", "title": "Hội nghị đối thoại định kỳ",
-                                                     "quarter": (date.today().month - 1) // 3 + 1})
+                                                     "quarter": (service_today().month - 1) // 3 + 1})
     assert decided.status_code == 201, decided.get_data(as_text=True)
     dialogue = decided.json or {}
     dept.work(choose)
@@ -225,13 +227,13 @@ def test_a_wrong_or_missing_outcome_is_refused_with_the_reason_and_the_chair_kee
     [outcome] = [f for f in listed["components"] if f["name"] == "outcome"]
     assert [o["value"] for o in outcome["options"]] == ["answered", "written_reply", "beyond_competence", "failed"]
 
-    body = {"held_on": date.today().isoformat(), "minutes": "Biên bản", "outcomes": [
+    body = {"held_on": service_today().isoformat(), "minutes": "Biên bản", "outcomes": [
         {"petition_id": petition, "outcome": "dialogue_failed"}]}
     wrong = director.post(f"/api/v1/dialogues/{dialogue['id']}/outcomes", json=body)
     assert wrong.status_code == 422 and "answered, written_reply, beyond_competence, failed" in wrong.get_data(
         as_text=True)
     missing = director.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
-        "held_on": date.today().isoformat(), "conference_minutes": "Biên bản", "outcomes": []}})
+        "held_on": service_today().isoformat(), "conference_minutes": "Biên bản", "outcomes": []}})
     assert missing.status_code == 422 and f"no outcome for petition {petition}" in missing.get_data(as_text=True)
     assert director.get(f"/api/v1/tasks/{task['id']}").json["task"]["status"] == "ready"  # type: ignore[index]
     body["outcomes"] = [{"petition_id": petition, "outcome": "failed", "note": "Không thống nhất"}]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -10,8 +10,9 @@ from flask import Flask
 from service.usecases.context import Context
 from tests.api.conftest import Api, problem_of
 from tests.conftest import deploy_sample
+from tests.dates import service_today
 
-TODAY = date.today()
+TODAY = service_today()
 INTAKE = {"source": "citizen", "petitioner_name": "Nguyễn Văn A", "channel": "electronic", "field": "science",
           "title": "Đề nghị", "content": "Nội dung"}
 

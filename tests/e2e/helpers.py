@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from service.store.tables import HumanTask, ProcessInstance
 from service.usecases import sessions, web_tasks
 from service.usecases.context import Context
 from service.web import i18n
+from tests.dates import service_today
 
 VISIBLE_TEXT = """() => {
   const out = [];
@@ -110,7 +110,7 @@ def _default(component: dict[str, Any]) -> Any:
     if component.get("values"):
         return component["values"][0]["value"]
     if kind == "datetime":
-        return date.today().isoformat()
+        return service_today().isoformat()
     if kind == "number":
         return 1
     if kind == "checkbox":
@@ -130,7 +130,7 @@ def finish_step(ctx: Context, username: str, instance_id: uuid.UUID, element_id:
             if c.get("key") and (c.get("validate") or {}).get("required") and not c.get("conditional")}
     data.update({key: "https://so.gov.vn/dang-tai" for key in data if key.endswith("_url")})  # links are checked
     if "planned_quarter" in data:  # the planned date (today) must fall in the planned quarter
-        data["planned_quarter"] = f"Q{(date.today().month - 1) // 3 + 1}"
+        data["planned_quarter"] = f"Q{(service_today().month - 1) // 3 + 1}"
     web_tasks.complete(ctx, actor, task_id, data)
 
 

@@ -4,13 +4,13 @@ gave); a comment written on the task page appears in that thread without complet
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from tests.dates import service_today
 from tests.e2e.conftest import UNIT_USER, shot
 from tests.e2e.helpers import check_vietnamese, fill_form, open_task, submit_task
 
-TODAY = date.today().isoformat()
+TODAY = service_today().isoformat()
 
 
 def _task(page: Any, code: str, name_vi: str, values: dict[str, Any]) -> None:

@@ -3,11 +3,11 @@ in the trail and sees the path taken on the diagram."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from service.usecases import models, petitions, sessions, tasks
 from service.usecases.context import Actor
+from tests.dates import service_today
 from tests.e2e.conftest import Live, shot
 from tests.e2e.helpers import check_vietnamese, ready_task
 
@@ -47,7 +47,7 @@ def test_auditor_finds_completed_task_and_path(open_page: Any, live: Live) -> No
     tasks.complete(live.ctx, reception, task_id, {
         "source": "citizen", "petitioner_name": "Lê Thị Ba", "channel": "reception", "field": "ip",
         "title": "Kiến nghị về nhãn hiệu", "content": "Đề nghị hướng dẫn đăng ký nhãn hiệu.",
-        "received_on": date.today().isoformat()})
+        "received_on": service_today().isoformat()})
     assert Actor("kiemtoan", "demo", frozenset({"auditor"})).has("auditor")
 
     page = open_page("kiemtoan")

@@ -4,9 +4,9 @@ reply drafted and signed, the notice of results and its publication."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from tests.dates import service_today
 from tests.e2e.conftest import UNIT_USER, Live, shot
 from tests.e2e.helpers import (
     check_vietnamese,
@@ -18,7 +18,7 @@ from tests.e2e.helpers import (
     submit_task,
 )
 
-TODAY = date.today().isoformat()
+TODAY = service_today().isoformat()
 
 
 def _task(page: Any, code: str, name_vi: str, values: dict[str, Any]) -> None:

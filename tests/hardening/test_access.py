@@ -17,6 +17,7 @@ from service.usecases import clock
 from service.usecases.context import Context
 from tests.api.conftest import PASSWORD, Api, problem_of
 from tests.conftest import deploy_sample
+from tests.dates import service_today
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "service" / "web" / "templates"
 
@@ -188,7 +189,7 @@ def test_confidential_petitions_stay_out_of_outsiders_views(app: Flask, ctx: Con
     office = Api(app, "vanphong")
     listed = office.get("/api/v1/petitions").get_data(as_text=True)
     assert open_title in listed
-    today = clock.now().date().isoformat()
+    today = service_today().isoformat()
     for reader in (director, office):  # the director counts every petition; the Office what it may see (16.19)
         report = reader.get(f"/api/v1/reports/periodic?from={today}&to={today}")
         figures = report.json or {}

@@ -4,7 +4,7 @@ confidential petitions are audited, and nothing hidden can be inferred from repo
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
@@ -15,6 +15,7 @@ from service.usecases import dialogues, instances
 from service.usecases.context import Actor, Context
 from tests.api.conftest import Api
 from tests.conftest import deploy_sample
+from tests.dates import service_today
 
 INTAKE = {"source": "citizen", "channel": "reception", "field": "science", "title": "Kien nghi PLUGH",
           "content": "Noi dung", "petitioner_name": "Nguyen Van A"}
@@ -37,7 +38,7 @@ def _intake(app: Flask, ctx: Context, petition: dict[str, Any], confidential: bo
     reception = Api(app, "tiepnhan")
     task = _ready(ctx, petition["instance_id"], "intake")
     done = reception.post(f"/api/v1/tasks/{task}/complete", json={"data": {
-        **INTAKE, "received_on": date.today().isoformat(), "confidential": confidential}})
+        **INTAKE, "received_on": service_today().isoformat(), "confidential": confidential}})
     assert done.status_code == 200, done.get_data(as_text=True)
 
 
@@ -92,7 +93,7 @@ def test_p19_reports_count_only_what_the_reader_may_see(app: Flask, ctx: Context
     _submit(reception, field="science", title="Open")
     with ctx.db.engine.begin() as conn:  # both petitions' tasks are late
         conn.execute(text("UPDATE human_tasks SET due_at = :past"), {"past": datetime(2000, 1, 1, tzinfo=UTC)})
-    today = date.today().isoformat()
+    today = service_today().isoformat()
     office = Api(app, "vanphong").get(f"/api/v1/reports/periodic?from={today}&to={today}").json or {}
     assert office["received"] == 1 and office["by_field"] == {"science": 1}  # nothing to infer from
     assert office["confidential_hidden"] == 1 and office["overdue_tasks"] == 1

@@ -10,10 +10,11 @@ from datetime import timedelta
 
 from flask import Flask
 
-from service.usecases import clock, models, reports
+from service.usecases import models, reports
 from service.usecases.context import Context
 from tests.api.conftest import Api
 from tests.conftest import ADMIN, actor, deploy_sample
+from tests.dates import service_today
 
 PETITION = {"source": "citizen", "channel": "electronic", "field": "science", "title": "Đèn đường hỏng",
             "content": "Đề nghị Sở xem xét.", "petitioner_name": "Trần Thị B"}
@@ -47,7 +48,7 @@ def test_p11_terminating_closes_the_petition_as_terminated(app: Flask, ctx: Cont
     assert (tracked["stage"], tracked["outcome"]) == ("closed", "terminated") and tracked["closed_at"], tracked
     page = public.get(f"/public/track?code={receipt['tracking_code']}").get_data(as_text=True)
     assert "Đã chấm dứt việc giải quyết" in page
-    today = clock.now().date()
+    today = service_today()
     figures = reports.periodic(ctx, actor("giamdoc", "director"), today - timedelta(days=1), today + timedelta(days=1))
     assert (figures.received, figures.closed, figures.open) == (1, 1, 0), figures
     assert figures.by_outcome == {"terminated": 1}, figures

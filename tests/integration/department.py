@@ -20,6 +20,7 @@ from service.usecases import accounts, clock, dialogues, petitions, plans, timer
 from service.usecases.context import Actor, Context
 from service.usecases.petitions import PetitionInfo
 from tests.conftest import BPMN, deploy_sample
+from tests.dates import service_today
 
 PACK = ("petition.bpmn", "dialogue.bpmn", "periodic_report.bpmn")
 LANES = ("reception", "office", "inspectorate", "director", "infocenter", "auditor")
@@ -74,7 +75,7 @@ class Department:
 
     def today(self) -> str:
         """The service clock's day: what a task done now records (dates after it are refused)."""
-        return clock.now().date().isoformat()
+        return service_today().isoformat()
 
     def ready(self, instance_id: uuid.UUID | None) -> list[HumanTask]:
         with self.ctx.uow(write=False) as uow:

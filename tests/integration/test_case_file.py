@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from service.store.tables import HumanTask
-from service.usecases import case_file, clock, comments, petitions, tasks
+from service.usecases import accounts, case_file, clock, comments, petitions, tasks
 from service.usecases.context import Context
-from tests.conftest import actor, deploy_sample
+from tests.conftest import ADMIN, actor, deploy_sample
 
 RECEPTION, INSPECTORATE = actor("tiepnhan", "reception"), actor("thanhtra", "inspectorate")
 DIRECTOR, UNIT = actor("giamdoc", "director"), actor("donvi", "unit:science")
@@ -28,6 +28,7 @@ def _ready(ctx: Context, instance_id: object, element: str) -> HumanTask:
 def test_the_deadline_and_the_thread_reach_the_drafting_unit(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clock, "now", lambda: NOW)
     deploy_sample(ctx, "petition.bpmn")
+    accounts.create_user(ctx, ADMIN, "donvi", "mật khẩu đủ dài", ["unit:science"])  # the unit has staff to assign
     info = petitions.submit(ctx, RECEPTION, {"source": "citizen", "field": "science", "title": "Giống cà phê",
                                              "content": "Đề nghị hỗ trợ.", "petitioner_name": "Lò Văn A",
                                              "petitioner_contact": "0912 345 678"})

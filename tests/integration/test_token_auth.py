@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from service.usecases import accounts, tokens
-from service.usecases.context import Context
+from service.usecases.context import Actor, Context
 from service.usecases.errors import Unauthenticated
 from tests.conftest import ADMIN, AGENCY
 
@@ -31,7 +31,7 @@ def statements(ctx: Context) -> Iterator[list[str]]:
 
 def test_a_token_is_one_query_and_revocation_counts_at_once(ctx: Context) -> None:
     accounts.add_user(ctx, ADMIN, "robot", "petitionflow-robot", ["office", "unit:science"], AGENCY)
-    made = tokens.create_token(ctx, ADMIN, "robot", "importer")
+    made = tokens.create_token(ctx, Actor.system_actor(AGENCY), "robot", "importer")
     with statements(ctx) as sent:
         who = tokens.authenticate(ctx, made.token)
     assert (who.username, who.agency, who.roles) == ("robot", AGENCY, frozenset({"office", "unit:science"}))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from service.store.migrate import upgrade
 from service.usecases import accounts, petitions, sessions, tasks, web_tasks
 from service.usecases.context import Actor, Context
 from service.usecases.demo import DEMO_PASSWORD, load_demo
+from tests.dates import service_today
 from tests.e2e.helpers import ready_task
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +76,7 @@ def petition_at_draft(ctx: Context, **changes: Any) -> tuple[petitions.PetitionI
     step = ready_task(ctx, info.instance_id, "intake")
     tasks.complete(ctx, actor(ctx, "tiepnhan"), step, {
         **{k: v for k, v in {**INTAKE, **changes}.items() if k != "confidential"},
-        "received_on": date.today().isoformat(), "confidential": bool(changes.get("confidential"))})
+        "received_on": service_today().isoformat(), "confidential": bool(changes.get("confidential"))})
     step = ready_task(ctx, info.instance_id, "consolidate_inspectorate")
     web_tasks.complete(ctx, actor(ctx, "thanhtra"), step, {"field": "science", "urgency": "normal",
                                                            "competence": "within", "disposition": "proceed"})

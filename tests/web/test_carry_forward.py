@@ -12,6 +12,7 @@ from flask import Flask
 from service.store.petition_tables import Dialogue
 from service.usecases import dialogues, petitions, tasks
 from service.usecases.context import Context
+from tests.dates import service_today
 from tests.e2e.helpers import ready_task
 from tests.web.conftest import INTAKE, ROOT, actor, csrf, petition_at_draft, signed_in
 
@@ -60,7 +61,7 @@ def test_the_assignment_starts_at_the_proposed_unit(web: tuple[Flask, Context]) 
     app, ctx = web
     info = petitions.submit(ctx, actor(ctx, "tiepnhan"), {**INTAKE, "field": "ip"})
     tasks.complete(ctx, actor(ctx, "tiepnhan"), ready_task(ctx, info.instance_id, "intake"), {
-        **INTAKE, "field": "ip", "received_on": date.today().isoformat(), "confidential": False})
+        **INTAKE, "field": "ip", "received_on": service_today().isoformat(), "confidential": False})
     tasks.complete(ctx, actor(ctx, "thanhtra"), ready_task(ctx, info.instance_id, "consolidate_inspectorate"),
                    {"field": "ip", "urgency": "urgent", "competence": "within", "disposition": "proceed"})
     page = signed_in(app, "giamdoc").get(f"/tasks/{ready_task(ctx, info.instance_id, 'assign_unit')}").text

@@ -81,8 +81,10 @@ def test_deadlines_are_shown_and_marked_and_the_list_sorts_by_them(web: tuple[Fl
     assert "Không có hạn" not in due and "Quá hạn" not in due  # P15D chosen by the director
     later = clock.now() + timedelta(days=14)
     monkeypatch.setattr(clock, "now", lambda: later)
+    client = signed_in(app, "unit_science")  # two weeks on, yesterday's session has ended
     assert "Sắp đến hạn" in client.get(f"/tasks/{step}").text.split('data-testid="task-due"')[1].split("</dd>")[0]
     assert "Sắp đến hạn" in client.get(f"/petitions/{info.id}").text.split('data-testid="petition-due"')[1]
     monkeypatch.setattr(clock, "now", lambda: later + timedelta(days=2))
+    client = signed_in(app, "unit_science")
     listing = client.get("/tasks").text
     assert "Quá hạn" in listing.split(info.code)[1].split("</tr>")[0]

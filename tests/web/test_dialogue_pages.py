@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 
 from flask import Flask
 
 from service.usecases import dialogues, petitions, tasks
 from service.usecases.context import Context
+from tests.dates import service_today
 from tests.e2e.helpers import deliver_messages, ready_task
 from tests.web.conftest import actor, csrf, petition_at_draft, signed_in
 
@@ -35,11 +35,12 @@ def awaiting_dialogue(ctx: Context, title: str) -> petitions.PetitionInfo:
 
 def dialogue_at_conference(ctx: Context, agenda: list[petitions.PetitionInfo]) -> dialogues.DialogueInfo:
     office = actor(ctx, "vanphong")
-    d = dialogues.create(ctx, office, "periodic", f"Đối thoại {uuid.uuid4().hex[:6]}", quarter=3)
+    quarter = (service_today().month - 1) // 3 + 1  # the planned date (today) must fall within it
+    d = dialogues.create(ctx, office, "periodic", f"Đối thoại {uuid.uuid4().hex[:6]}", quarter=quarter)
     assert d.instance_id is not None
-    today = date.today().isoformat()
+    today = service_today().isoformat()
     tasks.complete(ctx, office, ready_task(ctx, d.instance_id, "plan_periodic"),
-                   {"planned_quarter": "Q3", "planned_date": today})
+                   {"planned_quarter": f"Q{quarter}", "planned_date": today})
     dialogues.set_agenda(ctx, office, d.id, [p.id for p in agenda], "Giám đốc Sở")
     tasks.complete(ctx, office, ready_task(ctx, d.instance_id, "issue_invitations"), {
         "invitees": "Đại diện người dân", "venue": "Hội trường Sở", "invitations_sent_on": today,
@@ -77,7 +78,7 @@ def test_every_outcome_through_the_page_ends_where_the_diagram_says(web: tuple[F
     assert [v for v, _ in offered] == ["", *EXPECTED]  # exactly the form's values, in its order
     assert [label for v, label in offered if v] == [LABELS[v] for v in EXPECTED]
 
-    form = {"csrf_token": csrf(html), "held_on": date.today().isoformat(), "minutes": "Biên bản hội nghị.",
+    form = {"csrf_token": csrf(html), "held_on": service_today().isoformat(), "minutes": "Biên bản hội nghị.",
             "item": [str(p.id) for p in agenda]}
     form |= {f"outcome.{p.id}": value for p, value in zip(agenda, EXPECTED, strict=True)}
     form |= {f"note.{p.id}": f"Kết luận {p.code}" for p in agenda}
