@@ -59,7 +59,7 @@ def before_completion(session: Session, process_key: str, element_id: str, inst:
     if process_key == REPORT_PROCESS and element_id in REPORT_DRAFT_TASKS:
         from . import reports  # reports reads the register; imported here to keep the layers acyclic
 
-        return {"figures": reports.figures_for_report(session, inst.agency_id, current()).as_dict()}
+        return {"figures": reports.figures_for_report(session, inst.agency_id, current(), zone).as_dict()}
     return {}
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -45,10 +46,18 @@ class Figures:
         return asdict(self)
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+ZONE = "Asia/Ho_Chi_Minh"
+"""The zone a period's days are counted in when the caller names none (`PETITIONFLOW_TIMEZONE`'s default)."""
+
+
+def _bounds(start: date, end: date, zone: str) -> tuple[datetime, datetime]:
+    """A period's days as instants: from the start of `start` to the end of `end`, in the deployment's zone
+    (a petition received at 06:00 in Vietnam on the 1st is the 1st's, though it is still the 30th in UTC)."""
     if start > end:
         raise Invalid("the period starts after it ends", ["from: must not be after to"])
-    return datetime.combine(start, time.min, UTC), datetime.combine(end + timedelta(days=1), time.min, UTC)
+    where = ZoneInfo(zone)
+    return (datetime.combine(start, time.min, where).astimezone(UTC),
+            datetime.combine(end + timedelta(days=1), time.min, where).astimezone(UTC))
 
 
 def _grouped(s: Session, base: Any, column: Any) -> dict[str, int]:
@@ -56,9 +65,9 @@ def _grouped(s: Session, base: Any, column: Any) -> dict[str, int]:
     return {str(key) if key is not None else "unknown": int(n) for key, n in rows}
 
 
-def compute(s: Session, actor: Actor, start: date, end: date) -> Figures:
+def compute(s: Session, actor: Actor, start: date, end: date, zone: str = ZONE) -> Figures:
     """Count, inside the caller's transaction, the petitions received in [start, end] that `actor` may see."""
-    low, high = _bounds(start, end)
+    low, high = _bounds(start, end, zone)
     scoped = petitions.visible(s, actor, select(Petition)).where(
         Petition.submitted_at >= low, Petition.submitted_at < high).subquery()
     received = int(s.execute(select(func.count()).select_from(scoped)).scalar_one())
@@ -91,16 +100,16 @@ def periodic(ctx: Context, actor: Actor, start: date, end: date) -> Figures:
     with ctx.uow(write=False) as uow:
         s = uow.session
         if actor.has(*access.SEES_ALL_CONFIDENTIAL):
-            return compute(s, everything, start, end)
-        low, high = _bounds(start, end)
+            return compute(s, everything, start, end, ctx.settings.timezone)
+        low, high = _bounds(start, end, ctx.settings.timezone)
         total = int(s.execute(select(func.count()).select_from(petitions.visible(s, everything, select(Petition)).where(
             Petition.submitted_at >= low, Petition.submitted_at < high).subquery())).scalar_one())
-        seen = compute(s, actor, start, end)
+        seen = compute(s, actor, start, end, ctx.settings.timezone)
         return replace(seen, confidential_hidden=total - seen.received)
 
 
 
-def figures_for_report(s: Session, agency_id: int, report: Mapping[str, Any]) -> Figures:
+def figures_for_report(s: Session, agency_id: int, report: Mapping[str, Any], zone: str = ZONE) -> Figures:
     """The figures for the period a report's data names, counted over all of its agency's petitions."""
     code = s.execute(select(Agency.code).where(Agency.id == agency_id)).scalar_one()
     system = Actor("system", code, frozenset(), system=True)
@@ -108,4 +117,4 @@ def figures_for_report(s: Session, agency_id: int, report: Mapping[str, Any]) ->
         start, end = date.fromisoformat(str(report["period_start"])), date.fromisoformat(str(report["period_end"]))
     except (KeyError, ValueError):
         raise Invalid("the report names no valid period", ["period_start, period_end: dates"]) from None
-    return compute(s, system, start, end)
+    return compute(s, system, start, end, zone)

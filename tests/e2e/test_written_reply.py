@@ -63,7 +63,8 @@ def test_petition_to_a_written_reply(open_page: Any, live: Live) -> None:
     dialogue = instance_of(live.ctx, dialogue_url.rstrip("/").split("/")[-1])
     finish_step(live.ctx, "vanphong", dialogue, "plan_periodic")
     office.goto(dialogue_url)
-    office.locator("[data-testid=agenda-form] button[type=submit]").click()
+    with office.expect_navigation():  # the agenda is saved before the next step is done behind the page
+        office.locator("[data-testid=agenda-form] button[type=submit]").click()
     office.wait_for_selector("[data-testid=agenda]")
     check_vietnamese(office)
     finish_step(live.ctx, "vanphong", dialogue, "issue_invitations")
@@ -75,7 +76,8 @@ def test_petition_to_a_written_reply(open_page: Any, live: Live) -> None:
     item = str(director.locator(f"[data-testid=outcome-{code}]").get_attribute("name")).split(".", 1)[1]
     director.fill(f"[name='note.{item}']", "Trả lời bằng văn bản trong 15 ngày.")
     director.fill("textarea[name=minutes]", "Hội nghị thống nhất trả lời bằng văn bản.")
-    director.click("[data-testid=outcome-form] button[type=submit]")
+    with director.expect_navigation():  # the outcomes are stored (and their messages queued) before delivery
+        director.click("[data-testid=outcome-form] button[type=submit]")
     director.wait_for_selector("[data-testid=agenda]")
     check_vietnamese(director)
     shot(director, "dialogue-held")
