@@ -7,11 +7,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from service.app import create_app
 from service.store.tables import AuditEvent, HumanTask, ProcessInstance
@@ -19,25 +17,11 @@ from service.usecases import audit, instances
 from service.usecases.context import Context
 from tests.api.conftest import Api, add_demo_users
 from tests.conftest import ADMIN, deploy_sample, make_context
-from tests.hardening.pgcluster import Cluster, available, throwaway_cluster
+from tests.hardening.pgcluster import Cluster
 from tests.integration.diagrams import wait_until
 
 INSTANCES, CLIENTS, RUN_LIMIT_S = 45, 3, 90
 DATA = {"title": "Đường hỏng", "source": "citizen", "content": "Đường xã bị hỏng"}
-
-
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    """A PostgreSQL cluster of this test's own, so restarting it disturbs nobody."""
-    reason = available()
-    if reason:
-        pytest.skip(reason)
-    with throwaway_cluster() as found:
-        engine = create_engine(found.url(), isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text("CREATE DATABASE petitionflow"))
-        engine.dispose()
-        yield found
 
 
 def _work(app: Any, tasks: list[str], outcomes: dict[str, list[int]], seen: Counter[str], stop: float) -> None:

@@ -18,12 +18,10 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from service.app import create_app
 from service.store.tables import AuditEvent, HumanTask, ProcessInstance
@@ -31,27 +29,13 @@ from service.usecases import audit, clock, instances
 from service.usecases.context import Context
 from tests.api.conftest import Api, add_demo_users
 from tests.conftest import ADMIN, ROOT, actor, deploy_sample, make_context
-from tests.hardening.pgcluster import Cluster, available, throwaway_cluster
+from tests.hardening.pgcluster import Cluster
 from tests.integration.diagrams import deploy, running_worker, wait_until
 
 TIMERS, TASKS, RESTARTS = 24, 24, 3
 OFFICE = actor("vanphong", "office")
 DATA = {"title": "Đường hỏng", "source": "citizen", "content": "Đường xã bị hỏng"}
 WORKER = [sys.executable, "-c", "from service.cli import main; main()", "worker"]
-
-
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    """A PostgreSQL cluster of this test's own, so restarting it disturbs nobody."""
-    reason = available()
-    if reason:
-        pytest.skip(reason)
-    with throwaway_cluster() as found:
-        engine = create_engine(found.url(), isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text("CREATE DATABASE petitionflow"))
-        engine.dispose()
-        yield found
 
 
 def _complete(client: Api, tasks: list[str], outcomes: dict[str, list[int]], stop: float) -> None:
