@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
@@ -135,6 +136,7 @@ def parse_model(
     except (ValidationException, SpiffWorkflowException) as exc:
         raise ModelError([_problem_from_engine(exc, file_name)]) from None
     bound_collections([spec, *subprocess_specs.values()])
+    _wire_loops([spec, *subprocess_specs.values()])
     return ProcessModel(
         key=key,
         name=str(spec.description or key),
@@ -145,6 +147,19 @@ def parse_model(
         _spec=spec,
         _subprocess_specs=subprocess_specs,
     )
+
+
+def _wire_loops(process_specs: Iterable[Any]) -> None:
+    """Connect each loop or multi-instance task to its children's completion, as the engine does itself
+    only when it creates the children: an instance restored on a freshly parsed spec (another process,
+    a cache eviction) then still merges its last child and moves on instead of stalling."""
+    for process in process_specs:
+        for task_spec in list(process.task_specs.values()):
+            if not isinstance(task_spec, LoopTask):
+                continue
+            child = process.task_specs.get(task_spec.task_spec)
+            if child is not None and not child.completed_event.is_connected(task_spec.merge_child):
+                child.completed_event.connect(task_spec.merge_child)
 
 
 def _schema_problems(add: Callable[[], None], file_name: str) -> list[Problem]:

@@ -13,7 +13,10 @@ from service.usecases import clock, instances, timers
 from service.usecases.context import Context
 from tests.conftest import actor
 from tests.integration.diagrams import deploy
+from tests.unit.diagrams import definitions, linear, process
 from workflows.clock import ManualClock
+from workflows.engine import Instance
+from workflows.models import parse_model
 
 OFFICE = actor("vanphong", "office")
 
@@ -38,3 +41,19 @@ def test_timer_behind_an_event_based_gateway_is_fired_by_the_worker(ctx: Context
         kinds = list(uow.session.execute(select(AuditEvent.event_type, AuditEvent.element_id).where(
             AuditEvent.instance_id == started.id)))
     assert fired == ["until"], kinds
+
+
+@pytest.mark.parametrize("sequential", [False, True])
+def test_multi_instance_task_finishes_when_restored_from_a_freshly_parsed_spec(sequential: bool) -> None:
+    flag = ' isSequential="true"' if sequential else ""
+    loop = (f"<bpmn:multiInstanceLoopCharacteristics{flag}><bpmn:loopCardinality>3</bpmn:loopCardinality>"
+            "</bpmn:multiInstanceLoopCharacteristics>")
+    bpmn = definitions(process(linear([("userTask", "review", loop), ("userTask", "sign", "")])))
+    instance, _ = Instance.start(parse_model(bpmn))
+    for _ in range(3):
+        state = instance.save()
+        instance = Instance.restore(parse_model(bpmn), state)  # another process: a spec never run before
+        ready = instance.ready_tasks()
+        assert [t.element_id for t in ready][:1] == ["review"]
+        instance.complete_task(ready[0].id, {})
+    assert [t.element_id for t in instance.ready_tasks()] == ["sign"]
