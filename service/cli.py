@@ -93,13 +93,20 @@ def bpmn_validate(files: tuple[Path, ...]) -> None:
 @bpmn.command("deploy")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--agency", default=None, help="Agency whose audit trail records the deployment.")
+@click.option("--key", default=None,
+              help="Deploy as a new version of this model even if it came from another file (one diagram only).")
 @clear_errors
-def bpmn_deploy(files: tuple[Path, ...], agency: str | None) -> None:
+def bpmn_deploy(files: tuple[Path, ...], agency: str | None, key: str | None) -> None:
     """Deploy diagrams as new versions of the shared pack every agency runs until it deploys its own
-    (an unchanged diagram keeps its version)."""
+    (an unchanged diagram keeps its version). A diagram whose process id is already the model of
+    another file is refused unless `--key` names that model."""
     ctx = context()
-    for bundle in _bundles(files):
-        info = models.deploy(ctx, _admin(ctx, agency), bundle.bpmn, bundle.resources, bundle.file_name, shared=True)
+    bundles = _bundles(files)
+    if key is not None and len(bundles) != 1:
+        fail("--key applies to one diagram at a time")
+    for bundle in bundles:
+        info = models.deploy(ctx, _admin(ctx, agency), bundle.bpmn, bundle.resources, bundle.file_name,
+                             shared=True, key=key)
         state = "deployed" if info.created else "unchanged"
         click.echo(f"{state}: {info.key} version {info.version} ({info.sha256[:12]})")
 

@@ -16,9 +16,10 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, InclusiveGateway
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
-from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent, EventBasedGateway
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -237,7 +238,7 @@ class Instance:
             return []
         found = [ev.EngineEvent(ev.ELEMENT_COMPLETED, spec.bpmn_id, str(task.id), spec.bpmn_name,
                                 {"type": type(spec).__name__})]
-        if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
+        if isinstance(spec, CatchingEvent) and isinstance(_caught_definition(task), TimerEventDefinition):
             interrupting = not isinstance(spec, BoundaryEvent) or spec.cancel_activity
             found.insert(0, ev.EngineEvent(ev.TIMER_FIRED, spec.bpmn_id, str(task.id), spec.bpmn_name,
                                            {"interrupting": interrupting}))
@@ -266,17 +267,21 @@ class Instance:
 
     def _next_timer(self) -> datetime | None:
         due: list[datetime] = []
-        for pending in self._wf.waiting_events():
-            # TimeDateEventDefinition, DurationTimerEventDefinition, CycleTimerEventDefinition
-            if not pending.event_type.startswith(("TimeDate", "DurationTimer", "CycleTimer")) or not pending.value:
-                continue
-            value = pending.value.get("next") if isinstance(pending.value, dict) else pending.value
-            try:
-                moment = datetime.fromisoformat(str(value))
-            except ValueError:
-                continue
-            # the engine compares a date without a zone with the machine's local time
-            due.append(moment.astimezone(UTC))
+        for task in list(self._wf.event_manager.tasks.values()):
+            for definition in _definitions(task):
+                if not isinstance(definition, TimerEventDefinition):
+                    continue
+                # an event-based gateway waits for its timers itself: the due time sits on the gateway's task
+                pending = definition.details(task)
+                value = pending.value.get("next") if isinstance(pending.value, dict) else pending.value
+                if not value:
+                    continue
+                try:
+                    moment = datetime.fromisoformat(str(value))
+                except ValueError:
+                    continue
+                # the engine compares a date without a zone with the machine's local time
+                due.append(moment.astimezone(UTC))
         return min(due) if due else None
 
     def waiting_messages(self) -> list[ev.WaitingMessage]:
@@ -289,17 +294,19 @@ class Instance:
         correlations are used.
         """
         found: list[ev.WaitingMessage] = []
-        engine = self._wf.script_engine
         for task in self._wf.event_manager.tasks.values():
-            definition = getattr(task.task_spec, "event_definition", None)
-            if not isinstance(definition, MessageEventDefinition):
-                continue
-            try:
-                expected = definition.calculate_correlations(engine, definition.correlation_properties, task.data)
-            except (ScriptError, SpiffWorkflowException, KeyError, NameError):
-                expected = {}
-            found.append(ev.WaitingMessage(definition.name, _plain(expected or self._wf.correlations or {})))
+            for definition in _definitions(task):
+                if isinstance(definition, MessageEventDefinition):
+                    found.append(self._waiting(task, definition))
         return sorted(found, key=lambda w: (w.name, str(w.correlations)))
+
+    def _waiting(self, task: Task, definition: MessageEventDefinition) -> ev.WaitingMessage:
+        engine = self._wf.script_engine
+        try:
+            expected = definition.calculate_correlations(engine, definition.correlation_properties, task.data)
+        except (ScriptError, SpiffWorkflowException, KeyError, NameError):
+            expected = {}
+        return ev.WaitingMessage(definition.name, _plain(expected or self._wf.correlations or {}))
 
     def waiting_elements(self) -> list[str]:
         """Ids of the elements waiting for something other than a person: events, timers, joins."""
@@ -316,6 +323,24 @@ class Instance:
                     return definition
         return None
 
+
+
+def _definitions(task: Task) -> list[Any]:
+    """The event definitions a waiting task listens for; an event-based gateway listens for several."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition] if definition is not None else []
+
+
+def _caught_definition(task: Task) -> Any:
+    """What a catching event waited for; behind an event-based gateway the gateway holds the definition."""
+    parent = task.parent
+    if parent is not None and isinstance(parent.task_spec, EventBasedGateway):
+        outputs = list(parent.task_spec.outputs)
+        if task.task_spec in outputs:
+            return parent.task_spec.event_definition.event_definitions[outputs.index(task.task_spec)]
+    return getattr(task.task_spec, "event_definition", None)
 
 
 def _engine_message(exc: Exception) -> str:

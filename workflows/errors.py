@@ -13,11 +13,13 @@ class Problem:
     element_id: str | None = None
     file_name: str | None = None
     line: int | None = None
+    element_name: str | None = None
 
     def __str__(self) -> str:
         where = [p for p in (self.file_name, f"line {self.line}" if self.line else None) if p]
         if self.element_id:
-            where.append(f"element {self.element_id}")
+            named = f' "{self.element_name}"' if self.element_name and self.element_name != self.element_id else ""
+            where.append(f"element {self.element_id}{named}")
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 

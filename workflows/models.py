@@ -14,15 +14,17 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from . import checks
 from .bounds import bound_collections, expression_problem, recursion_problems
 from .errors import ModelError, Problem
 from .form_rules import form_problems
@@ -95,17 +97,51 @@ def parse_model(
     """Parse and validate a bundle, raising `ModelError` with every problem found.
 
     `resources` maps file names to bytes: `*.dmn` decision tables and form definitions (JSON).
-    When `known_lanes` is given, every lane of the diagram must be one of them.
+    Decision tables the diagram never calls are ignored. When `known_lanes` is given, every lane
+    of the diagram must be one of them. Each problem names its element (id and name).
     """
+    try:
+        return _parse_model(bpmn, resources, file_name=file_name, known_lanes=known_lanes)
+    except ModelError as exc:
+        try:
+            names = checks.element_names(parse_xml(bpmn, file_name))
+        except ModelError:
+            names = {}
+        raise ModelError([
+            replace(p, message=checks.clearer(p.message),
+                    element_name=p.element_name or names.get(p.element_id or "") or None)
+            for p in exc.problems
+        ]) from None
+
+
+def _parse_model(
+    bpmn: bytes,
+    resources: Mapping[str, bytes] | None,
+    *,
+    file_name: str,
+    known_lanes: Iterable[str] | None,
+) -> ProcessModel:
     resources = dict(resources or {})
     root = parse_xml(bpmn, file_name)
     if etree.QName(root).localname != "definitions" or etree.QName(root).namespace != NS["bpmn"]:
         raise ModelError([Problem("not a BPMN 2.0 document (root must be bpmn:definitions)", file_name=file_name)])
+    problems = checks.quote_timer_literals(root, file_name)
+    problems += checks.service_task_problems(root, file_name)
+    if problems:
+        raise ModelError(problems)  # the engine's own messages for these name no element
     parser = SpiffBpmnParser(validator=VALIDATOR)
     problems = _schema_problems(lambda: parser.add_bpmn_xml(root, file_name), file_name)
-    dmn_names = sorted(n for n in resources if n.endswith(".dmn"))
+    dmn_roots, dmn_errors = {}, []
+    for name in sorted(n for n in resources if n.endswith(".dmn")):
+        try:
+            dmn_roots[name] = parse_xml(resources[name], name)
+        except ModelError as exc:
+            dmn_errors += exc.problems
+    dmn_names = checks.referenced_dmn(root, dmn_roots)
+    if dmn_errors and checks.called_decisions(root) - {d for n in dmn_names for d in checks.decision_ids(dmn_roots[n])}:
+        problems += dmn_errors  # a called decision may be in a file that is not even XML
     for name in dmn_names:
-        dmn_root = _spaced_word_operators(parse_xml(resources[name], name))
+        dmn_root = _spaced_word_operators(dmn_roots[name])
         problems += _schema_problems(partial(parser.add_dmn_xml, dmn_root, name), name)
     if problems:
         raise ModelError(problems)
@@ -113,6 +149,7 @@ def parse_model(
     forms, form_problems = _load_forms(resources)
     problems += form_problems
     problems += _code_problems(root, file_name)
+    problems += checks.disconnected_problems(root, file_name)
     problems += _dmn_code_problems(resources, dmn_names)
     lanes = tuple(str(lane.get("name") or lane.get("id")) for lane in root.iterfind(".//bpmn:lane", NS))
     if known_lanes is not None:
@@ -135,6 +172,7 @@ def parse_model(
     except (ValidationException, SpiffWorkflowException) as exc:
         raise ModelError([_problem_from_engine(exc, file_name)]) from None
     bound_collections([spec, *subprocess_specs.values()])
+    _wire_loops([spec, *subprocess_specs.values()])
     return ProcessModel(
         key=key,
         name=str(spec.description or key),
@@ -145,6 +183,19 @@ def parse_model(
         _spec=spec,
         _subprocess_specs=subprocess_specs,
     )
+
+
+def _wire_loops(process_specs: Iterable[Any]) -> None:
+    """Connect each loop or multi-instance task to its children's completion, as the engine does itself
+    only when it creates the children: an instance restored on a freshly parsed spec (another process,
+    a cache eviction) then still merges its last child and moves on instead of stalling."""
+    for process in process_specs:
+        for task_spec in list(process.task_specs.values()):
+            if not isinstance(task_spec, LoopTask):
+                continue
+            child = process.task_specs.get(task_spec.task_spec)
+            if child is not None and not child.completed_event.is_connected(task_spec.merge_child):
+                child.completed_event.connect(task_spec.merge_child)
 
 
 def _schema_problems(add: Callable[[], None], file_name: str) -> list[Problem]:
@@ -166,12 +217,21 @@ def _problem_from_engine(exc: Exception, file_name: str) -> Problem:
 
 
 def _executable_process(root: etree._Element, file_name: str, problems: list[Problem]) -> str:
-    processes = [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
+    # the engine takes a process without isExecutable as executable
+    processes = [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable", "true") == "true"]
     called = {c.get("calledElement") for c in root.iterfind(".//bpmn:callActivity", NS)}
     top = [p.get("id") for p in processes if p.get("id") not in called]
+    if not top:
+        problems.append(Problem(
+            'the diagram has no executable process: set isExecutable="true" on the process to run',
+            file_name=file_name,
+        ))
+        return ""
     if len(top) != 1:
         problems.append(Problem(
-            f"the diagram must have exactly one executable top-level process, found {len(top)}",
+            f"the diagram must have exactly one executable top-level process, found {len(top)} "
+            f"({', '.join(str(t) for t in top)}): mark the others isExecutable=\"false\" or call them "
+            "from the main one with a call activity",
             file_name=file_name,
         ))
         return ""
@@ -229,6 +289,10 @@ def _code_problems(root: etree._Element, file_name: str) -> list[Problem]:
     for node in expressions:
         if node.text and node.text.strip():
             reason = check_expression(node.text) or expression_problem(etree.QName(node).localname, node.text)
+            if reason and etree.QName(node).localname in ("timeDuration", "timeDate", "timeCycle"):
+                reason = f"{reason}; {checks.TIMER_EXAMPLE}" if reason.startswith("syntax error") else reason
+            elif reason:
+                reason = checks.expression_hint(reason, node.text)
             if reason:
                 problems.append(Problem(f"expression refused: {reason}", element_id=_element_id(node),
                                         file_name=file_name))

@@ -115,4 +115,4 @@ def deploy(ctx: Context, actor: Actor, draft_id: int) -> models.VersionInfo:
     """Deploy a draft as the next version of its process (the draft is kept)."""
     draft = get(ctx, actor, draft_id)
     bpmn, resources = _bytes(draft)
-    return models.deploy(ctx, actor, bpmn, resources, draft.file_name)
+    return models.deploy(ctx, actor, bpmn, resources, draft.file_name, key=draft.key)

@@ -76,12 +76,19 @@ def resolve(s: Session, agency_id: int | None, key: str, version: int | None = N
 
 
 def deploy(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[str, bytes], file_name: str,
-           shared: bool = False) -> VersionInfo:
+           shared: bool = False, key: str | None = None) -> VersionInfo:
     """Deploy a bundle as the next version of its process in the actor's agency (`shared`, or the system
-    actor: in the shared pack); the same bundle twice is one version."""
+    actor: in the shared pack); the same bundle twice is one version.
+
+    A model is keyed by its process id. A diagram from another file whose process id is already a model
+    (fifteen unrelated diagrams all called `main`) is refused unless the caller names that `key`: it
+    becomes a new version only when someone says so, never by accident."""
     if not actor.has("designer", "admin"):
         raise Forbidden("only designers and admins deploy process models")
     model = validate(bpmn, resources, file_name)
+    if key is not None and model.key != key:
+        raise Invalid(f"{file_name} defines process '{model.key}', not '{key}'",
+                      [f"bpmn_xml: the executable process is '{model.key}', not '{key}'"])
     xml, texts = _decode(resources, bpmn, file_name)
     with ctx.uow() as uow:
         s = uow.session
@@ -94,6 +101,7 @@ def deploy(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[str, byte
                            .order_by(ProcessVersion.version.desc()).limit(1)).scalar_one_or_none()
         if latest is not None and latest.sha256 == model.sha256:
             return _info(latest, created=False)
+        _refuse_unrelated(s, model.key, file_name, key)
         highest = s.execute(select(func.max(ProcessVersion.version)).where(ProcessVersion.key == model.key)).scalar()
         row = ProcessVersion(
             key=model.key, version=(highest or 0) + 1, name=model.name[:300], agency_id=owner,
@@ -108,6 +116,19 @@ def deploy(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[str, byte
                                                                "shared": owner is None}))
         uow.commit()
         return _info(row)
+
+
+def _refuse_unrelated(s: Session, process_id: str, file_name: str, key: str | None) -> None:
+    if key is not None:
+        return
+    last = s.execute(select(ProcessVersion.file_name).where(ProcessVersion.key == process_id)
+                     .order_by(ProcessVersion.id.desc()).limit(1)).scalar_one_or_none()
+    if last is not None and last != file_name[:200]:
+        raise Invalid(
+            f"process id '{process_id}' is already the model deployed from {last}",
+            [f"{file_name}: the process id '{process_id}' is already used by the model deployed from {last}; "
+             f"give this diagram's process a distinct id, or deploy it as a new version of '{process_id}' on "
+             f"purpose (petitionflow bpmn deploy --key {process_id}, POST /api/v1/models/{process_id}/versions)"])
 
 
 def list_versions(ctx: Context, key: str | None = None, agency: str | None = None) -> list[VersionInfo]:
@@ -178,12 +199,7 @@ def deploy_bundle(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[st
     """Deploy a bundle as the next version of its process; with `key`, the bundle must define that process."""
     require(actor, DESIGNERS, "deploying process models")
     _check_size(ctx, {file_name: bpmn, **resources})
-    if key is not None:
-        model = validate(bpmn, resources, file_name)
-        if model.key != key:
-            raise Invalid(f"{file_name} defines process '{model.key}', not '{key}'",
-                          [f"bpmn_xml: the executable process is '{model.key}', not '{key}'"])
-    return deploy(ctx, actor, bpmn, resources, file_name)
+    return deploy(ctx, actor, bpmn, resources, file_name, key=key)
 
 
 def list_models(ctx: Context, actor: Actor, key: str | None = None) -> list[VersionInfo]:

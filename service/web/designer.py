@@ -18,7 +18,7 @@ from .i18n import translate as _
 from .security import staff_required
 
 bp = Blueprint("designer", __name__)
-_ELEMENT = re.compile(r"element ([\w.:-]+)")
+_ELEMENT = re.compile(r"element ([\w.-]+)")
 
 
 @bp.get("/designer", endpoint="models")

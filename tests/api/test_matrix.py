@@ -175,6 +175,8 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
         (lambda c, w: c.post("/api/v1/models/intake_review/versions", json=BUNDLE), DESIGN),
     ("GET", "/api/v1/models/<string:key>/versions/<int(max=2147483647):version>"):
         (lambda c, w: c.get("/api/v1/models/intake_review/versions/1"), DESIGN | {"auditor"}),
+    ("POST", "/api/v1/messages"):
+        (lambda c, w: c.post("/api/v1/messages", json={"name": "nobody_waits", "correlations": {"k": "v"}}), LEADS),
     ("GET", "/api/v1/audit"): (lambda c, w: c.get("/api/v1/audit"), frozenset({"auditor"})),
     ("GET", "/api/v1/audit/export"): (lambda c, w: c.get("/api/v1/audit/export"), frozenset({"auditor"})),
     ("GET", "/api/v1/audit/verify"): (lambda c, w: c.get("/api/v1/audit/verify"), frozenset({"auditor"})),

@@ -72,3 +72,20 @@ def test_auditor_finds_completed_task_and_path(open_page: Any, live: Live) -> No
         page.goto("/audit")
         page.click("[data-testid=export]")
     assert download.value.suggested_filename == "audit-trail.csv"
+
+
+def test_designer_sees_a_planted_problem_marked_on_its_element(open_page: Any, live: Live) -> None:
+    page = open_page("thietke")
+    page.goto("/designer")
+    page.locator("tr[data-key=petition]").first.locator("button").click()
+    page.wait_for_selector("#modeler[data-ready='1']")
+    # the designer deletes the only flow into "check_consolidation", so nothing ever reaches it
+    page.click('.djs-connection[data-element-id="f_consolidated_check"]', force=True)  # a flat line has no height
+    page.click('.djs-context-pad .entry[data-action="delete"]')
+    assert page.locator('.djs-element[data-element-id="f_consolidated_check"]').count() == 0
+    page.click("#validate")
+    page.wait_for_selector("[data-testid=designer-status].error")
+    assert "check_consolidation" in page.inner_text("#problems")
+    page.wait_for_selector('.djs-element.pf-problem[data-element-id="check_consolidation"]')
+    assert page.locator(".djs-element.pf-problem").count() == 1
+    shot(page, "designer-problem-marked")

@@ -58,3 +58,19 @@ def test_validate_and_deploy(runner: CliRunner) -> None:
     deployed = runner.invoke(main, ["bpmn", "deploy", path])
     assert deployed.exit_code == 0 and "deployed: intake_review version 1" in deployed.output
     assert "unchanged: intake_review version 1" in runner.invoke(main, ["bpmn", "deploy", path]).output
+
+
+def test_an_unrelated_diagram_with_a_taken_process_id_needs_key(runner: CliRunner, tmp_path: Path) -> None:
+    text = (BPMN / "intake_review.bpmn").read_text(encoding="utf-8")
+    forms = [f for f in (BPMN / "forms").glob("sample_*.form.json")]
+    (tmp_path / "forms").mkdir()
+    for form in forms:
+        (tmp_path / "forms" / form.name).write_bytes(form.read_bytes())
+    other = tmp_path / "other_intake.bpmn"
+    other.write_text(text.replace('name="', 'name="x ', 1), encoding="utf-8")
+    assert runner.invoke(main, ["bpmn", "deploy", str(BPMN / "intake_review.bpmn")]).exit_code == 0
+    refused = runner.invoke(main, ["bpmn", "deploy", str(other)])
+    assert refused.exit_code == 1 and len(refused.stderr.splitlines()) == 1
+    assert "distinct id" in refused.stderr and "--key intake_review" in refused.stderr
+    keyed = runner.invoke(main, ["bpmn", "deploy", "--key", "intake_review", str(other)])
+    assert keyed.exit_code == 0 and "deployed: intake_review version 2" in keyed.output, keyed.output

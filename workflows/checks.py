@@ -1,0 +1,139 @@
+"""Checks that make validation predict run time, and messages that say what to do.
+
+- ISO 8601 timer literals written as designers write them (`P10D`, `R6/P1D`, a date) are quoted for
+  the engine, which evaluates timer text as an expression;
+- service tasks, which our engine cannot run, are refused with our own message;
+- activities and gateways no sequence flow reaches are reported (they would never run);
+- decision tables that the diagram never calls are left out of the bundle;
+- the engine's messages lose their object reprs and gain an example of what to write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from lxml import etree
+
+from .errors import Problem
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+
+TIMER_EXAMPLE = ('write a duration such as P10D (ten days) or PT2H, a cycle such as R6/P1D, '
+                 'or a date such as 2026-12-01T09:00:00+07:00')
+EXPRESSION_EXAMPLE = ("expressions are Python-like: write approved == True or amount > 1000000, "
+                      "not ${approved} or #{approved}")
+
+_ISO_LITERAL = re.compile(
+    r"R\d*/[^\s'\"]+"                                  # a cycle: R6/P1D, R/2026-12-01T09:00:00Z/P1D
+    r"|P(?=\d|T\d)(?:\d+[YMWD])*(?:T(?:\d+(?:[.,]\d+)?[HMS])+)?"  # a duration: P10D, PT2H30M
+    r"|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"  # a date or moment
+)
+_TIMER_TAGS = ("timeDuration", "timeDate", "timeCycle")
+_ACTIVITIES = ("task", "userTask", "manualTask", "scriptTask", "businessRuleTask", "sendTask", "receiveTask",
+               "serviceTask", "callActivity", "subProcess", "transaction", "exclusiveGateway",
+               "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway",
+               "intermediateThrowEvent", "endEvent")
+_REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
+
+
+def quote_timer_literals(root: etree._Element, file_name: str) -> list[Problem]:
+    """Put quotes around timer texts that are plain ISO 8601 literals, as the engine needs them.
+
+    Returns the literals of the wrong kind (a cycle as a duration...), which fail when the timer starts."""
+    problems: list[Problem] = []
+    for tag in _TIMER_TAGS:
+        for node in root.iter(f"{{{BPMN}}}{tag}"):
+            text = (node.text or "").strip()
+            if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
+                text = text[1:-1]
+            elif not (text and _ISO_LITERAL.fullmatch(text)):
+                continue
+            else:
+                node.text = f'"{text}"'
+            kind = "cycle" if text.startswith("R") else "duration" if text.startswith("P") else "date"
+            if _ISO_LITERAL.fullmatch(text) and kind != _KIND[tag]:
+                event = node.getparent().getparent() if node.getparent() is not None else None
+                problems.append(Problem(
+                    f"the timer's {_KIND[tag]} {text} is a {kind}: choose the timer type '{kind}' "
+                    f"or {_EXAMPLE[_KIND[tag]]}",
+                    element_id=str(event.get("id")) if event is not None else None, file_name=file_name))
+    return problems
+
+
+_KIND = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
+_EXAMPLE = {"duration": "write a duration such as P10D (ten days) or PT2H",
+            "date": "write a date such as 2026-12-01T09:00:00+07:00",
+            "cycle": "write a cycle such as R6/P1D (six times, a day apart)"}
+
+
+def element_names(root: etree._Element) -> dict[str, str]:
+    """Every element's name by id, for messages that name the element."""
+    return {str(n.get("id")): str(n.get("name")) for n in root.iter() if isinstance(n.tag, str)
+            and n.get("id") and n.get("name")}
+
+
+def service_task_problems(root: etree._Element, file_name: str) -> list[Problem]:
+    return [Problem("Service tasks are not supported: use a script task or a user task",
+                    element_id=str(node.get("id")), file_name=file_name)
+            for node in root.iter(f"{{{BPMN}}}serviceTask")]
+
+
+def disconnected_problems(root: etree._Element, file_name: str) -> list[Problem]:
+    """Activities and gateways that no sequence flow reaches, or that touch no flow at all."""
+    problems: list[Problem] = []
+    for container in [*root.iter(f"{{{BPMN}}}process"), *root.iter(f"{{{BPMN}}}subProcess"),
+                      *root.iter(f"{{{BPMN}}}transaction")]:
+        flows = container.findall("bpmn:sequenceFlow", NS)
+        targets = {f.get("targetRef") for f in flows}
+        sources = {f.get("sourceRef") for f in flows}
+        for node in container:
+            if not isinstance(node.tag, str) or etree.QName(node).localname not in _ACTIVITIES:
+                continue
+            element = str(node.get("id"))
+            if node.get("isForCompensation") == "true" or node.get("triggeredByEvent") == "true":
+                continue
+            if element not in targets and element not in sources:
+                message = ("is not connected: draw a sequence flow into it and one out of it, or delete it")
+            elif element not in targets:
+                message = "is never reached: no sequence flow leads into it; connect it or delete it"
+            else:
+                continue
+            problems.append(Problem(message, element_id=element, file_name=file_name))
+    return problems
+
+
+def called_decisions(root: etree._Element) -> set[str]:
+    return {(n.text or "").strip() for n in root.iter(f"{{{SPIFF}}}calledDecisionId")}
+
+
+def decision_ids(dmn_root: etree._Element) -> set[str]:
+    return {str(d.get("id")) for d in dmn_root.iter("{*}decision")}
+
+
+def referenced_dmn(root: etree._Element, dmn_roots: Mapping[str, etree._Element]) -> list[str]:
+    """Names of the decision-table files that hold a decision the diagram calls."""
+    called = called_decisions(root)
+    return sorted(name for name, dmn in dmn_roots.items() if decision_ids(dmn) & called)
+
+
+def clearer(message: str) -> str:
+    """The engine's message without object reprs, with an example where it was unclear."""
+    message = _REPR.sub(lambda m: m.group(1), message)
+    if "Unknown Time Specification" in message:
+        return f"the timer has no time: {TIMER_EXAMPLE}"
+    if message.startswith("Time Specification Error"):
+        return f"the timer's time is not understood ({message.removeprefix('Time Specification Error. ')}): " \
+               f"{TIMER_EXAMPLE}"
+    if "A Service Task must have an operator" in message or "name 'script' is not defined" in message:
+        return "Service tasks are not supported: use a script task or a user task"
+    return message
+
+
+def expression_hint(reason: str, text: str) -> str:
+    """Add the Python-like example to a syntax error, and the timer example to a bad timer text."""
+    if reason.startswith("syntax error"):
+        return f"{reason}; {EXPRESSION_EXAMPLE}"
+    return reason
