@@ -28,8 +28,8 @@ def blueprints() -> list[Blueprint]:
     """Every API blueprint, in the order they appear in the OpenAPI document."""
     from . import audit, auth, dialogues, documents, instances, models, petitions, tasks, tokens, users
 
-    return [auth.blp, tokens.blp, petitions.blp, documents.blp, petitions.tracking, tasks.blp, instances.blp, dialogues.blp,
-            dialogues.report_blp, models.blp, audit.blp, users.blp]
+    return [auth.blp, tokens.blp, petitions.blp, documents.blp, petitions.tracking, tasks.blp, instances.blp,
+            dialogues.blp, dialogues.report_blp, models.blp, audit.blp, users.blp]
 
 
 def init_api(app: Flask, ctx: Context) -> ProblemApi:

@@ -1,6 +1,7 @@
 """Official documents of a petition: numbered when the step that issues them completes, rendered on demand.
 
-A document's number (số) is given once, from a counter row per agency, year and kind incremented by an
+A document's number (số) is given once, from a counter row per agency, year and kind of document (its
+series, the symbol after the number: TB-SKHCN for every notice, GM-SKHCN for invitations) incremented by an
 atomic upsert in the issuing step's own transaction: a rolled-back step gives its number back, so the
 numbers have no gaps, and the row lock keeps parallel signings from sharing one. The values the template
 is filled with are kept on the document, so rendering it again (or after a template is replaced) shows
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 from ..documents import docx_render, layout, pdf_render, templates
 from ..store.document_tables import Document, DocumentCounter
 from ..store.petition_tables import Dialogue, Petition, Plan
-from ..store.tables import Agency
+from ..store.tables import Agency, User
 from . import clock, petitions, plans
 from .context import Actor, Context
 from .errors import Forbidden, Invalid, NotFound
@@ -44,6 +45,8 @@ OUTCOMES = {"answered": "đã trả lời tại hội nghị đối thoại", "w
             "unfounded": "nội dung đơn không có cơ sở", "withdrawn": "người gửi đã rút đơn",
             "completed": "đã kết thúc xử lý", "terminated": "dừng xử lý"}
 """The words a document uses for each final outcome the petition process records."""
+UNSIGNED = "……………………"
+"""The signer's name when neither the plan nor the issuing user gives one: a line to write it on."""
 REPORTERS = ("office", "inspectorate", "director", "admin")
 
 
@@ -94,6 +97,7 @@ def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str,
         "outcome_text": OUTCOMES.get(p.outcome or "", p.outcome or ""),
         "unit_name": p.assigned_unit or "đơn vị chuyên môn",
         "forward_to": str(data.get("forward_to") or "cơ quan có thẩm quyền"), "reason": str(data.get("reason") or ""),
+        "reply_text": str(data.get("written_reply") or p.answer or ""),
     }
     dialogue = s.get(Dialogue, p.dialogue_id) if p.dialogue_id else None
     if dialogue is not None:
@@ -120,7 +124,7 @@ def due_kinds(p: Petition, data: Mapping[str, Any], dialogue: Dialogue | None) -
         kinds.append("invitation")
     if isinstance(data.get("dialogue_result"), Mapping):
         kinds.append("minutes")
-    if p.answer:
+    if data.get("written_reply"):  # the signed reply's text (the answer column may hold the notice's)
         kinds.append("written_reply")
     if p.closed_at is not None:
         kinds.append("notice_of_results")
@@ -144,9 +148,14 @@ def issue(s: Session, p: Petition, kind: str, actor: str, at: datetime, zone: st
 def _store(s: Session, agency_id: int, kind: str, values: dict[str, Any], petition_id: uuid.UUID | None,
            actor: str, at: datetime, tz: ZoneInfo, directory: Path | str | None) -> Document:
     template = templates.load(kind, directory)
+    signer = s.execute(select(User.display_name).where(User.username == actor)).scalar_one_or_none() or UNSIGNED
+    for key in ("director_name", "deputy_name", "chair_name"):
+        values[key] = values.get(key) or signer
     local = at.astimezone(tz)
     values["issued_on"] = local.date().isoformat()
-    number = _next_number(s, agency_id, local.year, kind)
+    # Numbered per series as the decree counts them: acceptance, refusal and notice of results are all
+    # notices (TB-…) and share one series, so no two documents of an agency's year show the same number.
+    number = _next_number(s, agency_id, local.year, layout.fill(template.symbol, values)[:32])
     filled = layout.build(template, values, number, local.date())
     document = Document(id=uuid.uuid4(), agency_id=agency_id, petition_id=petition_id, kind=kind, year=local.year,
                         number=number, symbol=filled.number_line.split("/", 1)[1][:60],
