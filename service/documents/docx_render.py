@@ -24,8 +24,8 @@ FONT = "Times New Roman"
 """Liberation Serif is metric-compatible and stands in for it where Times New Roman is not installed."""
 BODY_PT = 14
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
-LEFT_COLUMN_MM = 76
-RIGHT_COLUMN_MM = 89
+LEFT_COLUMN_MM = 70
+RIGHT_COLUMN_MM = 95
 
 
 def _paragraph(where: _Cell | DocxDocument, text: str = "", *, size: float = BODY_PT, bold: bool = False,

@@ -10,7 +10,7 @@ the same number, date and content; the template version each rendering used is r
 Which documents a step issues follows from what the petition's data holds after it (`due_kinds`):
 the receipt from the first step, the acceptance or forwarding slip once competence is settled, the
 invitation when the petition sits on a dialogue's agenda with a date, the minutes when the dialogue's
-outcome for it arrives, the written reply when there is an answer, the notice of results when it ends.
+outcome for it arrives, the written reply when the director signs it, the notice of results when it ends.
 The pack has no step deciding a refusal or a guidance letter; `issue` makes them on request.
 """
 
@@ -124,7 +124,7 @@ def due_kinds(p: Petition, data: Mapping[str, Any], dialogue: Dialogue | None) -
         kinds.append("invitation")
     if isinstance(data.get("dialogue_result"), Mapping):
         kinds.append("minutes")
-    if data.get("written_reply"):  # the signed reply's text (the answer column may hold the notice's)
+    if data.get("written_reply") and data.get("sign_decision") == "sign":  # once the director signed it
         kinds.append("written_reply")
     if p.closed_at is not None:
         kinds.append("notice_of_results")
