@@ -35,7 +35,7 @@ from ..store.petition_tables import Dialogue, Petition, Plan
 from ..store.tables import Agency, User
 from . import clock, petitions, plans
 from .context import Actor, Context
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Conflict, Forbidden, Invalid, NotFound
 
 DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
 FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -281,7 +281,10 @@ def render(ctx: Context, actor: Actor, document_id: uuid.UUID, fmt: str,
         template = templates.load(document.kind, Path(ctx.settings.bpmn_dir) / "documents")
         issued = document.issued_at.astimezone(ZoneInfo(ctx.settings.timezone or DEFAULT_ZONE)).date()
         filled = layout.build(template, dict(document.data), document.number, issued)
-        content = docx_render.render(filled) if fmt == "docx" else pdf_render.render(filled)
+        try:
+            content = docx_render.render(filled) if fmt == "docx" else pdf_render.render(filled)
+        except pdf_render.FontMissing as exc:  # the deployment lacks fonts-liberation2: say so, not a 500
+            raise Conflict(f"the PDF cannot be made here: {exc}") from exc
         if document.template_hash != template.version:
             document.template_hash = template.version
         uow.commit()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from service.documents import pdf_render
 from service.documents.layout import MOTTO, NATIONAL_TITLE
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "documents"
@@ -19,12 +20,18 @@ NUMBER = re.compile(r"^Số: (\d+)/([A-ZĐ]+-[A-ZĐ][A-ZĐa-z]*)$")
 
 
 def poppler() -> None:
-    """Skip (fail under CI=true) when poppler-utils is absent; `make test` installs it."""
+    """Skip (fail under CI=true) when poppler-utils or Liberation Serif 2 is absent; `make doctools` installs them."""
+    try:
+        pdf_render.font_dir()
+    except pdf_render.FontMissing:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("Liberation Serif 2 (fonts-liberation2) is not installed: make doctools installs it")
     if shutil.which("pdftotext") and shutil.which("pdftoppm"):
         return
     if os.environ.get("CI") == "true":
         pytest.fail("pdftotext/pdftoppm (poppler-utils) are missing under CI")
-    pytest.skip("pdftotext/pdftoppm (poppler-utils) are not installed: make browser installs them")
+    pytest.skip("pdftotext/pdftoppm (poppler-utils) are not installed: make doctools installs them")
 
 
 def _texts(cell: object) -> list[str]:
