@@ -43,8 +43,10 @@ FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessing
 OUTCOMES = {"answered": "đã trả lời tại hội nghị đối thoại", "written_reply": "trả lời bằng văn bản",
             "dialogue_failed": "đối thoại không thành", "escalated": "chuyển cơ quan có thẩm quyền",
             "unfounded": "nội dung đơn không có cơ sở", "withdrawn": "người gửi đã rút đơn",
-            "completed": "đã kết thúc xử lý", "terminated": "dừng xử lý"}
-"""The words a document uses for each final outcome the petition process records."""
+            "completed": "đã kết thúc xử lý", "terminated": "dừng xử lý", "failed": "đối thoại không thành",
+            "beyond_competence": "vượt thẩm quyền, chuyển cấp có thẩm quyền"}
+"""The words a document uses for each final outcome the petition process records, and for each outcome
+the conference records for an agenda item (`failed`, `beyond_competence`)."""
 UNSIGNED = "……………………"
 """The signer's name when neither the plan nor the issuing user gives one: a line to write it on."""
 REPORTERS = ("office", "inspectorate", "director", "admin")

@@ -79,7 +79,9 @@ def test_every_kind_for_a_petition_of_each_seed_plan(sqlite_ctx: Context, plan_f
                    names=() if report else (PETITIONER,))
         _, pdf_type, pdf = documents.render(ctx, reader, info.id, "pdf", info.petition_id)
         assert pdf_type == "application/pdf" and pdf.startswith(b"%PDF")
-        check_pdf(pdf, f"{stem}-{kind}", (superior, issuer, *(() if report else (PETITIONER, TITLE))))
+        text = check_pdf(pdf, f"{stem}-{kind}", (superior, issuer, *(() if report else (PETITIONER, TITLE))))
+        if kind == "minutes" and outcome == "failed":
+            assert "Kết quả đối thoại: đối thoại không thành" in " ".join(text.split())
     again = documents.list_for_petition(ctx, reader, p.id)
     assert {d.kind: d.number for d in again} == {k: v.number for k, v in issued.items() if k != "periodic_report"}
 
