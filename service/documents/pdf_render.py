@@ -91,11 +91,10 @@ def render(layout: Layout) -> bytes:
         pdf.write_lines(f"Kính gửi: {layout.to}", BODY_PT)
         pdf.ln(3)
     pdf.set_font("Serif", "", BODY_PT)
-    for text in layout.paragraphs:
-        pdf.set_x(pdf.l_margin)
-        pdf.multi_cell(0, _height(BODY_PT), "\u00a0" * 6 + text, align=Align.J, new_x=XPos.LMARGIN,
-                       new_y=YPos.NEXT)
-        pdf.ln(2)
+    with pdf.text_columns(text_align=Align.J, line_height=LINE) as body:  # justified, first line indented 10 mm
+        for text in layout.paragraphs:
+            with body.paragraph(first_line_indent=10, bottom_margin=2) as paragraph:
+                paragraph.write(text)
 
     pdf.ln(4)
     if pdf.get_y() > pdf.h - pdf.b_margin - 60:
