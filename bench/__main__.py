@@ -10,7 +10,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from . import engine_bench, growth_bench, http_bench, profiling, report, scale_bench, service_bench, timer_bench
+from . import (
+    document_bench,
+    engine_bench,
+    growth_bench,
+    http_bench,
+    profiling,
+    report,
+    scale_bench,
+    service_bench,
+    timer_bench,
+)
 from .databases import KINDS, postgres_available
 from .settings import RESULTS, SCALE, wanted
 
@@ -63,6 +73,7 @@ def main() -> None:
     _section(results, "growth", lambda: growth_bench.run(kinds))
     if problem is None:
         _section(results, "timers", timer_bench.run)
+    _section(results, "document", document_bench.run)
     results["seconds"]["total"] = round(time.perf_counter() - began, 1)
     report.write(results)
     _profiles(results)

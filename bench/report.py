@@ -99,6 +99,11 @@ def rows(r: dict[str, Any]) -> list[Row]:
         out.append(("6 timers postgresql", f"{run['workers']} worker(s), {run['fired']}/{run['timers']} fired: "
                     "delay median / p95 / max", f"{_ms(d.get('median'))} / {_ms(d.get('p95'))} / {_ms(d.get('max'))}",
                     "p95 <= 1 s", _verdict(d.get("p95", 1e9) <= 1000 and run["fired"] == run["timers"])))
+    document = r.get("document")
+    if document:
+        out.append(("7 document", "written reply as .docx + PDF: median (.docx / PDF)",
+                    f"{_ms(document['ms']['median'])} ({_ms(document['docx_ms']['median'])} / "
+                    f"{_ms(document['pdf_ms']['median'])})", "", ""))
     return out
 
 

@@ -29,6 +29,12 @@ class AgencySchema(_Strict):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(1, 200))
     province = fields.String(required=True, validate=validate.Length(1, 100))
+    # What official documents print (optional): the superior body ("UBND TỈNH SƠN LA" by default), the
+    # symbol's abbreviation (initials of the name by default), the director's and deputy's names.
+    superior = fields.String(validate=validate.Length(1, 200))
+    abbreviation = fields.String(validate=validate.Length(1, 20))
+    director = fields.String(validate=validate.Length(1, 200))
+    deputy_director = fields.String(validate=validate.Length(1, 200))
 
 
 class UnitSchema(_Strict):

@@ -277,6 +277,9 @@ def _require_reader(actor: Actor) -> None:
         raise Forbidden("petitions are read by staff, auditors and admins")
 
 
+require_reader = _require_reader
+
+
 def visible(s: Session, actor: Actor, query: Select[Any]) -> Select[Any]:
     """Scope a petition query to the actor's agency and hide confidential items from those not handling them
     (the rule the task list and instances follow too: `access.handles_clause`)."""

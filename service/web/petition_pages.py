@@ -12,7 +12,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from ..usecases import case_file, comments, petitions, web_queries
+from ..usecases import case_file, comments, documents, petitions, web_queries
 from ..usecases.errors import Invalid
 from . import security
 from .diagram import element_names
@@ -96,7 +96,8 @@ def _page(petition_id: uuid.UUID, template: str, comment: dict[str, Any] | None 
     cf = case_file.of_instance(ctx, actor, petition.instance_id) if petition.instance_id else None
     names = element_names(story.bpmn_xml) if story else {}
     marks = {"done": story.completed, "active": story.active, "late": story.overdue} if story else {}
-    return render_template(template, p=petition, story=story, names=names, marks=marks, cf=cf,
+    issued = documents.list_for_petition(ctx, actor, petition_id)
+    return render_template(template, p=petition, story=story, names=names, marks=marks, cf=cf, documents=issued,
                            stage=names.get(petition.stage), comment=comment, may_comment=comments.may_write(actor))
 
 
@@ -118,3 +119,14 @@ def petition_page(petition_id: uuid.UUID) -> str:
 def petition_print(petition_id: uuid.UUID) -> str:
     """The petition's record, documents and thread, laid out for printing."""
     return _page(petition_id, "petitions/print.html")
+
+
+@bp.get("/petitions/<uuid:petition_id>/documents/<uuid:document_id>.<any(docx, pdf):fmt>")
+@staff_required
+def document_file(petition_id: uuid.UUID, document_id: uuid.UUID, fmt: str) -> Response:
+    """One of the petition's official documents, downloaded (never shown inline)."""
+    name, content_type, content = documents.render(security.context(), security.actor(), document_id, fmt,
+                                                   petition_id)
+    return Response(content, mimetype=content_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store"})

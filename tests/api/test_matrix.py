@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from service.usecases import dialogues, instances, lifecycle, petitions, tasks, tokens
+from service.usecases import dialogues, documents, instances, lifecycle, petitions, tasks, tokens
 from service.usecases.context import Actor, Context
 from tests.api.conftest import ROLE_USERS, Api
 from tests.conftest import ADMIN, BPMN, actor, deploy_sample
@@ -58,6 +58,12 @@ class World:
     def petition(self) -> uuid.UUID:
         """A petition just received (its intake waits for reception)."""
         return petitions.submit(self.ctx, RECEPTION, PETITION).id
+
+    def receipt(self) -> str:
+        """The download path of a new petition's receipt (issued when it is recorded)."""
+        petition = self.petition()
+        document = documents.list_for_petition(self.ctx, Actor.system_actor(ADMIN.agency), petition)[0]
+        return f"/api/v1/petitions/{petition}/documents/{document.id}"
 
     def dialogue(self) -> uuid.UUID:
         """A periodic dialogue just decided by the Office."""
@@ -114,6 +120,10 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
     ("POST", "/api/v1/petitions/<uuid:petition_id>/comments"):
         (lambda c, w: c.post(f"/api/v1/petitions/{w.petition()}/comments", json={"body": "Ý kiến"}),
          PETITION_READERS - {"auditor"}),
+    ("GET", "/api/v1/petitions/<uuid:petition_id>/documents"):
+        (lambda c, w: c.get(f"/api/v1/petitions/{w.petition()}/documents"), PETITION_READERS),
+    ("GET", "/api/v1/petitions/<uuid:petition_id>/documents/<uuid:document_id>.<any(docx, pdf):fmt>"):
+        (lambda c, w: c.get(f"{w.receipt()}.pdf"), PETITION_READERS),
     ("GET", "/api/v1/public/petitions/<string:tracking_code>"):
         (lambda c, w: c.get("/api/v1/public/petitions/no-such-code"), EVERYONE),
     ("GET", "/api/v1/dialogues"): (lambda c, w: c.get("/api/v1/dialogues"), DIALOGUE_READERS),

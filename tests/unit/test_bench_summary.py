@@ -57,3 +57,11 @@ def test_figures_at_a_smaller_scale_are_not_passed_off_as_100k() -> None:
 
 def test_a_document_section_is_read_when_it_exists() -> None:
     assert summary.build({"document": {"ms": {"median": 35.5}}})["document_ms"] == 35.5
+
+
+def test_the_document_section_gives_document_ms() -> None:
+    from bench import document_bench, report
+
+    measured = document_bench.run(times=1)
+    assert summary.build({"document": measured})["document_ms"] == measured["ms"]["median"] > 0
+    assert report.rows({"document": measured})[-1][0] == "7 document"

@@ -1,0 +1,84 @@
+"""The art. 8 elements of one document, filled in, for the .docx and PDF renderers alike."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from string import Template as Filler
+from typing import Any
+
+from .templates import Template
+
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+_WORDS_LEFT_OUT = {"và", "tỉnh", "thành", "phố"}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a document shows, element by element (Nghị định 30/2020/NĐ-CP, art. 8 and appendix I)."""
+
+    superior: str
+    issuer: str
+    number_line: str
+    place_date: str
+    name: str
+    summary: str
+    to: str
+    paragraphs: tuple[str, ...]
+    signer_lines: tuple[str, ...]
+    signer_name: str
+    recipients: tuple[str, ...]
+
+
+def issuer_of(agency_name: str, province: str) -> str:
+    """The issuing body as the header writes it: the agency's name without its province, in capitals."""
+    name = re.sub(rf"\s+(tỉnh|thành phố)\s+{re.escape(province)}\s*$", "", agency_name.strip(), flags=re.I) \
+        if province else agency_name.strip()
+    return name.upper()
+
+
+def superior_of(province: str) -> str:
+    """The superior body of a provincial department: the province's People's Committee."""
+    return f"UBND TỈNH {province.upper()}" if province else ""
+
+
+def abbreviation(issuer: str) -> str:
+    """The agency's symbol: initials of its name (Sở Khoa học và Công nghệ → SKHCN)."""
+    words = [w for w in issuer.split() if w.lower() not in _WORDS_LEFT_OUT]
+    return "".join(w[0] for w in words).upper()
+
+
+def place_date(place: str, day: date) -> str:
+    """'Sơn La, ngày 29 tháng 11 năm 2026' (day and month under 10 written 01-09, as the decree asks
+    for days 1-9 and months 1-2: leading zero)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def fill(text: str, values: dict[str, Any]) -> str:
+    """`text` with `${name}` replaced by the value (missing names stay visible for the clerk to see)."""
+    return Filler(text).safe_substitute({k: "" if v is None else str(v) for k, v in values.items()})
+
+
+def build(template: Template, values: dict[str, Any], number: int, issued_on: date) -> Layout:
+    """The document `template` makes from `values`, numbered `number`, dated `issued_on`."""
+    symbol = fill(template.symbol, values)
+    if template.signer == "deputy":
+        signer_lines: tuple[str, ...] = (f"KT. {values.get('head_title', 'GIÁM ĐỐC')}",
+                                         str(values.get("deputy_title", "PHÓ GIÁM ĐỐC")))
+        signer_name = str(values.get("deputy_name") or "")
+    elif template.signer == "chair":
+        signer_lines = ("CHỦ TRÌ HỘI NGHỊ",)
+        signer_name = str(values.get("chair_name") or values.get("director_name") or "")
+    else:
+        signer_lines = (str(values.get("head_title", "GIÁM ĐỐC")),)
+        signer_name = str(values.get("director_name") or "")
+    return Layout(
+        superior=str(values.get("superior", "")), issuer=str(values.get("issuer", "")),
+        number_line=f"Số: {number}/{symbol}", place_date=place_date(str(values.get("place", "")), issued_on),
+        name=fill(template.name, values), summary=fill(template.summary, values), to=fill(template.to, values),
+        paragraphs=tuple(fill(p, values) for p in template.body), signer_lines=signer_lines,
+        signer_name=signer_name,
+        recipients=tuple(line for r in template.recipients for line in fill(r, values).split("\n") if line.strip()))

@@ -1,0 +1,294 @@
+"""Official documents of a petition: numbered when the step that issues them completes, rendered on demand.
+
+A document's number (số) is given once, from a counter row per agency, year and kind of document (its
+series, the symbol after the number: TB-SKHCN for every notice, GM-SKHCN for invitations) incremented by an
+atomic upsert in the issuing step's own transaction: a rolled-back step gives its number back, so the
+numbers have no gaps, and the row lock keeps parallel signings from sharing one. The values the template
+is filled with are kept on the document, so rendering it again (or after a template is replaced) shows
+the same number, date and content; the template version each rendering used is recorded on the row.
+
+Which documents a step issues follows from what the petition's data holds after it (`due_kinds`):
+the receipt from the first step, the acceptance or forwarding slip once competence is settled, the
+invitation when the petition sits on a dialogue's agenda with a date, the minutes when the dialogue's
+outcome for it arrives, the written reply when the director signs it, the notice of results when it ends.
+The pack has no step deciding a refusal or a guidance letter; `issue` makes them on request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from ..documents import docx_render, layout, pdf_render, templates
+from ..store.document_tables import Document, DocumentCounter
+from ..store.petition_tables import Dialogue, Petition, Plan
+from ..store.tables import Agency, User
+from . import clock, petitions, plans
+from .context import Actor, Context
+from .errors import Conflict, Forbidden, Invalid, NotFound
+
+DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
+FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "pdf": "application/pdf"}
+OUTCOMES = {"answered": "đã trả lời tại hội nghị đối thoại", "written_reply": "trả lời bằng văn bản",
+            "dialogue_failed": "đối thoại không thành", "escalated": "chuyển cơ quan có thẩm quyền",
+            "unfounded": "nội dung đơn không có cơ sở", "withdrawn": "người gửi đã rút đơn",
+            "completed": "đã kết thúc xử lý", "terminated": "dừng xử lý", "failed": "đối thoại không thành",
+            "beyond_competence": "vượt thẩm quyền, chuyển cấp có thẩm quyền"}
+"""The words a document uses for each final outcome the petition process records, and for each outcome
+the conference records for an agenda item (`failed`, `beyond_competence`)."""
+UNSIGNED = "……………………"
+"""The signer's name when neither the plan nor the issuing user gives one: a line to write it on."""
+REPORTERS = ("office", "inspectorate", "director", "admin")
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """An issued document as lists show it."""
+
+    id: uuid.UUID
+    petition_id: uuid.UUID | None
+    kind: str
+    number: str
+    title: str
+    issued_at: datetime
+    template_version: str
+
+
+def _info(d: Document) -> DocumentInfo:
+    symbol_number = f"{d.number}/{d.symbol}"
+    return DocumentInfo(d.id, d.petition_id, d.kind, symbol_number, d.title, d.issued_at, d.template_hash)
+
+
+def _next_number(s: Session, agency_id: int, year: int, kind: str) -> int:
+    insert = postgresql_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(DocumentCounter).values(agency_id=agency_id, year=year, kind=kind, last_number=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[DocumentCounter.agency_id, DocumentCounter.year, DocumentCounter.kind],
+        set_={"last_number": DocumentCounter.last_number + 1})
+    return int(s.execute(statement.returning(DocumentCounter.last_number)).scalar_one())
+
+
+def _agency_values(s: Session, agency: Agency, plan: Plan | None) -> dict[str, Any]:
+    body: Mapping[str, Any] = (plan.body.get("agency") if plan else None) or {}
+    province = str(body.get("province", ""))
+    name = str(body.get("name") or agency.name)
+    issuer = layout.issuer_of(name, province)
+    return {"issuer": issuer, "issuer_name": name,
+            "superior": str(body.get("superior") or layout.superior_of(province)),
+            "agency_abbr": str(body.get("abbreviation") or layout.abbreviation(issuer)), "place": province,
+            "director_name": str(body.get("director", "")), "deputy_name": str(body.get("deputy_director", "")),
+            "report_recipients": "\n".join(str(r) for r in ((plan.body.get("superiors") if plan else None) or []))}
+
+
+def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "petition_code": p.code, "tracking_code": p.tracking_code, "petitioner_name": p.petitioner_name or "(ẩn danh)",
+        "petitioner_contact": p.petitioner_contact or "không ghi", "title": p.title,
+        "submitted_on": p.submitted_at.astimezone(zone).strftime("%d/%m/%Y"), "answer": p.answer or "",
+        "outcome_text": OUTCOMES.get(p.outcome or "", p.outcome or ""),
+        "unit_name": p.assigned_unit or "đơn vị chuyên môn",
+        "forward_to": str(data.get("forward_to") or "cơ quan có thẩm quyền"), "reason": str(data.get("reason") or ""),
+        "reply_text": str(data.get("written_reply") or p.answer or ""),
+    }
+    dialogue = s.get(Dialogue, p.dialogue_id) if p.dialogue_id else None
+    if dialogue is not None:
+        values |= {"dialogue_title": dialogue.title, "dialogue_venue": dialogue.venue or "(chưa xác định)",
+                   "dialogue_date": (dialogue.planned_on.strftime("%d/%m/%Y") if dialogue.planned_on
+                                     else "(chưa xác định)"),
+                   "dialogue_held_on": (dialogue.held_at.astimezone(zone).strftime("ngày %d/%m/%Y")
+                                        if dialogue.held_at else "")}
+    result = data.get("dialogue_result")
+    if isinstance(result, Mapping):
+        values["dialogue_outcome"] = OUTCOMES.get(str(result.get("outcome", "")), str(result.get("outcome", "")))
+        values["dialogue_note"] = str(result.get("note") or "")
+    return values
+
+
+def due_kinds(p: Petition, data: Mapping[str, Any], dialogue: Dialogue | None) -> list[str]:
+    """The kinds a petition's data calls for after a step (see the module's doc)."""
+    kinds = ["receipt"]
+    if p.competence == "within":
+        kinds.append("acceptance")
+    elif p.competence == "beyond":
+        kinds.append("forwarding")
+    if dialogue is not None and dialogue.planned_on is not None:
+        kinds.append("invitation")
+    if isinstance(data.get("dialogue_result"), Mapping):
+        kinds.append("minutes")
+    if data.get("written_reply") and data.get("sign_decision") == "sign":  # once the director signed it
+        kinds.append("written_reply")
+    if p.closed_at is not None:
+        kinds.append("notice_of_results")
+    return kinds
+
+
+def issue(s: Session, p: Petition, kind: str, actor: str, at: datetime, zone: str | None = None,
+          data: Mapping[str, Any] | None = None, directory: Path | str | None = None) -> Document:
+    """The petition's document of `kind`, issued now with the next number if it has none yet."""
+    existing = s.execute(select(Document).where(Document.petition_id == p.id, Document.kind == kind)
+                         ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    tz = ZoneInfo(zone or DEFAULT_ZONE)
+    agency = s.get_one(Agency, p.agency_id)
+    plan = s.get(Plan, p.plan_id) if p.plan_id else None
+    values = _agency_values(s, agency, plan) | _petition_values(s, p, tz, data or {})
+    return _store(s, agency.id, kind, values, p.id, actor, at, tz, directory)
+
+
+def _store(s: Session, agency_id: int, kind: str, values: dict[str, Any], petition_id: uuid.UUID | None,
+           actor: str, at: datetime, tz: ZoneInfo, directory: Path | str | None) -> Document:
+    template = templates.load(kind, directory)
+    signer = s.execute(select(User.display_name).where(User.username == actor)).scalar_one_or_none() or UNSIGNED
+    for key in ("director_name", "deputy_name", "chair_name"):
+        values[key] = values.get(key) or signer
+    local = at.astimezone(tz)
+    values["issued_on"] = local.date().isoformat()
+    # Numbered per series as the decree counts them: acceptance, refusal and notice of results are all
+    # notices (TB-…) and share one series, so no two documents of an agency's year show the same number.
+    number = _next_number(s, agency_id, local.year, layout.fill(template.symbol, values)[:32])
+    filled = layout.build(template, values, number, local.date())
+    document = Document(id=uuid.uuid4(), agency_id=agency_id, petition_id=petition_id, kind=kind, year=local.year,
+                        number=number, symbol=filled.number_line.split("/", 1)[1][:60],
+                        title=(f"{filled.name} {filled.summary}".strip() if filled.name else filled.summary)[:300],
+                        template_hash=template.version, data=values, issued_by=actor[:64], issued_at=at)
+    s.add(document)
+    s.flush()
+    return document
+
+
+def issue_due(s: Session, instance_id: uuid.UUID, data: Mapping[str, Any], actor: str, at: datetime,
+              zone: str | None = None) -> None:
+    """After a step of a petition's process: issue the documents its data now calls for (same transaction)."""
+    p = s.execute(select(Petition).where(Petition.instance_id == instance_id)
+                  .execution_options(populate_existing=True)).scalar_one_or_none()
+    if p is None:
+        return
+    dialogue = s.get(Dialogue, p.dialogue_id, populate_existing=True) if p.dialogue_id else None
+    have = set(s.execute(select(Document.kind).where(Document.petition_id == p.id)).scalars())
+    for kind in due_kinds(p, data, dialogue):
+        if kind not in have:
+            issue(s, p, kind, actor, at, zone, data)
+
+
+def issue_invitations(s: Session, dialogue_instance_id: uuid.UUID, actor: str, at: datetime,
+                      zone: str | None = None) -> None:
+    """After a dialogue's step: invitations for the petitions on its agenda, once it has a date."""
+    dialogue = s.execute(select(Dialogue).where(Dialogue.instance_id == dialogue_instance_id)
+                         .execution_options(populate_existing=True)).scalar_one_or_none()
+    if dialogue is None or dialogue.planned_on is None:
+        return
+    invited = select(Document.petition_id).where(Document.kind == "invitation", Document.petition_id.is_not(None))
+    for p in s.execute(select(Petition).where(Petition.dialogue_id == dialogue.id, Petition.id.not_in(invited))
+                       .execution_options(populate_existing=True)).scalars():
+        issue(s, p, "invitation", actor, at, zone)
+
+
+def request(ctx: Context, actor: Actor, petition_id: uuid.UUID, kind: str, data: Mapping[str, Any]) -> DocumentInfo:
+    """Issue a kind no step of the pack issues (refusal, guidance, forwarding) for a petition the actor sees."""
+    if not (actor.system or actor.has("reception", "office", "inspectorate", "director", "admin")):
+        raise Forbidden("documents are issued by reception, the Office, the Inspectorate and the director")
+    if kind not in templates.KINDS or kind == "periodic_report":
+        raise Invalid("the document was not issued", [f"kind: one of {', '.join(templates.KINDS[:-1])}"])
+    with ctx.uow() as uow:
+        s = uow.session
+        p = _visible(s, actor, petition_id)
+        document = issue(s, p, kind, actor.username, clock.now(), ctx.settings.timezone, data,
+                         Path(ctx.settings.bpmn_dir) / "documents")
+        uow.commit()
+        return _info(document)
+
+
+def issue_report(ctx: Context, actor: Actor, plan_code: str | None = None, index: int = 0) -> DocumentInfo:
+    """The periodic report `index` of the agency's plan, with the petitions and dialogues of its period."""
+    if not (actor.system or actor.has(*REPORTERS)):
+        raise Forbidden("periodic reports are issued by the Office, the Inspectorate and the director")
+    with ctx.uow() as uow:
+        s = uow.session
+        agency = s.execute(select(Agency).where(Agency.code == actor.agency)).scalar_one()
+        now = clock.now()
+        plan = plans.plan_in_force(s, agency.id, now.year, plan_code)
+        reports = (plan.body.get("reports") if plan else None) or []
+        if not 0 <= index < len(reports):
+            raise NotFound(f"the plan has no report {index}")
+        report = reports[index]
+        tz = ZoneInfo(ctx.settings.timezone or DEFAULT_ZONE)
+        start, end = str(report["period_start"]), str(report["period_end"])
+        first = datetime.fromisoformat(start).replace(tzinfo=tz)
+        last = datetime.fromisoformat(end).replace(tzinfo=tz, hour=23, minute=59, second=59)
+        in_period = (Petition.agency_id == agency.id, Petition.submitted_at >= first, Petition.submitted_at <= last)
+        received = s.scalar(select(func.count()).select_from(Petition).where(*in_period)) or 0
+        closed = s.scalar(select(func.count()).select_from(Petition).where(*in_period, Petition.closed_at.is_not(None)))
+        held = s.scalar(select(func.count()).select_from(Dialogue).where(
+            Dialogue.agency_id == agency.id, Dialogue.held_at >= first, Dialogue.held_at <= last)) or 0
+        values = _agency_values(s, agency, plan) | {
+            "report_name": str(report.get("name", "")), "year": plan.year if plan else now.year,
+            "period_start": datetime.fromisoformat(start).strftime("%d/%m/%Y"),
+            "period_end": datetime.fromisoformat(end).strftime("%d/%m/%Y"), "received": received,
+            "closed": closed or 0, "open": received - (closed or 0), "dialogues": held}
+        if report.get("recipients"):
+            values["report_recipients"] = "\n".join(str(r) for r in report["recipients"])
+        document = _store(s, agency.id, "periodic_report", values, None, actor.username, now, tz,
+                          Path(ctx.settings.bpmn_dir) / "documents")
+        uow.commit()
+        return _info(document)
+
+
+def _visible(s: Session, actor: Actor, petition_id: uuid.UUID) -> Petition:
+    found: Petition | None = s.execute(petitions.visible(s, actor, select(Petition)).where(Petition.id == petition_id)
+                      ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"petition {petition_id} does not exist")
+    return found
+
+
+def list_for_petition(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> list[DocumentInfo]:
+    """The documents of a petition the actor may see, in the order they were issued."""
+    petitions.require_reader(actor)
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        p = _visible(s, actor, petition_id)
+        rows = s.execute(select(Document).where(Document.petition_id == p.id)
+                         .order_by(Document.issued_at, Document.kind)).scalars()
+        return [_info(d) for d in rows]
+
+
+def render(ctx: Context, actor: Actor, document_id: uuid.UUID, fmt: str,
+           petition_id: uuid.UUID | None = None) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of a document in `fmt` (docx or pdf), for those who see its petition;
+    a periodic report for its agency's readers. Records the template version this rendering used."""
+    if fmt not in FORMATS:
+        raise NotFound(f"no {fmt} rendering")
+    petitions.require_reader(actor)
+    with ctx.uow() as uow:
+        s = uow.session
+        document = s.get(Document, document_id)
+        agency = s.execute(select(Agency).where(Agency.code == actor.agency)).scalar_one_or_none()
+        if document is None or agency is None or document.agency_id != agency.id or (
+                petition_id is not None and document.petition_id != petition_id):
+            raise NotFound(f"document {document_id} does not exist")
+        if document.petition_id is not None:
+            _visible(s, actor, document.petition_id)
+        template = templates.load(document.kind, Path(ctx.settings.bpmn_dir) / "documents")
+        issued = document.issued_at.astimezone(ZoneInfo(ctx.settings.timezone or DEFAULT_ZONE)).date()
+        filled = layout.build(template, dict(document.data), document.number, issued)
+        try:
+            content = docx_render.render(filled) if fmt == "docx" else pdf_render.render(filled)
+        except pdf_render.FontMissing as exc:  # the deployment lacks fonts-liberation2: say so, not a 500
+            raise Conflict(f"the PDF cannot be made here: {exc}") from exc
+        if document.template_hash != template.version:
+            document.template_hash = template.version
+        uow.commit()
+        name = f"{document.kind}-{document.year}-{document.number:04d}.{fmt}"
+        return name, FORMATS[fmt], content
