@@ -10,12 +10,13 @@ Vietnamese and is saved as test-results/screenshots/journey-<outcome>-<nn>-<step
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.dates import service_today
-from tests.e2e.conftest import UNIT_USER, Live, shot
+from tests.e2e.conftest import DESKTOP, UNIT_USER, Console, Live, shot, sign_in
 from tests.e2e.helpers import check_vietnamese, deliver_messages, fill_form, submit_task
 
 TODAY = service_today().isoformat()
@@ -26,12 +27,46 @@ FINAL_LABEL = {
 }
 
 
+@pytest.fixture(scope="module")
+def signed_in(browser: Any, live: Live) -> Any:
+    """`signed_in(user)`: the cookies of `user` signed in once through the sign-in page, for the module."""
+    states: dict[str, Any] = {}
+
+    def state(user: str) -> Any:
+        if user not in states:
+            context = browser.new_context(base_url=live.url)
+            sign_in(context.new_page(), user)
+            states[user] = context.storage_state()
+            context.close()
+        return states[user]
+
+    return state
+
+
+@pytest.fixture
+def person(browser: Any, live: Live, console: Console, signed_in: Any) -> Iterator[Any]:
+    """`person(user)`: a page of its own browser context, signed in as `user` (None: a member of the public)."""
+    contexts: list[Any] = []
+
+    def make(user: str | None) -> Any:
+        context = browser.new_context(viewport=DESKTOP, base_url=live.url,
+                                      storage_state=signed_in(user) if user else None)
+        contexts.append(context)
+        page = console.watch(context.new_page())
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 class Journey:
     """One petition carried through the pages: a signed-in page per person, numbered screenshots, and
     the marks (texts each person entered) the next person must see in the thread."""
 
-    def __init__(self, open_page: Any, live: Live, name: str) -> None:
-        self.open_page, self.live, self.name = open_page, live, name
+    def __init__(self, person: Any, live: Live, name: str) -> None:
+        self.person, self.live, self.name = person, live, name
         self.pages: dict[str, Any] = {}
         self.step_no = 0
         self.code = ""
@@ -41,7 +76,7 @@ class Journey:
     def page(self, user: str | None) -> Any:
         key = user or "public"
         if key not in self.pages:
-            self.pages[key] = self.open_page(user)
+            self.pages[key] = self.person(user)
         return self.pages[key]
 
     def look(self, page: Any, step: str) -> None:
@@ -251,8 +286,8 @@ def _start(j: Journey, title: str, source: str) -> str:
 
 @pytest.mark.parametrize(("outcome", "source"), [
     ("answered", "citizen"), ("written_reply", "staff"), ("beyond_competence", "citizen"), ("failed", "citizen")])
-def test_a_dialogue_outcome_through_the_pages(open_page: Any, live: Live, outcome: str, source: str) -> None:
-    j = Journey(open_page, live, outcome)
+def test_a_dialogue_outcome_through_the_pages(person: Any, live: Live, outcome: str, source: str) -> None:
+    j = Journey(person, live, outcome)
     consolidator = _start(j, f"Kiến nghị về hỗ trợ đề tài ({outcome})".replace("_", " "), source)
     j.consolidate(consolidator, {}, "Kiến nghị có căn cứ, chuyển Khoa học.")
     draft = "Dự thảo: Sở bố trí kinh phí hỗ trợ đề tài cấp cơ sở trong năm tới."
@@ -285,8 +320,8 @@ def test_a_dialogue_outcome_through_the_pages(open_page: Any, live: Live, outcom
     j.ends(final)
 
 
-def test_beyond_competence_at_consolidation(open_page: Any, live: Live) -> None:
-    j = Journey(open_page, live, "beyond_competence-tong-hop")
+def test_beyond_competence_at_consolidation(person: Any, live: Live) -> None:
+    j = Journey(person, live, "beyond_competence-tong-hop")
     consolidator = _start(j, "Kiến nghị về đất đai bản Hụm", "citizen")
     j.consolidate(consolidator, {"competence": "beyond"}, "Việc đất đai không thuộc thẩm quyền của Sở.")
     j.escalate("vanphong")
@@ -294,8 +329,8 @@ def test_beyond_competence_at_consolidation(open_page: Any, live: Live) -> None:
     j.ends("escalated")
 
 
-def test_unfounded_at_consolidation(open_page: Any, live: Live) -> None:
-    j = Journey(open_page, live, "unfounded")
+def test_unfounded_at_consolidation(person: Any, live: Live) -> None:
+    j = Journey(person, live, "unfounded")
     consolidator = _start(j, "Kiến nghị không rõ nội dung", "citizen")
     reason = "Đơn không nêu nội dung cụ thể, đã xác minh với người gửi."
     j.consolidate(consolidator, {"disposition": "unfounded", "unfounded_reason": reason}, reason)
@@ -303,8 +338,8 @@ def test_unfounded_at_consolidation(open_page: Any, live: Live) -> None:
     j.ends("unfounded")
 
 
-def test_withdrawn_from_the_petition_page(open_page: Any, live: Live) -> None:
-    j = Journey(open_page, live, "withdrawn")
+def test_withdrawn_from_the_petition_page(person: Any, live: Live) -> None:
+    j = Journey(person, live, "withdrawn")
     consolidator = _start(j, "Kiến nghị về lịch tập huấn", "citizen")
     j.consolidate(consolidator, {}, "Kiến nghị có căn cứ, chuyển Khoa học.")
     page = j.page("thanhtra")
