@@ -72,6 +72,7 @@ class Journey:
         self.code = ""
         self.tracking = ""
         self.marks: list[str] = []
+        self.draft = ""
 
     def page(self, user: str | None) -> Any:
         key = user or "public"
@@ -82,6 +83,8 @@ class Journey:
     def look(self, page: Any, step: str) -> None:
         """The page speaks Vietnamese; a screenshot of it is kept for a person to look at."""
         check_vietnamese(page)
+        raw = re.findall(r"^(?:system|public) · .*$", page.locator("body").inner_text(), re.M)
+        assert not raw, f"an actor shown by its code on {page.url}: {raw}"
         self.step_no += 1
         shot(page, f"journey-{self.name}-{self.step_no:02d}-{step}")
 
@@ -164,6 +167,7 @@ class Journey:
                   sees=("0987 654 321",) if user == "thanhtra" else ("0912 111 222",), mark=mark)
 
     def draft_and_approve(self, draft: str) -> None:
+        self.draft = draft
         self.task("giamdoc", "Giao đơn vị", "giao-don-vi",
                   {"assigned_unit": "science", "draft_deadline": "P15D", "assignment_note": "Khoa học chủ trì."},
                   mark="Khoa học chủ trì.")
@@ -221,8 +225,14 @@ class Journey:
         director = self.page("giamdoc")
         director.goto(dialogue_url)
         director.wait_for_selector("[data-testid=outcome-form]")
-        agenda = director.locator("[data-testid=agenda]").inner_text()
-        assert self.code in agenda
+        director.locator("[data-testid=agenda-petition]", has_text=self.code).click()  # the item's file
+        director.wait_for_selector("[data-testid=thread]")
+        thread = director.locator("[data-testid=thread]").inner_text()
+        assert all(seen in thread for seen in self.marks), "the chair does not see the item's thread"
+        assert self.draft in director.locator("[data-testid=documents]").inner_text()
+        self.look(director, "giam-doc-xem-ho-so")
+        director.go_back()
+        director.wait_for_selector("[data-testid=outcome-form]")
         director.fill("input[name=held_on]", TODAY)
         select = director.locator(f"[data-testid=outcome-{self.code}]")
         select.select_option(outcome)
@@ -288,7 +298,9 @@ def _start(j: Journey, title: str, source: str) -> str:
     ("answered", "citizen"), ("written_reply", "staff"), ("beyond_competence", "citizen"), ("failed", "citizen")])
 def test_a_dialogue_outcome_through_the_pages(person: Any, live: Live, outcome: str, source: str) -> None:
     j = Journey(person, live, outcome)
-    consolidator = _start(j, f"Kiến nghị về hỗ trợ đề tài ({outcome})".replace("_", " "), source)
+    topic = {"answered": "kinh phí đề tài cơ sở", "written_reply": "chế độ công tác phí",
+             "beyond_competence": "biên chế viên chức", "failed": "mức hỗ trợ đề tài"}[outcome]
+    consolidator = _start(j, f"Kiến nghị về {topic}", source)
     j.consolidate(consolidator, {}, "Kiến nghị có căn cứ, chuyển Khoa học.")
     draft = "Dự thảo: Sở bố trí kinh phí hỗ trợ đề tài cấp cơ sở trong năm tới."
     j.draft_and_approve(draft)
