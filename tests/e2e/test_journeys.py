@@ -182,7 +182,7 @@ class Journey:
         """The Office decides a periodic dialogue and builds its agenda with this petition only, sends
         the invitations; the information centre publishes the plan; the director records the outcome."""
         office = self.page("vanphong")
-        title = f"Đối thoại quý {self.name} {self.code}"
+        title = f"Đối thoại định kỳ, kiến nghị {self.code}"
         office.goto("/dialogues")
         office.fill("input[name=title]", title)
         office.fill("input[name=quarter]", str((service_today().month - 1) // 3 + 1))
@@ -273,6 +273,7 @@ class Journey:
         record = staff.locator("main").inner_text()
         assert FINAL_LABEL[outcome] in record, f"the petition page does not show {FINAL_LABEL[outcome]!r}"
         assert "Đã kết thúc" in staff.locator("[data-testid=stage]").inner_text()
+        assert "Chưa có quyết định" not in record, "a closed petition shows a document as still undecided"
         self.look(staff, "don-ket-qua")
         public = self.page(None)
         public.goto("/public/track?code=" + self.tracking)
