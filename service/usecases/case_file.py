@@ -29,6 +29,11 @@ TEXT_KINDS = ("textarea",)
 """Form components whose values are documents (drafts, letters, minutes, notes)."""
 _CHOICE_KINDS = ("select", "radio")
 _SKIPPED = {"petition_id", "petition_code", "plan_draft_days", "plan_reply_days"}
+WITHDRAWAL = "petition_withdrawn"
+"""The message recording a petitioner's withdrawal (`registers.WITHDRAW_MESSAGE`): no form asks for its
+reason (the petition page's withdrawal form does), so the thread labels it here."""
+_MESSAGE_LABELS: Mapping[str, Mapping[str, Mapping[str, Any]]] = {WITHDRAWAL: {"reason": {
+    "type": "textarea", "label": "Lý do rút đơn", "properties": {"label_en": "Reason for the withdrawal"}}}}
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ def _message_step(event: AuditEvent, labels: Mapping[str, Mapping[str, Any]]) ->
     """A message caught (a conference's outcome for this item): its values under the labels of the form
     of the sending process that asked for them (`labels`); a value no form names is left out."""
     payload = (event.data or {}).get("payload") or {}
+    labels = {**labels, **_MESSAGE_LABELS.get(str((event.data or {}).get("name") or ""), {})}
     choices: list[Value] = []
     notes: list[Value] = []
     for key, value in payload.items():

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from ..usecases import case_file, comments, documents, petitions, web_queries
-from ..usecases.errors import Invalid
+from ..usecases.errors import Conflict, Invalid
 from . import security
 from .diagram import element_names
 from .i18n import translate as _
@@ -89,7 +89,12 @@ def intake() -> Response | str | tuple[str, int]:
                            submission=submission_token())
 
 
-def _page(petition_id: uuid.UUID, template: str, comment: dict[str, Any] | None = None) -> str:
+WITHDRAWERS = ("reception", "office", "inspectorate", "admin")
+"""Who records a petitioner's withdrawal (the use case says the same)."""
+
+
+def _page(petition_id: uuid.UUID, template: str, comment: dict[str, Any] | None = None,
+          withdrawal: dict[str, Any] | None = None) -> str:
     ctx, actor = security.context(), security.actor()
     petition = petitions.get(ctx, actor, petition_id)
     story = web_queries.history(ctx, actor, petition.instance_id) if petition.instance_id else None
@@ -98,7 +103,9 @@ def _page(petition_id: uuid.UUID, template: str, comment: dict[str, Any] | None 
     marks = {"done": story.completed, "active": story.active, "late": story.overdue} if story else {}
     issued = documents.list_for_petition(ctx, actor, petition_id)
     return render_template(template, p=petition, story=story, names=names, marks=marks, cf=cf, documents=issued,
-                           stage=names.get(petition.stage), comment=comment, may_comment=comments.may_write(actor))
+                           stage=names.get(petition.stage), comment=comment, may_comment=comments.may_write(actor),
+                           may_withdraw=petition.closed_at is None and petition.instance_id is not None
+                           and actor.has(*WITHDRAWERS), withdrawal=withdrawal or {})
 
 
 def render_petition(petition_id: uuid.UUID, comment: dict[str, Any] | None = None,
@@ -130,3 +137,21 @@ def document_file(petition_id: uuid.UUID, document_id: uuid.UUID, fmt: str) -> R
     return Response(content, mimetype=content_type, headers={
         "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store"})
+
+
+@bp.post("/petitions/<uuid:petition_id>/withdraw")
+@staff_required
+def withdraw(petition_id: uuid.UUID) -> Response | tuple[str, int]:
+    """Record the petitioner's withdrawal with its reason; the petition closes, nothing is deleted."""
+    reason = request.form.get("reason", "")
+    try:
+        petitions.withdraw(security.context(), security.actor(), petition_id, reason)
+    except Invalid as exc:
+        error = (_("Give the reason the petitioner gave.") if "required" in " ".join(exc.problems) else
+                 _("At most {n} characters; this text has {m}.", n=petitions.WITHDRAWAL_REASON_LENGTH,
+                   m=len(reason.strip())))
+        return _page(petition_id, "petitions/page.html", withdrawal={"reason": reason, "error": error}), 422
+    except Conflict:
+        return _page(petition_id, "petitions/page.html", withdrawal={
+            "reason": reason, "error": _("This petition can no longer be withdrawn.")}), 409
+    return redirect(url_for("web.petitions.petition_page", petition_id=petition_id, withdrawn=1))

@@ -10,12 +10,23 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ..roles import UNIT_KEY
-from ..usecases import access, case_file, comments, dialogues, staffing, task_queries, tasks, web_queries, web_tasks
+from ..usecases import (
+    access,
+    case_file,
+    comments,
+    dialogues,
+    petitions,
+    staffing,
+    task_queries,
+    tasks,
+    web_queries,
+    web_tasks,
+)
 from ..usecases.access import Expected
-from ..usecases.errors import Conflict, Invalid
+from ..usecases.errors import Conflict, Forbidden, Invalid, NotFound
 from . import formrender, security
 from .diagram import element_names
-from .i18n import format_day
+from .i18n import bilingual, format_day
 from .i18n import translate as _
 from .security import staff_required
 
@@ -116,7 +127,24 @@ def render_task(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors
         title=formrender.title_of(detail.form, detail.task.name), has_errors=bool(errors),
         names=element_names(story.bpmn_xml), errors_assignee=shown_errors.get("assignee", []),
         cf=cf, comment=comment, may_comment=comments.may_write(actor),
+        **({} if petition else _dialogue_of(detail.task.business_key, story.data)),
     ), status
+
+
+def _dialogue_of(business_key: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    """For a task of a dialogue's own process: the dialogue, its agenda and the outcomes so far, so the
+    person sending invitations, publishing the plan or signing the results sees what it is about."""
+    dialogue_id = _optional_uuid(business_key)
+    if dialogue_id is None:
+        return {}
+    ctx, actor = security.context(), security.actor()
+    try:
+        info = dialogues.get(ctx, actor, dialogue_id)
+        agenda = [petitions.get(ctx, actor, pid) for pid in info.agenda]
+    except (NotFound, Forbidden):
+        return {}
+    outcomes = {str(c["value"]): bilingual(str(c["label"])) for c in info.outcome_choices}
+    return {"dialogue": info, "agenda": agenda, "agenda_data": data, "outcome_labels": outcomes}
 
 
 def _mark_unstaffed_units(form_fields: list[formrender.Field], staffed: list[str]) -> None:
