@@ -130,3 +130,25 @@ def test_the_checker_flags_a_synthetic_violation() -> None:
 def test_relative_imports_resolve_to_their_package() -> None:
     assert imported_modules("from ..store import repo", "service.usecases.petitions") >= {"service.store"}
     assert imported_modules("from . import events", "workflows.engine") >= {"workflows.events"}
+
+
+def test_every_service_module_imports_first() -> None:
+    """Whichever module a process imports first (the CLI's worker, a web worker, a test), it loads: an
+    import circle that breaks only in one order (it stopped `petitionflow worker` once) fails here."""
+    import subprocess
+    import sys
+
+    names = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "service").rglob("*.py")
+                   if "migrations" not in p.parts and p.name != "__init__.py")
+    script = (
+        "import importlib, sys\n"
+        f"for name in {names!r}:\n"
+        "    for loaded in [m for m in sys.modules if m == 'service' or m.startswith('service.')]:\n"
+        "        del sys.modules[loaded]\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except ImportError as exc:\n"
+        "        print(f'{name}: {exc}')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
