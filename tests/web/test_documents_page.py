@@ -16,7 +16,7 @@ def test_the_petition_page_links_its_receipt_and_acceptance(web: tuple[Flask, Co
     info = petitions.submit(ctx, actor(ctx, "tiepnhan"), {**INTAKE, "petitioner_name": "Đặng Thị Hồng"})
     page = signed_in(app, "giamdoc").get(f"/petitions/{info.id}")
     assert page.status_code == 200
-    section = page.text.split('data-testid="documents"')[1].split("</section>")[0]
+    section = page.text.split('data-testid="issued-documents"')[1].split("</section>")[0]
     assert "Văn bản đã ban hành" in section and "GIẤY BIÊN NHẬN" in section and "Tải bản Word (.docx)" in section
     links = re.findall(r'href="([^"]+/documents/[^"]+)"', section)
     assert [link.rsplit(".", 1)[1] for link in links] == ["docx", "pdf"]
