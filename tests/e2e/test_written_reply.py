@@ -72,6 +72,8 @@ def test_petition_to_a_written_reply(open_page: Any, live: Live) -> None:
 
     director.goto(dialogue_url)
     director.fill("input[name=held_on]", TODAY)
+    for other in director.locator("select[name^='outcome.']").all():  # items other journeys left on the agenda
+        other.select_option("written_reply")
     director.locator(f"[data-testid=outcome-{code}]").select_option("written_reply")
     item = str(director.locator(f"[data-testid=outcome-{code}]").get_attribute("name")).split(".", 1)[1]
     director.fill(f"[name='note.{item}']", "Trả lời bằng văn bản trong 15 ngày.")
