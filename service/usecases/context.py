@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..config import Settings
 from ..store.uow import Database, UnitOfWork
+from . import hooks
 from .catalog import Catalog
 
 
@@ -19,7 +20,8 @@ class Context:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Context:
-        """Connect to the configured database and start with an empty catalog."""
+        """Connect to the configured database, install the domain's process hooks, start with an empty catalog."""
+        hooks.install(settings.process_hooks)
         return cls(settings, Database(settings), Catalog(settings.model_cache_size))
 
     def uow(self, write: bool = True) -> UnitOfWork:

@@ -23,7 +23,7 @@ from .. import limits
 from ..store import agencies
 from ..store.tables import HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate, UnitOfWork
-from . import audit, clock, live, models, registers, values
+from . import audit, clock, hooks, live, models, values
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, LimitExceeded, NotFound, ProcessFailed, StaleVersion
 from .projection import InstanceInfo, instance_info, persist
@@ -163,8 +163,9 @@ def complete_loaded(
         def current() -> dict[str, Any]:
             return next((t.data for t in instance.ready_tasks() if t.id == str(task.id)), {})
 
-        data = {**data, **registers.before_completion(s, model.key, task.element_id, inst, data, current,
-                                                        model.forms.get(task.form_key or ""), ctx.settings.timezone)}
+        data = {**data, **hooks.of(model.key).before_completion(s, task.element_id, inst, data, current,
+                                                                model.forms.get(task.form_key or ""),
+                                                                ctx.settings.timezone)}
         result = _engine_call(lambda: instance.complete_task(str(task.id), data))
     except TaskNotReady as exc:
         raise Conflict(str(exc)) from None

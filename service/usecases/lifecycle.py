@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..store.tables import HumanTask, MessageWait, ProcessInstance
 from ..store.uow import ConcurrentUpdate
-from . import access, audit, clock, instances, registers
+from . import access, audit, clock, hooks, instances
 from .access import Expected
 from .context import Actor, Context
 from .errors import Conflict, Invalid
@@ -107,7 +107,7 @@ def terminate(ctx: Context, actor: Actor, instance_id: uuid.UUID, reason: str,
                   .values(status="cancelled", completed_at=at), execution_options={"synchronize_session": False})
         s.execute(delete(MessageWait).where(MessageWait.instance_id == inst.id))
         inst.status, inst.next_timer_at = "terminated", None
-        registers.close_terminated(s, inst, at)
+        hooks.of(ctx.catalog.model_by_id(s, inst.process_version_id).key).terminated(s, inst, at)
         return audit.Entry("instance_terminated", {"reason": why, "cancelled_tasks": open_ids})
 
     return _change(ctx, actor, instance_id, expected, act)

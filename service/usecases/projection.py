@@ -19,7 +19,7 @@ from .. import limits
 from ..config import Settings
 from ..roles import LANE_ROLES, UNIT_KEY
 from ..store.tables import AuditEvent, Holiday, HumanTask, MessageWait, OutboxMessage, ProcessInstance, ProcessVersion
-from . import audit, registers
+from . import audit, hooks
 from . import calendar as deadlines
 from .errors import LimitExceeded
 
@@ -157,7 +157,8 @@ def persist(
     inst.updated_at = at
     if snapshot.completed:
         inst.completed_at = at
-    inst.confidential = registers.confidential_of(snapshot.data, inst.confidential)
+    domain = hooks.of(instance.model.key)
+    inst.confidential = domain.confidential(snapshot.data, inst.confidential)
     trail = audit.chain_onto_instance(inst, actor, at, [*first, *(_entry(e) for e in result.events), *last])
     session.add(inst)
     # The instance row goes first: a new one must exist before the rows that refer to it, and an
@@ -189,15 +190,7 @@ def persist(
             session.execute(delete(MessageWait).where(MessageWait.instance_id == inst.id))
         session.add_all(MessageWait(instance_id=inst.id, agency_id=inst.agency_id, name=w.name[:200],
                                     correlation=correlation_key(w.correlations)) for w in waits_after)
-    registers.project(session, inst, instance.model.key, snapshot, at)
-    # Imported here: documents reach the petition use cases, which import this module (an import circle
-    # at load time); the runtime should reach the domain through a registered hook (issue 13's refactor).
-    from . import documents
-
-    if instance.model.key == registers.PETITION_PROCESS:
-        documents.issue_due(session, inst.id, snapshot.data, actor, at, zone)
-    elif instance.model.key == registers.DIALOGUE_PROCESS:
-        documents.issue_invitations(session, inst.id, actor, at, zone)
+    domain.after_step(session, inst, snapshot, actor, at, zone)
     session.add_all(
         OutboxMessage(agency_id=inst.agency_id, source_instance_id=inst.id, name=m.name[:200], payload=m.payload,
                       correlations=m.correlations, created_at=at, attempts=0)

@@ -79,13 +79,6 @@ def _text(data: dict[str, Any], key: str, limit: int) -> str | None:
     return str(value)[:limit] if value not in (None, "") else None
 
 
-def confidential_of(data: Mapping[str, Any], current: bool) -> bool:
-    """Whether an item is confidential after a step: its data's `confidential` when the data says (any step
-    may decide it, intake most often), else what it was."""
-    value = data.get("confidential")
-    return value if isinstance(value, bool) else current
-
-
 def _petition_values(snapshot: ev.Snapshot, at: datetime) -> dict[str, Any]:
     data = snapshot.data
     values: dict[str, Any] = {"stage": petition_stage(snapshot)}

@@ -1,0 +1,70 @@
+"""How the generic workflow runtime reaches a domain: hooks registered per process key.
+
+The runtime (instances, projection, timers, lifecycle) knows no petition, dialogue or report. After
+each step it calls the hooks registered for the instance's process key; a key nobody registered
+gets `ProcessHooks`, which does nothing but follow the data's `confidential` flag. The domain
+registers its hooks through `install`, which `Context.from_settings` calls with the import path
+named by the `process_hooks` setting, so no runtime module imports the domain (no import circle
+can form) and a deployment could plug in another domain.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from workflows import events as ev
+
+from ..store.tables import ProcessInstance
+
+
+class ProcessHooks:
+    """What a domain may add to the steps of one process; every method's default does nothing."""
+
+    def before_completion(self, session: Session, element_id: str, inst: ProcessInstance,
+                          data: Mapping[str, Any], current: Callable[[], Mapping[str, Any]],
+                          form: Mapping[str, Any] | None, zone: str) -> dict[str, Any]:
+        """Check a submission before its task completes (raise to refuse); return data to add to it."""
+        return {}
+
+    def confidential(self, data: Mapping[str, Any], current: bool) -> bool:
+        """Whether the instance is confidential after a step: its data's `confidential` when the data
+        says (any step may decide it, intake most often), else what it was."""
+        value = data.get("confidential")
+        return value if isinstance(value, bool) else current
+
+    def after_step(self, session: Session, inst: ProcessInstance, snapshot: ev.Snapshot, actor: str,
+                   at: datetime, zone: str | None) -> None:
+        """Keep the domain's own rows in step with the instance, in the step's transaction."""
+
+    def terminated(self, session: Session, inst: ProcessInstance, at: datetime) -> None:
+        """Close the domain's rows of an instance an administrator terminated."""
+
+
+_NONE = ProcessHooks()
+_registered: dict[str, ProcessHooks] = {}
+_installed: set[str] = set()
+
+
+def register(process_key: str, hooks: ProcessHooks) -> None:
+    """Make `hooks` the ones called for every instance of `process_key`."""
+    _registered[process_key] = hooks
+
+
+def of(process_key: str) -> ProcessHooks:
+    """The hooks of `process_key`'s instances (the do-nothing ones when none were registered)."""
+    return _registered.get(process_key, _NONE)
+
+
+def install(path: str) -> None:
+    """Call the installer at `path` ("package.module:function") once per process; it registers hooks."""
+    if not path or path in _installed:
+        return
+    module_name, _, attribute = path.partition(":")
+    installer = getattr(importlib.import_module(module_name), attribute or "install")
+    installer(register)
+    _installed.add(path)
