@@ -23,7 +23,7 @@ TODAY = service_today().isoformat()
 FINAL_LABEL = {
     "answered": "Đã trả lời tại hội nghị", "written_reply": "Văn bản trả lời",
     "escalated": "Đã báo cáo cấp trên", "dialogue_failed": "Đối thoại không thành",
-    "unfounded": "Đóng do không có cơ sở", "withdrawn": "Đã rút",
+    "unfounded": "Đóng do không đủ điều kiện xử lý", "withdrawn": "Đã rút",
 }
 
 

@@ -55,7 +55,7 @@ def test_urgency_chart_follows_the_forms_order(web: tuple[Flask, Context]) -> No
             uow.session.execute(update(Petition).where(Petition.id == info.id).values(urgency=urgency))
         uow.commit()
     page = signed_in(app, "giamdoc").get("/reports").text
-    chart = page.split("Kiến nghị theo mức độ")[-1].split("</svg>")[0] if "Kiến nghị theo mức độ" in page else page
+    chart = page.split("Đơn theo mức độ")[-1].split("</svg>")[0] if "Đơn theo mức độ" in page else page
     labels = re.findall(r'text-anchor="end" font-size="13">([^<]+)<', chart)
     assert labels[:4] == ["Khẩn cấp, bức xúc", "Cao", "Bình thường", "Thấp"], labels
 

@@ -30,7 +30,7 @@ def test_register_export_is_a_workbook_with_vietnamese_headers(web: tuple[Flask,
     assert answer.status_code == 200 and answer.mimetype == XLSX
     assert "attachment" in answer.headers["Content-Disposition"]
     rows = _sheet(answer.data)
-    assert rows[0][:2] == ("Mã số", "Tiêu đề") and rows[0][3] == "Người kiến nghị"
+    assert rows[0][:2] == ("Mã số", "Trích yếu nội dung") and rows[0][3] == "Người gửi đơn"
     found = [r for r in rows[1:] if r[0] == info.code]
     assert len(found) == 1 and found[0][1] == "Xuất Excel: cà phê Sơn La"
     received = found[0][8]

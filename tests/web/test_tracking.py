@@ -54,7 +54,7 @@ def test_a_busy_desk_is_never_blocked_and_guessing_is(web: tuple[Flask, Context]
         assert client.get(f"/public/track?code={info.tracking_code}", environ_base=desk).status_code == 200
     for n in range(limit):
         answer = client.get(f"/public/track?code=WRONG{n:04d}", environ_base=guesser)
-        assert answer.status_code == 200 and "Không có kiến nghị nào có mã tra cứu này." in answer.text
+        assert answer.status_code == 200 and "Không có đơn nào có mã tra cứu này." in answer.text
     refused = client.get(f"/public/track?code={info.tracking_code}", environ_base=guesser)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert "Máy này đã nhập sai mã tra cứu quá nhiều lần. Vui lòng thử lại sau" in refused.text
