@@ -111,7 +111,7 @@ def petition_register() -> str | tuple[str, int]:
 
 def register_headers() -> list[str]:
     """The register's columns as the inspectorate's form names them."""
-    return [_("No."), _("Date received"), _("Petition number"), _("Sender's name"), _("Sender's address"),
+    return [_("Row no."), _("Date received"), _("Petition number"), _("Sender's name"), _("Sender's address"),
             _("Summary of content"), _("Kind of petition"), _("Field"), _("Competence"), _("Handling"),
             _("Result"), _("Notes")]
 

@@ -36,6 +36,8 @@ class Table:
     heads: list[list[Head]]
     rows: list[list[str | int]] = field(default_factory=list)
     note: str = ""
+    sheet: str = ""
+    """The Excel sheet's name (at most 31 characters)."""
 
     @property
     def width(self) -> int:
@@ -56,7 +58,7 @@ def handling_table(st: Statistics) -> Table:
     competences = [*st.competences, ("", st.undetermined)]
     handlings = [*st.handlings, ("", st.undecided)]
     heads = [
-        [Head(_("No."), rows=2), Head(_("Kind of petition"), rows=2), Head(_("Petitions to handle"), rows=2),
+        [Head(_("Row no."), rows=2), Head(_("Kind of petition"), rows=2), Head(_("Petitions to handle"), rows=2),
          Head(_("Carried over from the previous period"), rows=2), Head(_("Received in the period"), rows=2)]
         + ([Head(_("By field"), cols=len(fields))] if fields else [])
         + [Head(_("By competence"), cols=len(competences)), Head(_("Handling result"), cols=len(handlings)),
@@ -71,15 +73,16 @@ def handling_table(st: Statistics) -> Table:
                     + [r.by_competence.get(c, 0) for c, _l in competences]
                     + [r.by_handling.get(h, 0) for h, _l in handlings] + [r.closed, r.open_at_end])
     rows.append(_total(rows))
-    return Table("handling", _("Petitions received and handled"), heads, rows)
+    return Table("handling", _("Petitions received and handled"), heads, rows, sheet=_("Sheet: handling"))
 
 
 def resolution_table(st: Statistics) -> Table:
     """Complaints and denunciations accepted for handling: resolved or pending, in time or late."""
     heads = [
-        [Head(_("No."), rows=2), Head(_("Kind of petition"), rows=2), Head(_("To resolve"), rows=2),
+        [Head(_("Row no."), rows=2), Head(_("Kind of petition"), rows=2), Head(_("To resolve"), rows=2),
          Head(_("Carried over from the previous period"), rows=2), Head(_("Accepted in the period"), rows=2),
-         Head(_("Resolved"), cols=3), Head(_("Being resolved"), cols=3), Head(_("Time limit (days)"), rows=2)],
+         Head(_("Resolved in the period"), cols=3), Head(_("Being resolved"), cols=3),
+         Head(_("Time limit (days)"), rows=2)],
         [Head(_("Total")), Head(_("In time")), Head(_("Late")), Head(_("Total")), Head(_("Within the time limit")),
          Head(_("Late"))],
     ]
@@ -92,13 +95,15 @@ def resolution_table(st: Statistics) -> Table:
     rows.append(total)
     note = _("A petition is resolved in time when it is closed within its time limit, counted from the day it "
              "was received; one still being resolved is late when the limit passed before the period ended.")
-    return Table("resolution", _("Complaints and denunciations resolved"), heads, rows, note)
+    return Table("resolution", _("Complaints and denunciations resolved"), heads, rows, note,
+                 _("Sheet: resolution"))
 
 
 def reception_table(st: Statistics) -> Table:
     """Citizens received: visits, people, cases, delegations (zero, with a note, until the book is kept here)."""
     heads = [
-        [Head(_("No."), rows=2), Head(_("Reception"), rows=2), Head(_("Visits"), rows=2), Head(_("People"), rows=2),
+        [Head(_("Row no."), rows=2), Head(_("Kind of reception"), rows=2), Head(_("Visits"), rows=2),
+         Head(_("People"), rows=2),
          Head(_("Cases"), rows=2), Head(_("Delegations of many people"), cols=2)],
         [Head(_("Delegations")), Head(_("People"))],
     ]
@@ -107,7 +112,7 @@ def reception_table(st: Statistics) -> Table:
                                      r.delegation_people]]
     note = "" if r.recorded else _("The citizen-reception book is not kept in this service yet: "
                                    "these figures are zero.")
-    return Table("receptions", _("Citizen reception"), heads, rows, note)
+    return Table("receptions", _("Citizen reception"), heads, rows, note, _("Sheet: reception"))
 
 
 def tables(st: Statistics) -> list[Table]:
@@ -124,7 +129,7 @@ def workbook(st: Statistics, agency: str, period_label: str, subtitle: str) -> b
     book = Workbook()
     book.remove(book.active) if book.active is not None else None
     for table in tables(st):
-        ws = book.create_sheet(table.title[:31])
+        ws = book.create_sheet((table.sheet or table.title)[:31])
         width = table.width
         ws.cell(1, 1, agency).font = Font(bold=True)
         ws.cell(2, 1, table.title.upper()).font = Font(bold=True, size=13)
