@@ -78,3 +78,10 @@ def petition_register(ctx: Context, actor: Actor, start: date, end: date,
         shown = [(str(p.id), p.code) for p, ok in rows if ok and p.confidential]
     petitions.record_listing(ctx, actor, shown, "petition register")
     return lines
+
+
+def agency_name(ctx: Context, actor: Actor) -> str:
+    """The name of the actor's agency, as registers and reports print it at their head."""
+    with ctx.uow(write=False) as uow:
+        name = uow.session.execute(select(Agency.name).where(Agency.code == actor.agency)).scalar_one_or_none()
+    return str(name or actor.agency)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, render_template, request
 
-from ..usecases import clock, models, plans, register_book, statistics
+from ..usecases import clock, models, register_book, statistics
 from ..usecases.errors import Invalid
 from ..usecases.periods import KINDS, Period
 from . import security
@@ -71,8 +71,7 @@ def _range() -> tuple[date, date, Period]:
 
 
 def _agency_name() -> str:
-    plan = plans.get_plan(security.context(), security.actor().agency)
-    return str(plan["agency"]["name"]) if plan else security.actor().agency
+    return register_book.agency_name(security.context(), security.actor())
 
 
 def _choices() -> list[tuple[str, str]]:
@@ -104,7 +103,9 @@ def petition_register() -> str | tuple[str, int]:
         return render_template("registers/petitions.html", lines=[], rows=[], start=start, end=end, period=period,
                                kinds=_choices(), agency=_agency_name(), headers=register_headers(),
                                error=_("The period starts after it ends.")), 422
-    return render_template("registers/petitions.html", lines=lines, rows=list(_rows(lines)), start=start, end=end,
+    zone = ZoneInfo(security.context().settings.timezone)  # the day it was received, in Vietnam
+    rows = [[r[0], r[1].astimezone(zone).date(), *r[2:]] for r in _rows(lines)]
+    return render_template("registers/petitions.html", lines=lines, rows=rows, start=start, end=end,
                            period=period, kinds=_choices(), agency=_agency_name(), headers=register_headers(),
                            error=None)
 
