@@ -115,9 +115,26 @@ def reception_table(st: Statistics) -> Table:
     return Table("receptions", _("Citizen reception"), heads, rows, note, _("Sheet: reception"))
 
 
+def detail_table(st: Statistics) -> Table:
+    """Every combination of kind, field, competence, handling result that occurs, with its petitions."""
+    kinds = {code: r.label for r in st.types for code in r.codes}
+    unclassified = st.types[-1].label if st.types else ""
+    competences = dict(st.competences) | {"": st.undetermined}
+    handlings = dict(st.handlings) | {"": st.undecided}
+    heads = [[Head(_("Row no.")), Head(_("Kind of petition")), Head(_("Field")), Head(_("Competence")),
+              Head(_("Handling result")), Head(_("Petitions to handle"))]]
+    lines = sorted(((bilingual(kinds.get(kind, unclassified)), code_label(fld), bilingual(competences.get(comp, comp)),
+                     bilingual(handlings.get(hand, hand)), n) for (kind, fld, comp, hand), n in st.cross.items()))
+    rows: list[list[str | int]] = [[i, *line] for i, line in enumerate(lines, 1)]
+    if rows:
+        rows.append(["", _("Total"), "", "", "", sum(int(r[5]) for r in rows)])
+    return Table("detail", _("Petitions by kind, field, competence and handling result"), heads, rows,
+                 sheet=_("Sheet: detail"))
+
+
 def tables(st: Statistics) -> list[Table]:
-    """The statistics' forms in the order the report carries them."""
-    return [reception_table(st), handling_table(st), resolution_table(st)]
+    """The statistics' forms in the order the report carries them, then the detailed table."""
+    return [reception_table(st), handling_table(st), resolution_table(st), detail_table(st)]
 
 
 THIN = Side(style="thin")

@@ -119,7 +119,7 @@ def test_statistics_workbook_has_the_forms_merged_headers_and_figures(
     answer = signed_in(app, "thanhtra").get(f"/reports/statistics.xlsx?period=year&year={YEAR}")
     assert answer.status_code == 200 and answer.mimetype == XLSX
     book = _book(answer.data)
-    assert book.sheetnames == ["Tiếp công dân", "Xử lý đơn", "Giải quyết KN, TC"]
+    assert book.sheetnames == ["Tiếp công dân", "Xử lý đơn", "Giải quyết KN, TC", "Chi tiết"]
     handling = book["Xử lý đơn"]
     assert handling["A2"].value == "KẾT QUẢ TIẾP NHẬN, XỬ LÝ ĐƠN" and "A2:" in str(handling.merged_cells)
     merged = {str(r) for r in handling.merged_cells.ranges}
@@ -139,6 +139,9 @@ def test_statistics_workbook_has_the_forms_merged_headers_and_figures(
     assert rows["Đơn khiếu nại"][2:11] == (2, 0, 2, 1, 1, 0, 1, 1, 0)
     assert rows["Đơn tố cáo"][2:11] == (1, 0, 1, 1, 0, 1, 0, 0, 0)
     assert rows["Đơn khiếu nại"][11] == 40
+    detail = list(book["Chi tiết"].iter_rows(min_row=7, values_only=True))
+    assert detail[-1][1] == "Tổng cộng" and detail[-1][5] == 5 == sum(int(r[5]) for r in detail[:-1])
+    assert ("Đơn tố cáo", "Khoa học", "Chưa xác định", "Thụ lý giải quyết", 1) in {r[1:] for r in detail}
 
 
 def test_reception_may_not_read_registers_and_the_report_keeps_its_charts(
