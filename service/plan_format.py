@@ -74,6 +74,19 @@ class ReportSchema(_Strict):
             raise ValidationError("period_start is after period_end", "period_start")
 
 
+class StatisticsSchema(_Strict):
+    """The statistics' periods (Thông tư 02/2021/TT-TTCP): figures are cut off on `cutoff_day` of a period's
+    closing month (March, June, September, December) and a period starts the day after the previous one's
+    cut-off, so the year runs from the day after the cut-off in December of the year before; and how many
+    days a complaint or a denunciation has, from its receipt, to be resolved in time."""
+
+    cutoff_day = fields.Integer(load_default=14, validate=validate.Range(1, 28))
+    complaint_days = fields.Integer(load_default=40, validate=validate.Range(1, 365))
+    denunciation_days = fields.Integer(load_default=40, validate=validate.Range(1, 365))
+    assumed = fields.Boolean(load_default=False)
+    note = fields.String(load_default="", validate=validate.Length(0, 500))
+
+
 class PlanSchema(_Strict):
     code = fields.String(required=True, validate=CODE)
     title = fields.String(required=True, validate=validate.Length(1, 500))
@@ -87,6 +100,7 @@ class PlanSchema(_Strict):
     units = fields.List(fields.Nested(UnitSchema), required=True, validate=validate.Length(min=1))
     reports = fields.List(fields.Nested(ReportSchema), load_default=list)
     superiors = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list)
+    statistics = fields.Nested(StatisticsSchema, load_default=lambda: StatisticsSchema().load({}))
 
     @validates_schema
     def _reports_in_year(self, data: dict[str, Any], **_: Any) -> None:

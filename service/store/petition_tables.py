@@ -58,6 +58,8 @@ class Petition(Base):
     stage: Mapped[str] = mapped_column(String(40))
     urgency: Mapped[str | None] = mapped_column(String(16))
     competence: Mapped[str | None] = mapped_column(String(16))
+    petition_type: Mapped[str | None] = mapped_column(String(20))
+    handling_result: Mapped[str | None] = mapped_column(String(20))
     assigned_unit: Mapped[str | None] = mapped_column(String(32))
     outcome: Mapped[str | None] = mapped_column(String(32))
     answer: Mapped[str | None] = mapped_column(Text)

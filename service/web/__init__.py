@@ -105,6 +105,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     from .export_pages import bp as exports_bp
     from .petition_pages import bp as petitions_bp
     from .public import bp as public_bp
+    from .register_pages import bp as registers_bp
     from .report_pages import bp as reports_bp
     from .task_pages import bp as tasks_bp
 
@@ -118,6 +119,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp,
                   admin_bp, exports_bp, cases_bp):
         web.register_blueprint(child)
+    web.register_blueprint(registers_bp)
     app.register_blueprint(web)
     app.register_error_handler(HTTPException, _app_http_error)
     register_filters(app)

@@ -39,6 +39,7 @@ def navigation(actor: Actor | None) -> list[NavItem]:
         items.append(NavItem("web.dialogues.dialogue_list", _("Dialogues")))
     if actor.has(*reports.READERS):
         items.append(NavItem("web.reports.periodic", _("Reports")))
+        items.append(NavItem("web.registers.petition_register", _("Registers")))
     if actor.has(*AUDIT_ROLES):
         items.append(NavItem("web.audit.search", _("Audit trail")))
     if actor.has(*DESIGN_ROLES):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
 
-from ..usecases import clock, models, reports
+from ..usecases import clock, models, reports, statistics
 from ..usecases.errors import Invalid
 from . import security
 from .charts import bar_chart
@@ -41,7 +41,8 @@ def _in_form_order(counts: dict[str, int], key: str = "urgency") -> list[tuple[s
 def periodic() -> str | tuple[str, int]:
     """Petitions received in the period: by source, field, urgency and outcome, open, overdue, time to answer."""
     today = clock.now().astimezone(ZoneInfo(security.context().settings.timezone)).date()  # Vietnam's today
-    start = _date(request.args.get("start"), date(today.year, 1, 1))
+    year = statistics.period_for(security.context(), security.actor(), "year", None, today)  # TT02's year, no gap
+    start = _date(request.args.get("start"), year.start)
     end = _date(request.args.get("end"), today)
     try:
         figures = reports.periodic(security.context(), security.actor(), start, end)

@@ -25,6 +25,7 @@ from tests.integration.department import (
     prepare_for_dialogue,
 )
 from tests.integration.reporting import run_reports
+from tests.integration.statistics_checks import check_statistics
 
 EXPECTED = {
     "000": ["answered", "answered", "dialogue_failed", "unfounded", "written_reply"],
@@ -80,6 +81,7 @@ def test_000_sonla_science_2022_periodic_q3_and_adhoc(ctx: Context, monkeypatch:
     assert sorted(outcomes.values()) == EXPECTED["000"]
     assert dept.petition(citizen).answer == f"Thông báo kết quả giải quyết: {citizen.title}"
     run_reports(dept, expected_reports=2)
+    check_statistics(dept)
 
 
 def test_001_hagiang_science_2023_administrative_procedures(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,6 +104,7 @@ def test_001_hagiang_science_2023_administrative_procedures(ctx: Context, monkey
     outcomes = _close_out(dept)
     assert sorted(outcomes.values()) == EXPECTED["001"]
     run_reports(dept, expected_reports=0)
+    check_statistics(dept)
 
 
 def test_002_sonla_home_affairs_2019_staff_and_citizens(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,6 +135,7 @@ def test_002_sonla_home_affairs_2019_staff_and_citizens(ctx: Context, monkeypatc
     outcomes = _close_out(dept)
     assert sorted(outcomes.values()) == EXPECTED["002"]
     run_reports(dept, expected_reports=2)
+    check_statistics(dept)
 
 
 def test_003_quangngai_science_2021_grassroots_democracy(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,6 +158,7 @@ def test_003_quangngai_science_2021_grassroots_democracy(ctx: Context, monkeypat
     board = petitions.list_petitions(ctx, dept.staff("auditor"))  # the People's Inspection Board reads it all
     assert {p.code for p in board} == {p.code for p in dept.received}
     run_reports(dept, expected_reports=2)
+    check_statistics(dept)
 
 
 def test_004_quangtri_science_2024_mass_mobilisation(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,6 +180,7 @@ def test_004_quangtri_science_2024_mass_mobilisation(ctx: Context, monkeypatch: 
     outcomes = _close_out(dept)
     assert sorted(outcomes.values()) == EXPECTED["004"]
     run_reports(dept, expected_reports=2)
+    check_statistics(dept)
     assert reports.periodic(ctx, dept.staff("office"), date(2024, 1, 1), date(2024, 12, 31)).received == 3
 
 
