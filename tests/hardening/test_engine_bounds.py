@@ -62,10 +62,10 @@ def _timer_diagram(key: str, tag: str, expression: str) -> bytes:
 
 
 def _refusal(bpmn: bytes) -> ModelError:
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(ModelError) as caught:
         parse_model(bpmn)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     return caught.value
 
 
@@ -118,9 +118,9 @@ def test_p02_refused_at_deploy_as_invalid(ctx: Context) -> None:
 def test_p02_computed_cardinality_is_checked_before_the_engine_expands_it(app: Flask, ctx: Context) -> None:
     models.deploy(ctx, ADMIN, _mi_diagram("computed", "n"), {}, "computed.bpmn")
     director = Api(app, "giamdoc")
-    started = time.monotonic()
+    started = time.process_time()
     body = problem_of(director.post("/api/v1/instances", json={"model_key": "computed", "data": {"n": 10**9}}), 422)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert body["element_id"] == "each" and "loopCardinality" in body["detail"], body
     assert _instances(ctx) == 0
     ok = director.post("/api/v1/instances", json={"model_key": "computed", "data": {"n": 5}})
@@ -130,10 +130,10 @@ def test_p02_computed_cardinality_is_checked_before_the_engine_expands_it(app: F
 def test_p02_computed_timer_beyond_the_horizon_is_refused(app: Flask, ctx: Context) -> None:
     models.deploy(ctx, ADMIN, _timer_diagram("later", "timeDuration", "wait_for"), {}, "later.bpmn")
     director = Api(app, "giamdoc")
-    started = time.monotonic()
+    started = time.process_time()
     body = problem_of(director.post("/api/v1/instances", json={"model_key": "later",
                                                                "data": {"wait_for": "P99999999Y"}}), 422)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert body["element_id"] == "wait" and "10 years" in body["detail"], body
 
 

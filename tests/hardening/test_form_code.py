@@ -37,10 +37,10 @@ def _bundle(component: dict[str, Any]) -> tuple[bytes, dict[str, bytes]]:
 
 def _problems(component: dict[str, Any]) -> str:
     bpmn, resources = _bundle(component)
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(ModelError) as caught:
         parse_model(bpmn, resources)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert all(p.file_name == "fill.form.json" for p in caught.value.problems), caught.value
     return str(caught.value)
 
@@ -85,21 +85,21 @@ def test_p08_sane_patterns_and_conditions_deploy_and_work() -> None:
 
 def test_p08_a_stored_redos_pattern_runs_in_linear_time() -> None:
     form = {"components": [{"type": "textfield", "key": "code", "validate": {"pattern": REDOS}}]}
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(Invalid, match="code"):
         check_submission(form, {"code": "a" * 26 + "!"}, "t")
     with pytest.raises(Invalid, match="code"):
         check_submission(form, {"code": "a" * 100_000 + "!"}, "t")
     assert check_submission(form, {"code": "a" * 100_000}, "t")
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_p08_a_stored_power_bomb_condition_is_evaluated_under_bounds() -> None:
-    started = time.monotonic()
+    started = time.process_time()
     assert is_hidden({"conditional": {"hide": BOMB}}, {}) is False
     assert is_hidden({"conditional": {"hide": "=[1] * 10**9"}}, {}) is False
     form = {"components": [{"type": "textarea", "key": "reason", "validate": {"required": True},
                             "conditional": {"hide": BOMB}}]}
     with pytest.raises(Invalid, match="reason"):  # the condition cannot be read: the field stays required
         check_submission(form, {}, "t")
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1

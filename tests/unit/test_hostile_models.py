@@ -154,9 +154,9 @@ def test_an_external_entity_is_refused_and_never_read(encoding: str) -> None:
 
 
 def test_billion_laughs_is_refused_quickly() -> None:
-    started = time.monotonic()
+    started = time.process_time()
     assert_names(refusal(LAUGHS.encode()), "DOCTYPE")
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_a_50_megabyte_file_is_refused_before_parsing(tmp_path: Path) -> None:
@@ -165,10 +165,10 @@ def test_a_50_megabyte_file_is_refused_before_parsing(tmp_path: Path) -> None:
         out.write(diagrams.HEAD.encode())
         out.write(b"<!-- " + b"x" * (50 * 1024 * 1024) + b" -->")
         out.write(b"</bpmn:definitions>")
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(ModelError) as caught:
         parse_model(big.read_bytes(), file_name="big.bpmn")
-    assert time.monotonic() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert_names(caught.value, "big.bpmn", "the limit is")
 
 
@@ -214,10 +214,10 @@ def test_what_passes_the_upload_checks_is_stopped_at_run_time(
     bpmn: bytes, resources: dict[str, bytes] | None, element: str
 ) -> None:
     model = parse_model(bpmn, resources)
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(ScriptError) as caught:
         Instance.start(model, BIG)
-    assert time.monotonic() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert caught.value.element_id == element
     assert_names(caught.value, element)
 
@@ -259,12 +259,12 @@ def test_the_environment_refuses_hostile_expressions(env: RestrictedEnvironment,
 
 @pytest.mark.parametrize("attack", ["'a'.ljust(10**10)", "'a'.center(10**10)", "'a' * 10**10", "9**9**9"])
 def test_memory_bombs_fail_fast_without_static_checks(env: RestrictedEnvironment, attack: str) -> None:
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(ScriptError):
         env.evaluate(attack, {})
     with pytest.raises(ScriptError):
         env.execute(f"y = {attack}", {})
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_system_exit_cannot_stop_the_host(env: RestrictedEnvironment) -> None:

