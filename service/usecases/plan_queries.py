@@ -24,7 +24,8 @@ def plan_body_for(session: Session, agency_id: int, year: int) -> dict[str, Any]
     return dict(body) if body is not None else None
 
 
-def deadlines_for(session: Session, agency: int | str, kind: str, year: int | None = None) -> plan_rules.Deadline | None:
+def deadlines_for(session: Session, agency: int | str, kind: str,
+                  year: int | None = None) -> plan_rules.Deadline | None:
     """The plan's deadline of `kind` (`draft`, `reply`, `handling`, `recommendation`) for an agency (its id
     or code), from its plan for `year` (else its newest plan): days and whether they are working days.
     None when the agency has no plan or its plan sets no such deadline."""

@@ -194,7 +194,8 @@ def record(ctx: Context, actor: Actor, received_on: date, kind: str, receiver: s
             s.add(ReceptionPetition(reception_id=row.id, petition_id=petition.id))
         audit.append_to_agency(s, agency_id, audit.agency_chain(actor.agency), actor.username, clock.now(),
                                audit.Entry("reception_recorded", {
-                                   "reception_id": str(row.id), "number": number, "received_on": received_on.isoformat(),
+                                   "reception_id": str(row.id), "number": number,
+                                   "received_on": received_on.isoformat(),
                                    "kind": kind, "visitors": visitors, "delegation": delegation, "refused": refused,
                                    "petitions": [p.code for p in linked]}))
         uow.flush()
@@ -216,13 +217,15 @@ def _with_petitions(s: Session, rows: Sequence[ReceptionSession]) -> list[Recept
     links: dict[uuid.UUID, list[Petition]] = {i: [] for i in ids}
     if ids:
         for reception_id, petition in s.execute(
-                select(ReceptionPetition.reception_id, Petition).join(Petition, Petition.id == ReceptionPetition.petition_id)
+                select(ReceptionPetition.reception_id, Petition)
+                .join(Petition, Petition.id == ReceptionPetition.petition_id)
                 .where(ReceptionPetition.reception_id.in_(ids))).all():
             links[reception_id].append(petition)
     return [_info(r, links[r.id]) for r in rows]
 
 
-def list_sessions(ctx: Context, actor: Actor, start: date | None = None, end: date | None = None) -> list[ReceptionInfo]:
+def list_sessions(ctx: Context, actor: Actor, start: date | None = None,
+                  end: date | None = None) -> list[ReceptionInfo]:
     """The book from `start` to `end` (default: this year so far), by date and number."""
     _require(actor, READERS, "reading the reception book")
     today = facts.today(ctx.settings.timezone)
@@ -252,7 +255,8 @@ def sessions_of_petition(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> 
         s = uow.session
         rows = list(s.execute(select(ReceptionSession).join(
             ReceptionPetition, ReceptionPetition.reception_id == ReceptionSession.id).where(
-            ReceptionPetition.petition_id == petition_id, ReceptionSession.agency_id == _agency_id(s, actor))).scalars())
+            ReceptionPetition.petition_id == petition_id,
+            ReceptionSession.agency_id == _agency_id(s, actor))).scalars())
         return _with_petitions(s, rows)
 
 

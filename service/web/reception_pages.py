@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as Redirect
 
 from ..usecases import facts, reception_export, receptions
 from ..usecases.errors import Invalid
@@ -82,7 +83,7 @@ def _posted(form: MultiDict[str, str]) -> dict[str, Any]:
 
 @bp.post("/receptions")
 @staff_required
-def record() -> Response | tuple[str, int]:
+def record() -> Redirect | tuple[str, int]:
     """Write a reception session in the book; each refused field is named beside it."""
     try:
         info = receptions.record(security.context(), security.actor(), **_posted(request.form))

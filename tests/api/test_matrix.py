@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import date
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from flask import Flask

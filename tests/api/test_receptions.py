@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from flask import Flask
 from openpyxl import load_workbook
 
+from service.store.tables import Agency
 from service.usecases import plans, receptions
 from service.usecases.context import Context
-from service.store.tables import Agency
 from tests.api.conftest import Api, problem_of
 from tests.conftest import ADMIN, AGENCY, BPMN, deploy_sample
 from tests.dates import service_today

@@ -12,9 +12,9 @@ import pytest
 
 from service import plan_rules
 from service.plan_format import PlanError, parse_plan, plan_as_json
+from service.usecases.errors import Invalid
 from service.usecases.form_description import describe_form
 from service.usecases.forms import check_submission
-from service.usecases.errors import Invalid
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 PLANS = {path.name[:3]: path for path in sorted((BPMN / "plans").glob("*.toml"))}
@@ -128,7 +128,8 @@ def test_the_natural_resources_plan_brings_its_own_fields_units_and_audiences_in
     assert options(intake, "field") == ["land", "land_registration", "compensation", "environment", "water",
                                         "minerals", "administration", "other"]
     assert options(intake, "source") == ["citizen", "organisation", "staff"]
-    assign = describe_form(plan_rules.form_for_plan(form("petition_assign_unit.form.json"), p), {"field": "compensation"})
+    assign = describe_form(plan_rules.form_for_plan(form("petition_assign_unit.form.json"), p),
+                           {"field": "compensation"})
     entry = next(e for e in assign if e["name"] == "assigned_unit")
     assert entry["default"] == "land_fund"
     assert {o["label"] for o in entry["options"]} >= {"Trung tâm Phát triển quỹ đất", "Văn phòng Đăng ký đất đai"}
