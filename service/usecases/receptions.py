@@ -89,6 +89,7 @@ class ReceptionCalendar:
     plan_code: str | None
     days: tuple[ReceptionDay, ...]
     note: str
+    plan_title: str = ""
 
 
 def _require(actor: Actor, roles: Sequence[str], what: str) -> None:
@@ -279,4 +280,5 @@ def calendar(ctx: Context, actor: Actor, year: int) -> ReceptionCalendar:
                               str(reception.get("session") or ""), bool(reception.get("assumed")),
                               tuple(recorded.get(d, ())))
                  for d in plan_rules.reception_days(plan or {}, year, holidays))
-    return ReceptionCalendar(year, str(plan["code"]) if plan else None, days, str(reception.get("note") or ""))
+    return ReceptionCalendar(year, str(plan["code"]) if plan else None, days, str(reception.get("note") or ""),
+                             str(plan.get("title") or "") if plan else "")

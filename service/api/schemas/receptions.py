@@ -73,5 +73,6 @@ class CalendarSchema(Schema):
 
     year = fields.Integer(required=True)
     plan_code = fields.String(allow_none=True, required=True)
+    plan_title = fields.String(required=True)
     days = fields.List(fields.Nested(ReceptionDaySchema), required=True)
     note = fields.String(required=True)
