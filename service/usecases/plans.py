@@ -124,6 +124,18 @@ def plan_in_force(s: Session, agency_id: int, year: int, code: str | None = None
                      .limit(1)).scalar_one_or_none()
 
 
+def field_names(ctx: Context, agency: str) -> dict[str, str]:
+    """Field code -> name, in the order of the agency's plan in force (this year's, else its newest):
+    the fields it declares, else those its units answer for. Empty when the agency has no plan."""
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        agency_id = s.execute(select(Agency.id).where(Agency.code == agency)).scalar_one_or_none()
+        body = plan_body_for(s, agency_id, clock.now().year) if agency_id is not None else None
+    if body is None:
+        return {}
+    return {f["code"]: f["name"] for f in plan_rules.fields_of(body)}
+
+
 UNIT_FIELDS = ("assigned_unit", "unit", "unit_code", "proposed_unit")
 """Form fields whose values are unit codes (their labels name the units)."""
 
