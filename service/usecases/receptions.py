@@ -24,6 +24,7 @@ from ..store.petition_tables import Petition
 from ..store.reception_tables import ReceptionPetition, ReceptionSession
 from ..store.tables import Agency
 from . import audit, clock, deadlines, facts, plan_queries
+from . import values as stored
 from .context import Actor, Context
 from .errors import Forbidden, Invalid, NotFound
 
@@ -164,6 +165,10 @@ def record(ctx: Context, actor: Actor, received_on: date, kind: str, receiver: s
     """Write a reception session in the book (reception, Office, Inspectorate, director); `Invalid` names
     every field that cannot stand, e.g. a delegation with no representatives or a refusal with no reason."""
     _require(actor, RECORDERS, "recording a reception")
+    given = {"receiver": receiver, "receiver_title": receiver_title, "representatives": representatives,
+             "citizens": citizens, "content": content, "result": result, "refusal_reason": refusal_reason,
+             "petition_codes": list(petition_codes)}
+    stored.refuse_unstorable(given, "the reception session")
     values = {"received_on": received_on, "kind": kind, "receiver": receiver, "receiver_title": receiver_title,
               "visitors": visitors, "delegation": delegation, "representatives": representatives,
               "citizens": citizens, "content": content, "result": result, "refused": refused,
