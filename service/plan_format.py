@@ -15,7 +15,13 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 AUDIENCES = ("citizen", "organisation", "staff")
-DRAFTERS = ("office", "inspectorate")
+DRAFTERS = ("office", "inspectorate", "units")
+"""Who drafts a report: the Office or the Inspectorate (the department's report upward), or each of the
+plan's units (its own report to the department, sent through the Office: plan 003)."""
+LANES = ("office", "inspectorate")
+"""Who consolidates an audience's items (`[routing]`)."""
+DEFAULT_ROUTING = {"staff": "office", "citizen": "inspectorate", "organisation": "inspectorate"}
+"""Staff items through the Office, citizens' and organisations' through the Inspectorate (plan 002 §III)."""
 MAX_PLAN_BYTES = 256 * 1024
 CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,31}$", error="use lowercase letters, digits, '-' and '_' (at most 32)")
 
@@ -41,6 +47,43 @@ class UnitSchema(_Strict):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(1, 200))
     fields_ = fields.List(fields.String(validate=validate.Length(1, 50)), data_key="fields", load_default=list)
+    # A unit that does not answer petitions (plan 004's research centre does outreach) is never offered
+    # as the drafting unit; it still has its people and takes part in reports.
+    answers_petitions = fields.Boolean(load_default=True)
+    duty = fields.String(load_default="", validate=validate.Length(0, 300))
+    assumed = fields.Boolean(load_default=False)
+    note = fields.String(load_default="", validate=validate.Length(0, 500))
+
+
+class FieldSchema(_Strict):
+    """A field (lĩnh vực) of the department's state management: its code and its Vietnamese name."""
+
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    assumed = fields.Boolean(load_default=False)
+
+
+class PeriodicSchema(_Strict):
+    """One periodic dialogue of the year: its quarter, the audiences it hears, what it is tied to."""
+
+    quarter = fields.Integer(required=True, validate=validate.Range(1, 4))
+    audiences = fields.List(fields.String(validate=validate.OneOf(AUDIENCES)), load_default=list)
+    duration = fields.String(load_default="PT4H", validate=validate.Regexp(r"^PT?\d+[HMD]$"))
+    tied_to = fields.String(load_default="", validate=validate.Length(0, 300))
+    assumed = fields.Boolean(load_default=False)
+    note = fields.String(load_default="", validate=validate.Length(0, 500))
+
+
+class ReceptionSchema(_Strict):
+    """The director's periodic citizen reception (Luật Tiếp công dân 2013 art. 18; TT 04/2021/TT-TTCP):
+    a fixed day of each month (moved to the next working day when it falls on a day off)."""
+
+    day_of_month = fields.Integer(required=True, validate=validate.Range(1, 28))
+    receiver = fields.String(load_default="Giám đốc Sở", validate=validate.Length(1, 200))
+    venue = fields.String(load_default="", validate=validate.Length(0, 300))
+    session = fields.String(load_default="", validate=validate.Length(0, 100))
+    assumed = fields.Boolean(load_default=False)
+    note = fields.String(load_default="", validate=validate.Length(0, 500))
 
 
 class DialogueSchema(_Strict):
@@ -49,12 +92,21 @@ class DialogueSchema(_Strict):
     periodic_tied_to = fields.String(load_default="", validate=validate.Length(0, 300))
     adhoc_allowed = fields.Boolean(required=True)
     venue = fields.String(load_default="", validate=validate.Length(0, 300))
+    periodic = fields.List(fields.Nested(PeriodicSchema), load_default=list)
+    assumed = fields.Boolean(load_default=False)
+    note = fields.String(load_default="", validate=validate.Length(0, 500))
 
 
 class DeadlinesSchema(_Strict):
     draft_days = fields.Integer(load_default=10, validate=validate.Range(1, 120))
     reply_days = fields.Integer(load_default=15, validate=validate.Range(1, 120))
     working_days = fields.Boolean(load_default=True)
+    # Optional: the handling decision (xử lý đơn, TT 05/2021: 10 working days) and recommendations or
+    # reflections (kiến nghị, phản ánh: "per the plan").
+    handling_days = fields.Integer(validate=validate.Range(1, 120))
+    recommendation_days = fields.Integer(validate=validate.Range(1, 120))
+    assumed = fields.Boolean(load_default=False)
+    note = fields.String(load_default="", validate=validate.Length(0, 500))
 
 
 class ReportSchema(_Strict):
@@ -98,9 +150,29 @@ class PlanSchema(_Strict):
     dialogue = fields.Nested(DialogueSchema, required=True)
     deadlines = fields.Nested(DeadlinesSchema, load_default=lambda: DeadlinesSchema().load({}))
     units = fields.List(fields.Nested(UnitSchema), required=True, validate=validate.Length(min=1))
+    fields_ = fields.List(fields.Nested(FieldSchema), data_key="fields", load_default=list)
+    routing = fields.Dict(keys=fields.String(validate=validate.OneOf(AUDIENCES)),
+                          values=fields.String(validate=validate.OneOf(LANES)), load_default=dict)
+    reception = fields.Nested(ReceptionSchema, load_default=None, allow_none=True)
     reports = fields.List(fields.Nested(ReportSchema), load_default=list)
     superiors = fields.List(fields.String(validate=validate.Length(1, 200)), load_default=list)
     statistics = fields.Nested(StatisticsSchema, load_default=lambda: StatisticsSchema().load({}))
+
+    @validates_schema
+    def _fields_declared(self, data: dict[str, Any], **_: Any) -> None:
+        declared = {f["code"] for f in data.get("fields_") or []}
+        if not declared:
+            return
+        for unit in data.get("units") or []:
+            unknown = [f for f in unit["fields_"] if f not in declared]
+            if unknown:
+                raise ValidationError(f"unit '{unit['code']}' answers for undeclared fields {', '.join(unknown)}",
+                                      "units")
+
+    @validates_schema
+    def _someone_answers(self, data: dict[str, Any], **_: Any) -> None:
+        if not any(u["answers_petitions"] for u in data.get("units") or []):
+            raise ValidationError("no unit answers petitions", "units")
 
     @validates_schema
     def _reports_in_year(self, data: dict[str, Any], **_: Any) -> None:
@@ -140,10 +212,12 @@ def parse_plan(data: bytes, file_name: str = "plan.toml") -> dict[str, Any]:
     except ValidationError as exc:
         raise PlanError(f"{file_name}: " + "; ".join(_flatten(exc.messages))) from None
     plan["units"] = [{**u, "fields": u.pop("fields_")} for u in plan["units"]]
+    plan["fields"] = plan.pop("fields_")
     return plan
 
 
 def plan_as_json(plan: dict[str, Any]) -> dict[str, Any]:
     """A parsed plan with its dates as ISO text, for storage."""
-    result: dict[str, Any] = PlanSchema().dump(plan | {"units": [{**u, "fields_": u["fields"]} for u in plan["units"]]})
+    units = [{**u, "fields_": u["fields"]} for u in plan["units"]]
+    result: dict[str, Any] = PlanSchema().dump(plan | {"units": units, "fields_": plan.get("fields") or []})
     return result

@@ -19,16 +19,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import plan_rules
 from ..store.petition_tables import Petition, PetitionComment
 from ..store.tables import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
-from . import access
+from . import access, plan_queries
 from .context import Actor, Context
 from .errors import NotFound
 
 TEXT_KINDS = ("textarea",)
 """Form components whose values are documents (drafts, letters, minutes, notes)."""
 _CHOICE_KINDS = ("select", "radio")
-_SKIPPED = {"petition_id", "petition_code", "plan_draft_days", "plan_reply_days"}
+_SKIPPED = {"petition_id", "petition_code", "plan_draft_days", "plan_reply_days", "office_sources"}
 WITHDRAWAL = "petition_withdrawn"
 """The message recording a petitioner's withdrawal (`registers.WITHDRAW_MESSAGE`): no form asks for its
 reason (the petition page's withdrawal form does), so the thread labels it here."""
@@ -189,7 +190,9 @@ def _documents(steps: list[Step]) -> list[Document]:
 
 def read(session: Session, ctx: Context, inst: ProcessInstance) -> CaseFile:
     """The case file of an instance the caller has already been allowed to see."""
-    forms = ctx.catalog.model_by_id(session, inst.process_version_id).forms
+    plan = plan_queries.plan_body_for(session, inst.agency_id, inst.created_at.year)
+    forms = {key: plan_rules.form_for_plan(form, plan) if isinstance(form, Mapping) else form
+             for key, form in ctx.catalog.model_by_id(session, inst.process_version_id).forms.items()}
     events = session.execute(select(AuditEvent).where(
         AuditEvent.instance_id == inst.id, AuditEvent.event_type.in_(("task_completed", "message_delivered")))
         .order_by(AuditEvent.seq)).scalars().all()

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from .. import plan_rules
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import Agency, HumanTask, MessageWait, ProcessInstance
 from ..store.uow import ConcurrentUpdate
@@ -107,7 +108,11 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
         rules = (plan.body.get("dialogue") if plan else None) or {}
         if kind == "adhoc" and plan is not None and not rules.get("adhoc_allowed", False):
             raise Forbidden(f"plan {plan.code} provides for no ad-hoc dialogue")
-        quarter = quarter if quarter is not None else rules.get("periodic_quarter") if kind == "periodic" else None
+        today = facts.today(ctx.settings.timezone)
+        if kind == "periodic" and quarter is None and plan is not None:
+            quarter = plan_rules.next_periodic_quarter(plan.body, today)
+        held = next((p for p in plan_rules.periodic_dialogues(plan.body) if p["quarter"] == quarter), None) \
+            if kind == "periodic" and plan is not None else None
         dialogue = Dialogue(id=uuid.uuid4(), agency_id=agency.id, plan_id=plan.id if plan else None, kind=kind,
                             title=title.strip(), topic=topic.strip(), quarter=quarter, planned_on=planned_on,
                             venue=venue or rules.get("venue", ""), status="planning", created_by=actor.username,
@@ -123,6 +128,8 @@ def create(ctx: Context, actor: Actor, kind: str, title: str, topic: str = "", q
         data |= {"planned_date": planned_on.isoformat()} if planned_on else {}
         data |= {"venue": dialogue.venue} if dialogue.venue else {}
         data |= {"urgent_content": dialogue.topic} if kind == "adhoc" else {}
+        data |= {"periodic_audiences": list(held["audiences"]), "periodic_duration": held["duration"],
+                 "periodic_tied_to": held["tied_to"]} if held else {}
         instances.start_in(s, ctx, actor, registers.DIALOGUE_PROCESS, data, business_key=str(dialogue.id),
                            instance_id=dialogue.instance_id)
         s.refresh(dialogue)

@@ -36,6 +36,19 @@ def choices(component: Mapping[str, Any], data: Mapping[str, Any]) -> list[dict[
     return found
 
 
+def _proposed(component: Mapping[str, Any], data: Mapping[str, Any]) -> Any:
+    """The value a field starts with from the task data (`properties.defaultFrom`, mapped through
+    `properties.defaultMap` when the plan gives one), if it is one of the allowed values."""
+    props = component.get("properties") or {}
+    source = props.get("defaultFrom") if isinstance(props, Mapping) else None
+    proposed = data.get(str(source)) if source else None
+    mapping = props.get("defaultMap") if isinstance(props, Mapping) else None
+    if isinstance(mapping, Mapping) and proposed is not None:
+        proposed = mapping.get(str(proposed), proposed)
+    allowed = [c["value"] for c in choices(component, data)]
+    return proposed if proposed not in (None, "") and (not allowed or proposed in allowed) else None
+
+
 def _label(component: Mapping[str, Any]) -> str:
     return str(component.get("label") or component.get("dateLabel") or name_of(component) or "")
 
@@ -71,6 +84,9 @@ def describe(components: Sequence[Any], data: Mapping[str, Any]) -> list[dict[st
             entry["components"] = describe(inner, {})
         if "defaultValue" in c:
             entry["default"] = c["defaultValue"]
+        proposed = _proposed(c, data)
+        if proposed is not None:
+            entry["default"] = proposed
         described.append(entry)
     return described
 

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import search_text
+from .. import plan_rules, search_text
 from ..store.petition_tables import IdempotencyKey, Petition, PetitionCounter
 from ..store.tables import Agency, HumanTask, ProcessInstance
 from . import access, clock, instances, petition_search, plans, registers, throttle, values
@@ -262,10 +262,11 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
     petition.search_body = search_text.body(petition.content)
     s.add(petition)
     s.flush()  # the register row exists before the first step, which projects onto it (even when it ends there)
-    deadlines = (plan.body.get("deadlines") if plan else None) or {}
+    draft, reply = (plan_rules.deadline(plan.body if plan else None, kind) for kind in ("draft", "reply"))
     start_data = {**fields, "petition_id": str(petition.id), "petition_code": petition.code,
                   "received_on": now.astimezone(ZoneInfo(ctx.settings.timezone)).date().isoformat(),
-                  "plan_draft_days": deadlines.get("draft_days"), "plan_reply_days": deadlines.get("reply_days")}
+                  "plan_draft_days": draft.days if draft else None, "plan_reply_days": reply.days if reply else None,
+                  "office_sources": plan_rules.office_sources(plan.body if plan else None)}
     instances.start_in(s, ctx, actor, registers.PETITION_PROCESS, start_data, business_key=petition.code,
                        instance_id=petition.instance_id)
     s.refresh(petition)

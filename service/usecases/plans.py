@@ -9,12 +9,15 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from .. import plan_rules
 from ..plan_format import PlanError, parse_plan, plan_as_json
 from ..store.petition_tables import Plan
 from ..store.tables import Agency, ProcessInstance, ProcessVersion
 from . import accounts, clock, instances, models
 from .context import Actor, Context
 from .errors import Forbidden, Invalid, NotFound
+from .plan_queries import deadlines_for as deadlines_for  # plans.deadlines_for(session, agency, kind)
+from .plan_queries import plan_body_for as plan_body_for
 
 REPORT_PROCESS = "periodic_report"
 
@@ -32,14 +35,32 @@ class PlanInfo:
     reports_started: int
 
 
-def report_start_data(plan: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
-    """The starting data of one report's process: period, due date, recipients, drafter."""
-    return {
+def report_start_data(plan: dict[str, Any], report: dict[str, Any], unit: dict[str, Any] | None = None
+                      ) -> dict[str, Any]:
+    """The starting data of one report's process: period, due date, recipients, drafter (and, for a
+    report each unit sends to the Office, the unit: its task is that unit's)."""
+    data = {
         "plan_code": plan["code"], "report_name": report["name"],
         "period_start": report["period_start"], "period_end": report["period_end"], "due_date": report["due"],
         "recipients": list(report["recipients"]), "drafter_role": report["drafter"],
         "agency_name": plan["agency"]["name"],
     }
+    if unit is not None:
+        data |= {"assigned_unit": unit["code"], "unit_name": unit["name"]}
+    return data
+
+
+def report_runs(plan: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Each report process the plan starts, with its business key: one per report, or one per unit for a
+    report the units send to the Office (`drafter = "units"`, plan 003)."""
+    runs: list[tuple[str, dict[str, Any]]] = []
+    for report in plan["reports"]:
+        key = f"{plan['code']}:{report['due']}"
+        if report["drafter"] == "units":
+            runs += [(f"{key}:{u['code']}", report_start_data(plan, report, u)) for u in plan_rules.units(plan)]
+        else:
+            runs.append((key, report_start_data(plan, report)))
+    return runs
 
 
 def load_plan(ctx: Context, actor: Actor, data: bytes, file_name: str) -> PlanInfo:
@@ -71,13 +92,11 @@ def load_plan(ctx: Context, actor: Actor, data: bytes, file_name: str) -> PlanIn
         started = 0
         has_reports = models.resolve(s, agency_id, REPORT_PROCESS) is not None
         if has_reports:
-            for report in plan["reports"]:
-                key = f"{plan['code']}:{report['due']}"
+            for key, start in report_runs(plan):
                 if s.execute(select(ProcessInstance.id).where(ProcessInstance.agency_id == agency_id,
                                                               ProcessInstance.business_key == key)).first():
                     continue
-                instances.start_in(s, ctx, as_agency, REPORT_PROCESS, report_start_data(plan, report),
-                                   business_key=key)
+                instances.start_in(s, ctx, as_agency, REPORT_PROCESS, start, business_key=key)
                 started += 1
         uow.flush()
         uow.commit()
@@ -103,6 +122,18 @@ def plan_in_force(s: Session, agency_id: int, year: int, code: str | None = None
         return plan
     return s.execute(query.order_by((Plan.year == year).desc(), Plan.year.desc(), Plan.id.desc())
                      .limit(1)).scalar_one_or_none()
+
+
+def field_names(ctx: Context, agency: str) -> dict[str, str]:
+    """Field code -> name, in the order of the agency's plan in force (this year's, else its newest):
+    the fields it declares, else those its units answer for. Empty when the agency has no plan."""
+    with ctx.uow(write=False) as uow:
+        s = uow.session
+        agency_id = s.execute(select(Agency.id).where(Agency.code == agency)).scalar_one_or_none()
+        body = plan_body_for(s, agency_id, clock.now().year) if agency_id is not None else None
+    if body is None:
+        return {}
+    return {f["code"]: f["name"] for f in plan_rules.fields_of(body)}
 
 
 UNIT_FIELDS = ("assigned_unit", "unit", "unit_code", "proposed_unit")

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from workflows.engine import Instance
 from workflows.errors import WorkflowError
 
+from .. import plan_rules
 from ..store.tables import HumanTask, ProcessInstance
-from . import access, clock
+from . import access, clock, plan_queries
 from .context import Actor, Context
 from .errors import Forbidden, Invalid, NotFound
 from .form_description import describe_form
@@ -142,11 +143,14 @@ def load_visible(session: Session, actor: Actor, task_id: uuid.UUID) -> tuple[Hu
 
 
 def form_of(ctx: Context, session: Session, inst: ProcessInstance, form_key: str | None) -> dict[str, Any] | None:
-    """The form definition a task names, from its process version's resources."""
+    """The form definition a task names, from its process version's resources, with its unit, field,
+    audience and superior choices taken from the agency's plan in force (`plan_rules.form_for_plan`)."""
     if not form_key:
         return None
     form = ctx.catalog.model_by_id(session, inst.process_version_id).forms.get(form_key)
-    return dict(form) if isinstance(form, dict) else None
+    if not isinstance(form, dict):
+        return None
+    return plan_rules.form_for_plan(form, plan_queries.plan_body_for(session, inst.agency_id, inst.created_at.year))
 
 
 def _task_data(ctx: Context, session: Session, inst: ProcessInstance, task: HumanTask) -> dict[str, Any]:

@@ -106,6 +106,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     from .petition_pages import bp as petitions_bp
     from .public import bp as public_bp
     from .register_pages import bp as registers_bp
+    from .reception_pages import bp as receptions_bp
     from .report_pages import bp as reports_bp
     from .task_pages import bp as tasks_bp
 
@@ -117,7 +118,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     web.register_error_handler(UseCaseError, _use_case_error)
     web.register_error_handler(HTTPException, _http_error)
     for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp,
-                  admin_bp, exports_bp, cases_bp):
+                  admin_bp, exports_bp, cases_bp, receptions_bp):
         web.register_blueprint(child)
     web.register_blueprint(registers_bp)
     app.register_blueprint(web)

@@ -9,7 +9,7 @@ from flask import Flask
 from .diagram import localized, process_name
 from .i18n import bilingual, format_when
 from .i18n import translate as _
-from .names import actor_label, unit_label
+from .names import actor_label, field_names, unit_label
 from .navigation import role_label
 
 
@@ -36,7 +36,8 @@ def code_label(code: Any) -> str:
         "planning": _("Planning"), "held": _("Held"), "periodic": _("Periodic"), "adhoc": _("Ad-hoc"),
         "unknown": _("Not set"),
     }
-    return names.get(str(code), str(code))
+    planned = field_names().get(str(code))  # a field the agency's plan names (e.g. a new department's)
+    return planned or names.get(str(code), str(code))
 
 
 def event_label(kind: str) -> str:

@@ -93,8 +93,12 @@ unit select starts at the unit the decision table proposed (`default_unit`)."""
 
 
 def _default(component: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
-    source = (component.get("properties") or {}).get(DEFAULT_FROM)
+    props = component.get("properties") or {}
+    source = props.get(DEFAULT_FROM)
     proposed = values.get(str(source)) if source else None
+    mapping = props.get("defaultMap")  # the plan's unit for the petition's field (`plan_rules.form_for_plan`)
+    if isinstance(mapping, Mapping) and proposed is not None:
+        proposed = mapping.get(str(proposed), proposed)
     allowed = {str(v.get("value")) for v in component.get("values") or [] if isinstance(v, Mapping)}
     if proposed not in (None, "") and (not allowed or str(proposed) in allowed):
         return proposed

@@ -23,6 +23,23 @@ def unit_names() -> dict[str, str]:
     return found
 
 
+def field_names() -> dict[str, str]:
+    """Field code -> name from the plan of the signed-in person's agency, once a request (empty: no plan)."""
+    if not has_request_context():
+        return {}
+    found: dict[str, str] | None = g.get("field_names")
+    if found is None:
+        ctx = security.context()
+        who = security.current_actor()
+        found = g.field_names = plans.field_names(ctx, who.agency if who else ctx.settings.default_agency)
+    return found
+
+
+def field_codes(fallback: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields a petition of the reader's agency may have: its plan's, else `fallback`."""
+    return tuple(field_names()) or fallback
+
+
 def unit_label(code: str | None) -> str:
     """A unit's name in the current language (its code only when neither plan nor form names it)."""
     if code in (None, ""):

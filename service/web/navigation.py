@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..usecases import access, reports
+from ..usecases import access, receptions, reports
 from ..usecases.context import Actor
 from ..usecases.task_queries import OVERSEERS
 from .i18n import translate as _
@@ -37,6 +37,8 @@ def navigation(actor: Actor | None) -> list[NavItem]:
         items.append(NavItem("web.petitions.intake", _("Record a petition")))
     if actor.has(*DIALOGUE_ROLES):
         items.append(NavItem("web.dialogues.dialogue_list", _("Dialogues")))
+    if actor.has(*receptions.READERS):
+        items.append(NavItem("web.receptions.book", _("Citizen reception")))
     if actor.has(*reports.READERS):
         items.append(NavItem("web.reports.periodic", _("Reports")))
         items.append(NavItem("web.registers.petition_register", _("Registers")))

@@ -17,6 +17,7 @@ from ..usecases.errors import Conflict, Invalid
 from . import security
 from .diagram import element_names
 from .i18n import translate as _
+from .names import field_codes
 from .security import staff_required
 
 bp = Blueprint("petitions", __name__)
@@ -68,25 +69,25 @@ def petition_list() -> str:
         security.context(), security.actor(), stage=args.get("stage") or None, field=args.get("field") or None,
         urgency=args.get("urgency") or None, source=args.get("source") or None, text=args.get("q") or None,
         limit=100)
-    return render_template("petitions/list.html", items=found, fields=FIELDS, args=args)
+    return render_template("petitions/list.html", items=found, fields=field_codes(FIELDS), args=args)
 
 
 @bp.route("/petitions/new", methods=["GET", "POST"])
 @staff_required
 def intake() -> Response | str | tuple[str, int]:
     """Record a petition received at the reception, by letter, through a unit or at the conference."""
-    values: dict[str, Any] = {"source": "citizen", "channel": "reception", "field": "science"}
+    values: dict[str, Any] = {"source": "citizen", "channel": "reception", "field": field_codes(FIELDS)[0]}
     if request.method == "POST":
         values = intake_data(request.form, public=False)
         try:
             info = petitions.submit(security.context(), security.actor(), values,
                                     idempotency_key=posted_token(request.form))
         except Invalid as exc:
-            return render_template("petitions/new.html", v=values, errors=field_errors(exc), fields=FIELDS,
+            return render_template("petitions/new.html", v=values, errors=field_errors(exc), fields=field_codes(FIELDS),
                                    channels=petitions.CHANNELS, submission=submission_token(request.form)), 422
         return redirect(url_for("web.petitions.petition_page", petition_id=info.id, received=1))
-    return render_template("petitions/new.html", v=values, errors={}, fields=FIELDS, channels=petitions.CHANNELS,
-                           submission=submission_token())
+    return render_template("petitions/new.html", v=values, errors={}, fields=field_codes(FIELDS),
+                           channels=petitions.CHANNELS, submission=submission_token())
 
 
 WITHDRAWERS = ("reception", "office", "inspectorate", "admin")

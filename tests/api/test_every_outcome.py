@@ -246,7 +246,7 @@ def test_the_demo_leaves_no_task_in_nobodys_work_list(demo: tuple[Flask, Context
     app, ctx = demo
     with ctx.uow(write=False) as uow:
         codes = list(uow.session.execute(select(Agency.id, Agency.code)).all())
-        assert len(codes) == 6  # the demo department and the five plans' departments
+        assert len(codes) == 7  # the demo department and the six plans' departments
         assert {code: staffing.stranded(uow.session, agency_id) for agency_id, code in codes} == {
             code: [] for _, code in codes}
     office = app.test_client()  # the same people staff the plans' departments; they name the one to work in

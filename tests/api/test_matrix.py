@@ -11,12 +11,13 @@ import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from service.usecases import dialogues, documents, instances, lifecycle, petitions, tasks, tokens
+from service.usecases import dialogues, documents, instances, lifecycle, petitions, receptions, tasks, tokens
 from service.usecases.context import Actor, Context
 from tests.api.conftest import ROLE_USERS, Api
 from tests.conftest import ADMIN, BPMN, actor, deploy_sample
@@ -69,6 +70,11 @@ class World:
         """A periodic dialogue just decided by the Office."""
         return dialogues.create(self.ctx, OFFICE, "periodic", "Đối thoại định kỳ").id
 
+    def reception(self) -> uuid.UUID:
+        """A reception session just written in the book by the Office."""
+        return receptions.record(self.ctx, OFFICE, date(2025, 3, 10), "periodic", "Giám đốc Sở", 1,
+                                 "Hỏi thủ tục").id
+
     def token(self) -> int:
         return tokens.create_token(self.ctx, Actor.system_actor(ADMIN.agency), "vanphong", "matrix").info.id
 
@@ -95,6 +101,8 @@ DESIGN = frozenset({"designer", "admin"})
 PETITION_READERS = LANE_STAFF | {"auditor", "admin"}
 DIALOGUE_READERS = frozenset({"office", "inspectorate", "director", "infocenter", "auditor", "admin"})
 REPORT_READERS = frozenset({"office", "inspectorate", "director", "auditor", "admin"})
+RECEPTION_READERS = frozenset({"reception", "office", "inspectorate", "director", "auditor", "admin"})
+RECEPTION_BODY = {"received_on": "2025-03-10", "receiver": "Giám đốc Sở", "visitors": 1, "content": "Hỏi thủ tục"}
 PETITION = {"source": "citizen", "channel": "electronic", "field": "science", "title": "Đề nghị", "content": "Nội dung"}
 
 # (method, rule) -> (probe, roles allowed)
@@ -143,6 +151,16 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
          LEADS),
     ("GET", "/api/v1/reports/periodic"):
         (lambda c, w: c.get("/api/v1/reports/periodic?from=2026-01-01&to=2026-06-30"), REPORT_READERS),
+    ("GET", "/api/v1/receptions"): (lambda c, w: c.get("/api/v1/receptions"), RECEPTION_READERS),
+    ("POST", "/api/v1/receptions"):
+        (lambda c, w: c.post("/api/v1/receptions", json=RECEPTION_BODY),
+         frozenset({"reception", "office", "inspectorate", "director"})),
+    ("GET", "/api/v1/receptions/calendar"):
+        (lambda c, w: c.get("/api/v1/receptions/calendar?year=2025"), RECEPTION_READERS),
+    ("GET", "/api/v1/receptions/export.xlsx"):
+        (lambda c, w: c.get("/api/v1/receptions/export.xlsx?from=2025-01-01&to=2025-12-31"), RECEPTION_READERS),
+    ("GET", "/api/v1/receptions/<uuid:reception_id>"):
+        (lambda c, w: c.get(f"/api/v1/receptions/{w.reception()}"), RECEPTION_READERS),
     ("GET", "/api/v1/auth/csrf"): (lambda c, w: c.get("/api/v1/auth/csrf"), EVERYONE),
     ("GET", "/api/v1/tokens"): (lambda c, w: c.get("/api/v1/tokens"), frozenset({"admin"})),
     ("POST", "/api/v1/tokens"):

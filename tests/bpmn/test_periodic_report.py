@@ -81,3 +81,16 @@ def test_drafting_waits_for_its_date() -> None:
 def test_due_date_may_be_a_date_or_a_moment(due: str) -> None:
     walk = Walk("periodic_report.bpmn", start_data(due_date=due, lead_days=1))
     assert starts(walk.data("draft_report_inspectorate")).date() == date(2024, 12, 9)
+
+
+def test_each_unit_reports_to_the_office_and_no_one_approves_upward() -> None:
+    """Plan 003: the units report to the department through its Office; that report ends with the Office."""
+    data = start_data(drafter_role="units", assigned_unit="science", recipients=["Văn phòng Sở"],
+                      due_date="2021-06-11", period_start="2021-01-01", period_end="2021-06-05")
+    walk = Walk("periodic_report.bpmn", data)
+    assert gateway_targets(walk.last, "gw_drafter") == [["draft_report_unit"]]
+    assert walk.ready() == ["draft_report_unit"] and walk.task("draft_report_unit").lane == "unit"
+    walk.complete("draft_report_unit", {"report_text": "Phòng Quản lý khoa học báo cáo 6 tháng.",
+                                        "sent_on": "2021-06-10"})
+    assert kinds(walk.last, "instance_completed")
+    assert walk.ready() == []

@@ -113,7 +113,8 @@ def plan_file_agency(plan_file: str) -> str:
 
 def consolidate(dept: Department, p: PetitionInfo, urgency: str = "normal", competence: str = "within",
                 disposition: str = "proceed", reason: str = "") -> None:
-    element = "consolidate_office" if p.source == "staff" else "consolidate_inspectorate"
+    element = dept.petition(p).stage  # the lane the plan routes this audience to consolidates it
+    assert element in ("consolidate_office", "consolidate_inspectorate"), element
     data = {"field": p.field, "urgency": urgency, "competence": competence, "disposition": disposition}
     dept.step(p, element, data | ({"unfounded_reason": reason} if reason else {}))
 

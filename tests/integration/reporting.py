@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from service.store.tables import Agency, ProcessInstance
-from service.usecases import instances, timers
+from service.usecases import instances, plans, timers
 from tests.integration.department import Department
 
 
@@ -22,8 +22,13 @@ def _report_instances(dept: Department) -> list[ProcessInstance]:
 def run_reports(dept: Department, expected_reports: int) -> None:
     """Draft, approve and send every report of the plan; its figures must match the petitions received."""
     rows = _report_instances(dept)
-    assert len(rows) == expected_reports == len(dept.plan["reports"])
-    for row, report in zip(rows, sorted(dept.plan["reports"], key=lambda r: r["due"]), strict=True):
+    unit_runs = [key for key, start in plans.report_runs(dept.plan) if start["drafter_role"] == "units"]
+    assert len(rows) == expected_reports == len(plans.report_runs(dept.plan))
+    for row in [r for r in rows if r.business_key in unit_runs]:
+        _unit_reports_to_the_office(dept, row)
+    rows = [r for r in rows if r.business_key not in unit_runs]
+    office_reports = [r for r in dept.plan["reports"] if r["drafter"] != "units"]
+    for row, report in zip(rows, sorted(office_reports, key=lambda r: r["due"]), strict=True):
         assert row.business_key == f"{dept.plan['code']}:{report['due']}"
         due = date.fromisoformat(report["due"])
         dept.at(due)
@@ -43,6 +48,19 @@ def run_reports(dept: Department, expected_reports: int) -> None:
         assert sum(figures["by_source"].values()) == len(inside)
         closed = [p for p in inside if (dept.petition(p).closed_at or datetime.max.replace(tzinfo=UTC)).date() <= end]
         assert figures["closed"] == len(closed) and figures["open"] == len(inside) - len(closed)
+
+
+def _unit_reports_to_the_office(dept: Department, row: ProcessInstance) -> None:
+    """A unit's own report (plan 003): the unit drafts it and sends it to the Office; no approval upward."""
+    due = date.fromisoformat(str(row.business_key).split(":")[1])
+    dept.at(due)
+    timers.fire_next_due(dept.ctx, datetime.now(UTC))
+    [task] = dept.ready(row.id)
+    assert task.element_id == "draft_report_unit" and task.candidate_role == "unit"
+    assert task.unit_code == str(row.business_key).split(":")[2]
+    dept.step(row.id, "draft_report_unit", {"report_text": f"Báo cáo của đơn vị {task.unit_code}",
+                                            "sent_on": due.isoformat()})
+    assert instances.get_instance(dept.ctx, dept.staff("director"), row.id).status == "completed"
 
 
 def _figures_sent(dept: Department, row: ProcessInstance) -> dict[str, object]:

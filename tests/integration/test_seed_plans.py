@@ -62,8 +62,8 @@ def test_000_sonla_science_2022_periodic_q3_and_adhoc(ctx: Context, monkeypatch:
                          content="Nhiều hộ dân phản ánh cân sai.", petitioner_name="Hộ dân chợ Phường")
     unfounded = dept.submit(date(2022, 7, 8), source="citizen", field="other", title="Nội dung trùng lặp",
                             content="Đã được trả lời năm 2021.", petitioner_name="Ông C")
-    assert dept.petition(staff).stage == "consolidate_office"
-    assert dept.petition(citizen).stage == "consolidate_inspectorate"
+    # §III.1.1/§III.1.4: every item reaches the Director through the Office, citizens' too (not plan 002's way)
+    assert {dept.petition(p).stage for p in (staff, citizen, org, urgent, unfounded)} == {"consolidate_office"}
     consolidate(dept, unfounded, disposition="unfounded", reason="Đã được giải quyết năm 2021")
     notify(dept, unfounded)
     for p, unit in ((staff, "administration"), (citizen, "science"), (org, "technology")):
@@ -117,6 +117,8 @@ def test_002_sonla_home_affairs_2019_staff_and_citizens(ctx: Context, monkeypatc
                          content="Người dân đề nghị giữ tên thôn.", petitioner_name="Trưởng thôn H")
     policy = dept.submit(date(2019, 8, 19), source="citizen", field="administration", title="Chế độ người có uy tín",
                          content="Đề nghị bổ sung chế độ.", petitioner_name="Ông I")
+    assert dept.petition(salary).stage == "consolidate_office"  # §III.1: staff through the Office,
+    assert dept.petition(merger).stage == "consolidate_inspectorate"  # citizens through the Inspectorate
     consolidate(dept, merger, competence="beyond")
     escalate(dept, merger)
     notify(dept, merger)
@@ -157,7 +159,7 @@ def test_003_quangngai_science_2021_grassroots_democracy(ctx: Context, monkeypat
     assert sorted(outcomes.values()) == EXPECTED["003"]
     board = petitions.list_petitions(ctx, dept.staff("auditor"))  # the People's Inspection Board reads it all
     assert {p.code for p in board} == {p.code for p in dept.received}
-    run_reports(dept, expected_reports=2)
+    run_reports(dept, expected_reports=2 * len(dept.plan["units"]))  # each unit reports to the Office
     check_statistics(dept)
 
 
@@ -169,7 +171,7 @@ def test_004_quangtri_science_2024_mass_mobilisation(ctx: Context, monkeypatch: 
                         content="Đề nghị hỗ trợ khảo nghiệm giống.", petitioner_name="HTX O")
     flood = dept.submit(date(2024, 10, 21), source="citizen", field="standards", title="Trạm quan trắc sau lũ",
                         content="Trạm hư hỏng sau lũ.", petitioner_name="Ông P")
-    for p, unit in ((digital, "technology"), (seeds, "science")):
+    for p, unit in ((digital, "science"), (seeds, "science")):  # the research centre does outreach only
         prepare_for_dialogue(dept, p, unit)
     hold_dialogue(dept, "periodic", date(2024, 5, 30), {digital: "answered", seeds: "written_reply"})
     finish_outcome(dept, digital, "answered")
