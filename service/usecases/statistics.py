@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from ..plan_format import StatisticsSchema
 from ..store.petition_tables import Petition
 from ..store.tables import Agency
-from . import access, periods, petitions, plans
+from . import access, periods, petitions, plans, receptions
 from .context import Actor, Context
 from .errors import Forbidden, Invalid
 from .periods import Period
@@ -150,6 +150,16 @@ def _type_index(types: list[dict[str, Any]], code: str | None) -> int:
     return next((i for i, t in enumerate(types) if code in t.get("codes", [])), len(types))
 
 
+def _receptions(s: Session, agency_id: int, period: Period) -> Receptions:
+    """The period's citizen receptions from the reception book: each session received (not refused) is one
+    visit and one matter; delegations are the sessions of a group with its representatives."""
+    received = [r for r in receptions.receptions_between(s, agency_id, period.start, period.end) if not r.refused]
+    groups = [r for r in received if r.delegation]
+    return Receptions(recorded=True, visits=len(received), people=sum(r.visitors for r in received),
+                      cases=len(received), delegations=len(groups),
+                      delegation_people=sum(r.visitors for r in groups))
+
+
 def count(s: Session, actor: Actor, agency_id: int, period: Period, config: dict[str, Any],
           frame: dict[str, Any], zone: str) -> Statistics:
     """Count the period's petitions that `actor` may see, inside the caller's transaction."""
@@ -207,7 +217,7 @@ def count(s: Session, actor: Actor, agency_id: int, period: Period, config: dict
         for i, r in enumerate(rows[:-1]) if types[i].get("resolution_days"))
     return Statistics(period, int(config["cutoff_day"]), bool(config["assumed"]), str(config["note"]),
                       tuple(sorted(fields_seen)), competences, handlings, type_rows, resolution,
-                      Receptions(recorded=False), str(frame.get("undetermined", "")),
+                      _receptions(s, agency_id, period), str(frame.get("undetermined", "")),
                       str(frame.get("undecided", "")), dict(cross))
 
 

@@ -105,8 +105,8 @@ def init_web(app: Flask, ctx: Context) -> None:
     from .export_pages import bp as exports_bp
     from .petition_pages import bp as petitions_bp
     from .public import bp as public_bp
-    from .register_pages import bp as registers_bp
     from .reception_pages import bp as receptions_bp
+    from .register_pages import bp as registers_bp
     from .report_pages import bp as reports_bp
     from .task_pages import bp as tasks_bp
 

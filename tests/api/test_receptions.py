@@ -10,7 +10,7 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from service.store.tables import Agency
-from service.usecases import plans, receptions
+from service.usecases import periods, plans, receptions, statistics
 from service.usecases.context import Context
 from tests.api.conftest import Api, problem_of
 from tests.conftest import ADMIN, AGENCY, BPMN, deploy_sample
@@ -53,6 +53,9 @@ def test_a_delegation_is_received_and_its_petition_linked_in_the_book(app: Flask
         agency_id = uow.session.query(Agency.id).filter(Agency.code == AGENCY).scalar()
         counted = receptions.receptions_between(uow.session, agency_id, DAY, DAY)
         assert [(r.visitors, r.delegation, r.refused) for r in counted] == [(12, True, False), (1, False, True)]
+        period = periods.Period("day", DAY.year, DAY, DAY)
+        figures = statistics._receptions(uow.session, agency_id, period)  # the refusal is not a reception
+        assert (figures.recorded, figures.visits, figures.people, figures.delegations) == (True, 1, 12, 1)
 
     book = office.get(f"/api/v1/receptions/export.xlsx?from={DAY.isoformat()}&to={TODAY.isoformat()}")
     assert book.status_code == 200 and "attachment" in book.headers["Content-Disposition"]
