@@ -24,7 +24,7 @@ from ..usecases import (
 )
 from ..usecases.access import Expected
 from ..usecases.errors import Conflict, Forbidden, Invalid, NotFound
-from . import formrender, security
+from . import attachment_pages, formrender, security
 from .diagram import element_names
 from .i18n import bilingual, format_day
 from .i18n import translate as _
@@ -102,7 +102,7 @@ def _expected() -> Expected | None:
 
 def render_task(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
                 conflict: Conflict | None = None, status: int = 200,
-                comment: dict[str, Any] | None = None) -> tuple[str, int]:
+                comment: dict[str, Any] | None = None, attach: dict[str, Any] | None = None) -> tuple[str, int]:
     """The task page: its facts, what it decides on, its form, the petition's thread and history."""
     ctx, actor = security.context(), security.actor()
     detail = task_queries.get_task(ctx, actor, task_id)
@@ -127,6 +127,7 @@ def render_task(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors
         title=formrender.title_of(detail.form, detail.task.name), has_errors=bool(errors),
         names=element_names(story.bpmn_xml), errors_assignee=shown_errors.get("assignee", []),
         cf=cf, comment=comment, may_comment=comments.may_write(actor),
+        **attachment_pages.page_values(petition.id if petition else None, attach),
         **({} if petition else _dialogue_of(detail.task.business_key, story.data)),
     ), status
 
