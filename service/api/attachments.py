@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Request, Response
 from flask.views import MethodView
@@ -16,7 +16,6 @@ from ..files.download import download_headers
 from ..usecases import attachments
 from .common import PREFIX, actor, context
 from .schemas.attachments import AttachmentSchema, AttachmentUploadSchema
-
 
 
 class _MultipartParser(FlaskParser):
@@ -35,8 +34,8 @@ class _FileBlueprint(Blueprint):  # type: ignore[misc]
     """A blueprint whose `multipart` arguments are documented as one multipart/form-data request body."""
 
     ARGUMENTS_PARSER = _PARSER
-    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
-                                             "multipart": "multipart/form-data"}
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING: ClassVar[dict[str, str]] = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "multipart": "multipart/form-data"}
 
 
 blp = _FileBlueprint("attachments", __name__, url_prefix=f"{PREFIX}/petitions", description="Attachments")

@@ -20,7 +20,7 @@ import threading
 from io import BytesIO
 from pathlib import Path
 
-from fontTools import ttLib
+from fontTools import ttLib  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from fpdf.fonts import SubsetMap, TTFFont
@@ -69,8 +69,8 @@ def _font_bytes(path: str) -> bytes:
     lean = BytesIO()
     font.save(lean)
     decoded = ttLib.TTFont(BytesIO(lean.getvalue()), recalcTimestamp=False)
-    for tag in decoded.keys():
-        decoded[tag]  # noqa: B018  (decode every table now, once)
+    for tag in list(decoded.keys()):
+        decoded[tag]
     return pickle.dumps(decoded, protocol=pickle.HIGHEST_PROTOCOL)
 
 

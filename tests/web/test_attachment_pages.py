@@ -16,7 +16,7 @@ PDF = b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"
 
 
 def test_the_public_form_takes_a_scanned_letter_and_refuses_html(web: tuple[Flask, Context]) -> None:
-    app, ctx = web
+    app, _ctx = web
     client = app.test_client()
     form = client.get("/public/petition")
     assert 'enctype="multipart/form-data"' in form.text and 'name="attachments"' in form.text
@@ -71,5 +71,6 @@ def test_the_signed_copy_of_a_document_is_attached_beside_it(web: tuple[Flask, C
         "csrf_token": csrf(page), "document_id": document_id,
         "attachments": (io.BytesIO(PDF), "Giấy biên nhận đã ký.pdf")}, content_type="multipart/form-data")
     assert done.status_code == 302, done.text
-    documents = office.get(f"/petitions/{info.id}").text.split('data-testid="issued-documents"')[1].split("</section>")[0]
+    again = office.get(f"/petitions/{info.id}").text
+    documents = again.split('data-testid="issued-documents"')[1].split("</section>")[0]
     assert "Bản đã ký, đóng dấu:" in documents and "Giấy biên nhận đã ký.pdf" in documents
