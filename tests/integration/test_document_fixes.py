@@ -91,3 +91,10 @@ def test_fonts_are_read_once_per_process() -> None:
     for n, pdf in enumerate(pdfs):  # each document has its own subset: later ones still read back whole
         check_pdf(pdf, f"fix-font-cache-{n}", ("Lê Văn Tám", TITLE))
     assert each < 1.0, f"a PDF took {each:.2f} s of CPU"
+
+
+def test_a_note_in_brackets_is_no_part_of_the_agencys_symbol() -> None:
+    from service.documents import layout
+
+    assert layout.abbreviation("SỞ KHOA HỌC VÀ CÔNG NGHỆ (DEMO)") == "SKHCN"
+    assert layout.abbreviation("SỞ NỘI VỤ") == "SNV"
