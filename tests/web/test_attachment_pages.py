@@ -74,3 +74,16 @@ def test_the_signed_copy_of_a_document_is_attached_beside_it(web: tuple[Flask, C
     again = office.get(f"/petitions/{info.id}").text
     documents = again.split('data-testid="issued-documents"')[1].split("</section>")[0]
     assert "Bản đã ký, đóng dấu:" in documents and "Giấy biên nhận đã ký.pdf" in documents
+
+
+def test_the_audit_trail_names_uploads_and_downloads(web: tuple[Flask, Context]) -> None:
+    app, ctx = web
+    from service.usecases import petitions
+
+    info = petitions.submit(ctx, actor(ctx, "tiepnhan"), INTAKE, attachments=[attachments.Upload("a.pdf", PDF)])
+    [item] = attachments.list_for_petition(ctx, actor(ctx, "giamdoc"), info.id)
+    attachments.download(ctx, actor(ctx, "giamdoc"), info.id, item.id)
+    auditor = signed_in(app, "kiemtoan")
+    uploaded = auditor.get("/audit?type=attachment_uploaded").text
+    downloaded = auditor.get("/audit?type=attachment_downloaded").text
+    assert "<td>Đính kèm tệp</td>" in uploaded and "<td>Tải tệp đính kèm</td>" in downloaded
