@@ -15,6 +15,7 @@ from ..usecases import (
     case_file,
     comments,
     dialogues,
+    files,
     petitions,
     staffing,
     task_queries,
@@ -178,8 +179,12 @@ def complete(task_id: uuid.UUID) -> Response | tuple[str, int]:
     form = task_queries.get_task(ctx, actor, task_id).form
     data = formrender.read(form, request.form)
     try:
-        web_tasks.complete(ctx, actor, task_id, data, _expected())
+        web_tasks.complete(ctx, actor, task_id, data, _expected(),
+                           attachment_pages.uploads(request.files.getlist(files.FIELD)))
     except Invalid as exc:
+        if files.FIELD in exc.fields:
+            return _task_page(task_id, data, attach={"error": attachment_pages.file_error(exc), "in_form": True},
+                              status=422)
         errors = formrender.strip_hidden_errors(form, data, exc.fields or {"": exc.problems})
         return _task_page(task_id, data, errors or {"": exc.problems}, status=422)
     except Conflict as exc:

@@ -21,6 +21,7 @@ from service.usecases import attachments, petitions
 from service.usecases.context import Actor, Context
 from service.usecases.errors import Forbidden, Invalid, NotFound
 from tests.conftest import AGENCY, actor, deploy_sample
+from tests.dates import service_today
 
 PUBLIC = Actor("public", AGENCY, frozenset())
 RECEPTION = actor("tiepnhan", "reception")
@@ -131,3 +132,20 @@ def test_an_infected_file_is_refused_when_clamd_is_configured(ctx: Context, clam
     with pytest.raises(Invalid, match="could not be scanned"):
         attachments.add(ctx, RECEPTION, sent.id, [attachments.Upload("x.pdf", PDF)])
     assert attachments.list_for_petition(ctx, RECEPTION, sent.id) == []
+
+
+def test_files_handed_in_with_a_completion_are_stored_with_the_step_or_not_at_all(ctx: Context) -> None:
+    from service.usecases import tasks
+
+    deploy_sample(ctx, "petition.bpmn")
+    sent = petitions.submit(ctx, RECEPTION, DATA)
+    task = _ready_task(ctx, sent.instance_id)
+    intake = {**DATA, "channel": "reception", "petitioner_name": "Lê Văn Tám",
+              "received_on": service_today().isoformat(), "confidential": False}
+    with pytest.raises(Invalid):
+        tasks.complete(ctx, RECEPTION, task.id, intake, attachments=[attachments.Upload("x.pdf", b"<html></html>")])
+    assert _ready_task(ctx, sent.instance_id).id == task.id  # the step did not happen
+    done = tasks.complete(ctx, RECEPTION, task.id, intake, attachments=[attachments.Upload("biên bản.pdf", PDF)])
+    assert done.task.status == "completed"
+    [item] = attachments.list_for_petition(ctx, RECEPTION, sent.id)
+    assert item.task_id == task.id and item.name == "biên bản.pdf"

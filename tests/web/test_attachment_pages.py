@@ -87,3 +87,27 @@ def test_the_audit_trail_names_uploads_and_downloads(web: tuple[Flask, Context])
     uploaded = auditor.get("/audit?type=attachment_uploaded").text
     downloaded = auditor.get("/audit?type=attachment_downloaded").text
     assert "<td>Đính kèm tệp</td>" in uploaded and "<td>Tải tệp đính kèm</td>" in downloaded
+
+
+def test_the_task_form_takes_files_with_the_step(web: tuple[Flask, Context]) -> None:
+    app, ctx = web
+    info, task_id = petition_at_draft(ctx)
+    unit = signed_in(app, "unit_science")
+    page = unit.get(f"/tasks/{task_id}").text
+    form = page.split('data-testid="task-form"')[1].split("</form>")[0]
+    assert 'name="attachments"' in form
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version
+    fields = {"csrf_token": csrf(page), "version": version.group(1), "f.draft_answer": "Dự thảo trả lời kèm biên bản.",
+              "f.proposed_solution": "", "f.legal_basis": ""}
+    refused = unit.post(f"/tasks/{task_id}/complete", data={**fields, "attachments": (
+        io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "so-do.png")}, content_type="multipart/form-data")
+    assert refused.status_code == 422
+    beside = refused.text.split('data-testid="task-form"')[1].split("</form>")[0]
+    assert "Tệp so-do.png" in beside and 'class="field-error"' in beside
+    minutes = (io.BytesIO(PDF), "Biên bản họp.pdf")
+    done = unit.post(f"/tasks/{task_id}/complete", data={**fields, "attachments": minutes},
+                     content_type="multipart/form-data")
+    assert done.status_code == 302, done.text
+    found = attachments.list_for_petition(ctx, actor(ctx, "giamdoc"), info.id)
+    assert [(a.name, a.task_id) for a in found] == [("Biên bản họp.pdf", task_id)]
