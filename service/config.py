@@ -96,6 +96,13 @@ class Settings:
     """PETITIONFLOW_AUDIT_CHECKPOINT_FILE: the append-only log of audit checkpoints (default: beside the database)."""
     audit_checkpoint_interval_s: int = 300
     """PETITIONFLOW_AUDIT_CHECKPOINT_INTERVAL_S: how often the worker checks and seals the trail (0: never)."""
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    """PETITIONFLOW_MAX_ATTACHMENT_BYTES: the largest file attached to a petition (scanned letter, evidence...)."""
+    clamd_address: str = ""
+    """PETITIONFLOW_CLAMD_ADDRESS: ClamAV's clamd (a Unix socket path, or host:port) scanning every attached file;
+    an infected file is refused. Empty: files are not scanned."""
+    clamd_timeout_s: int = 30
+    """PETITIONFLOW_CLAMD_TIMEOUT_S: how long to wait for clamd's verdict before refusing the file."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

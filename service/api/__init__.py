@@ -31,7 +31,14 @@ def blueprints() -> list[Blueprint]:
 
     return [auth.blp, tokens.blp, petitions.blp, documents.blp, petitions.tracking, tasks.blp, instances.blp,
             dialogues.blp, dialogues.report_blp, models.blp, audit.blp, users.blp, messages.blp,
-            receptions_blp]
+            receptions_blp, attachments_blueprint()]
+
+
+def attachments_blueprint() -> Blueprint:
+    """The petition attachments endpoints (issue 14 point 2)."""
+    from . import attachments
+
+    return attachments.blp
 
 
 def init_api(app: Flask, ctx: Context) -> ProblemApi:
@@ -43,7 +50,7 @@ def init_api(app: Flask, ctx: Context) -> ProblemApi:
         OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL=DOCS_ASSETS,
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure, SESSION_COOKIE_NAME="petitionflow_session",
-        MAX_CONTENT_LENGTH=settings.max_model_bytes * 8,
+        MAX_CONTENT_LENGTH=max(settings.max_model_bytes * 8, settings.max_attachment_bytes * 2 + (1 << 20)),
     )
     api = ProblemApi(app, spec_kwargs={"components": {"securitySchemes": {
         "session": {"type": "apiKey", "in": "cookie", "name": "petitionflow_session"},

@@ -46,8 +46,9 @@ def superior_of(province: str) -> str:
 
 def abbreviation(issuer: str) -> str:
     """The agency's symbol: initials of its name (Sở Khoa học và Công nghệ → SKHCN)."""
-    words = [w for w in issuer.split() if w.lower() not in _WORDS_LEFT_OUT]
-    return "".join(w[0] for w in words).upper()
+    plain = re.sub(r"\([^)]*\)", " ", issuer)  # a note in brackets ("(demo)") is no part of the name
+    words = [w for w in plain.split() if w.lower() not in _WORDS_LEFT_OUT]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
 
 
 def place_date(place: str, day: date) -> str:

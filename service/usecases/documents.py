@@ -16,6 +16,7 @@ The pack has no step deciding a refusal or a guidance letter; `issue` makes them
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session
 from ..documents import docx_render, layout, pdf_render, templates
 from ..store.document_tables import Document, DocumentCounter
 from ..store.petition_tables import Dialogue, Petition, Plan
-from ..store.tables import Agency, User
+from ..store.tables import Agency, AuditEvent, RoleGrant, User
 from . import clock, petitions, plans
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -99,7 +100,7 @@ def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str,
         "outcome_text": OUTCOMES.get(p.outcome or "", p.outcome or ""),
         "unit_name": p.assigned_unit or "đơn vị chuyên môn",
         "forward_to": str(data.get("forward_to") or "cơ quan có thẩm quyền"), "reason": str(data.get("reason") or ""),
-        "reply_text": str(data.get("written_reply") or p.answer or ""),
+        "reply_text": _reply_text(s, p, data),
     }
     dialogue = s.get(Dialogue, p.dialogue_id) if p.dialogue_id else None
     if dialogue is not None:
@@ -113,6 +114,29 @@ def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str,
         values["dialogue_outcome"] = OUTCOMES.get(str(result.get("outcome", "")), str(result.get("outcome", "")))
         values["dialogue_note"] = str(result.get("note") or "")
     return values
+
+
+REPLY_KEYS = ("written_reply", "draft_answer")
+"""Where the petition's data holds the text of the reply: the letter the director signed, else the unit's
+draft the review approved."""
+
+
+def _reply_text(s: Session, p: Petition, data: Mapping[str, Any]) -> str:
+    """The approved reply text: from the step's data, else as recorded when its task was completed (a reply
+    issued on request), never the petition's title or the notice of results in its place."""
+    for key in REPLY_KEYS:
+        if str(data.get(key) or "").strip():
+            return str(data[key]).strip()
+    if p.instance_id is None:
+        return ""
+    recorded: dict[str, Any] = {}
+    for event_data in s.execute(select(AuditEvent.data).where(
+            AuditEvent.instance_id == p.instance_id, AuditEvent.event_type == "task_completed")
+            .order_by(AuditEvent.seq)).scalars():
+        submitted = (event_data or {}).get("submitted")
+        if isinstance(submitted, Mapping):
+            recorded.update({k: v for k, v in submitted.items() if k in REPLY_KEYS and str(v or "").strip()})
+    return next((str(recorded[k]).strip() for k in REPLY_KEYS if k in recorded), "")
 
 
 def due_kinds(p: Petition, data: Mapping[str, Any], dialogue: Dialogue | None) -> list[str]:
@@ -147,12 +171,36 @@ def issue(s: Session, p: Petition, kind: str, actor: str, at: datetime, zone: st
     return _store(s, agency.id, kind, values, p.id, actor, at, tz, directory)
 
 
+def _display_name(name: str) -> str:
+    """A person's name as a document prints it: without a trailing role hint such as '(director)'."""
+    return re.sub(r"\s*\([A-Za-z_: ]+\)\s*$", "", name).strip()
+
+
+def _director(s: Session, agency_id: int, actor: str) -> str:
+    """The director's name when the plan gives none: the issuing user when they hold the director's role
+    in the agency (they are signing), else the agency's one active director; '' when unknown."""
+    directors = s.execute(select(User.username, User.display_name).join(RoleGrant, RoleGrant.user_id == User.id)
+                          .where(RoleGrant.agency_id == agency_id, RoleGrant.role == "director",
+                                 User.active.is_(True)).order_by(User.id)).all()
+    signing = next((name for username, name in directors if username == actor), None)
+    if signing is None and len(directors) == 1:
+        signing = directors[0][1]
+    return _display_name(signing or "")
+
+
+def _fill_signers(s: Session, agency_id: int, actor: str, values: dict[str, Any]) -> None:
+    """The signer's name of each kind of signature: the plan's, else the director who is known; the deputy
+    and the conference's chair print as a line to write on only when nobody is known."""
+    director = str(values.get("director_name") or "") or _director(s, agency_id, actor)
+    values["director_name"] = director or UNSIGNED
+    values["chair_name"] = values.get("chair_name") or director or UNSIGNED
+    values["deputy_name"] = values.get("deputy_name") or UNSIGNED
+
+
 def _store(s: Session, agency_id: int, kind: str, values: dict[str, Any], petition_id: uuid.UUID | None,
            actor: str, at: datetime, tz: ZoneInfo, directory: Path | str | None) -> Document:
     template = templates.load(kind, directory)
-    signer = s.execute(select(User.display_name).where(User.username == actor)).scalar_one_or_none() or UNSIGNED
-    for key in ("director_name", "deputy_name", "chair_name"):
-        values[key] = values.get(key) or signer
+    _fill_signers(s, agency_id, actor, values)
     local = at.astimezone(tz)
     values["issued_on"] = local.date().isoformat()
     # Numbered per series as the decree counts them: acceptance, refusal and notice of results are all

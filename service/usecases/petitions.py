@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from .. import plan_rules, search_text
 from ..store.petition_tables import IdempotencyKey, Petition, PetitionCounter
 from ..store.tables import Agency, HumanTask, ProcessInstance
-from . import access, clock, instances, petition_search, plans, registers, throttle, values
+from . import access, clock, files, instances, petition_search, plans, registers, throttle, values
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -182,16 +182,18 @@ def _earlier(s: Session, actor: Actor, key: str) -> Petition | None:
 
 
 def submit(ctx: Context, actor: Actor, data: Mapping[str, Any], plan_code: str | None = None,
-           idempotency_key: str | None = None) -> PetitionInfo:
+           idempotency_key: str | None = None, attachments: Sequence[files.Upload] = ()) -> PetitionInfo:
     """Receive a petition and start its handling; `actor` is the receiving staff member or the public.
 
     With `idempotency_key`, a retry of the same submission (same agency, submitter and key) returns
     the petition the first one made and receives nothing new; the key is stored with the petition.
+    `attachments` (the scanned letter, evidence) are checked first and stored in the same transaction.
     """
     if not (actor.system or actor.has("reception", "office", "inspectorate", "admin") or actor.username == "public"):
         raise Forbidden("only reception staff, the Office and the Inspectorate record petitions")
     key = _check_key(idempotency_key)
     fields = _clean(data)
+    checked = files.check_all(ctx.settings, attachments)
     for attempt in range(5):
         try:
             with ctx.uow() as uow:
@@ -199,6 +201,9 @@ def submit(ctx: Context, actor: Actor, data: Mapping[str, Any], plan_code: str |
                 if earlier is not None:
                     return _info(earlier)
                 petition = _receive(uow.session, ctx, actor, fields, plan_code)
+                for upload in checked:
+                    files.store(uow.session, upload, petition.agency_id, actor.agency, petition.id, petition.code,
+                                actor.username, petition.submitted_at)
                 if key:
                     uow.session.add(IdempotencyKey(agency_id=petition.agency_id, submitter=actor.username, key=key,
                                                    petition_id=petition.id, created_at=petition.submitted_at))

@@ -8,16 +8,17 @@ completion.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..store.petition_tables import Petition
 from ..store.tables import HumanTask, ProcessInstance, User
 from ..store.uow import ConcurrentUpdate
-from . import access, audit, clock, forms, instances, sessions
+from . import access, audit, clock, files, forms, instances, sessions
 from .access import Expected
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid
@@ -116,13 +117,16 @@ def _exists(session: Session, username: str) -> bool:
 
 def complete(
     ctx: Context, actor: Actor, task_id: uuid.UUID, data: Mapping[str, Any], expected: Expected | None = None,
+    attachments: Sequence[files.Upload] = (),
 ) -> Completion:
     """Complete a task with data checked against its form, then run the instance on to its next wait.
 
     One transaction reads the task with its instance once, checks rights, the caller's version and
     the form, runs the engine and writes the step; the instance's version check at commit makes a
-    concurrent change a conflict.
+    concurrent change a conflict. `attachments` are checked first and stored with the step, on the
+    task's petition.
     """
+    checked = files.check_all(ctx.settings, attachments)
     try:
         with ctx.uow() as uow:
             s = uow.session
@@ -136,7 +140,23 @@ def complete(
             access.check_expected(inst, expected)
             cleaned = forms.check_submission(form_of(ctx, s, inst, task.form_key), data, task.name)
             info = instances.complete_loaded(ctx, s, actor, task, inst, cleaned)
+            _store_files(s, actor, task, inst, checked)
             uow.commit()
             return Completion(row_of(task, info.version, info.business_key), info.status, info.open_tasks)
     except ConcurrentUpdate:
         raise instances.lost_race(ctx, task_id) from None
+
+
+def _store_files(s: Session, actor: Actor, task: HumanTask, inst: ProcessInstance,
+                 checked: Sequence[files.Checked]) -> None:
+    """The files handed in with a completion, on the task's petition, in the completion's transaction."""
+    if not checked:
+        return
+    petition = s.execute(select(Petition).where(Petition.instance_id == inst.id)).scalar_one_or_none()
+    if petition is None:
+        raise Invalid("files are attached to petitions; this task belongs to none",
+                      [f"{files.FIELD}: this task belongs to no petition"])
+    at = clock.now()
+    for upload in checked:
+        files.store(s, upload, petition.agency_id, actor.agency, petition.id, petition.code, actor.username, at,
+                    task.id)

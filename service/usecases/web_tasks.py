@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from . import forms, instances, task_queries, tasks
+from . import attachments, files, forms, instances, task_queries, tasks
 from .access import Expected
 from .context import Actor, Context
 from .errors import Invalid
@@ -41,10 +41,11 @@ def shown_form(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, An
 
 
 def complete(ctx: Context, actor: Actor, task_id: uuid.UUID, data: Mapping[str, Any],
-             expected: Expected | None = None) -> None:
-    """Complete a task, judging hidden fields as the person saw the form (see the module's note)."""
+             expected: Expected | None = None, uploads: Sequence[files.Upload] = ()) -> None:
+    """Complete a task, judging hidden fields as the person saw the form (see the module's note); files
+    handed in are stored with the step (on the fallback path: just after it, in their own transaction)."""
     try:
-        tasks.complete(ctx, actor, task_id, data, expected)
+        tasks.complete(ctx, actor, task_id, data, expected, uploads)
         return
     except Invalid as exc:
         detail = task_queries.get_task(ctx, actor, task_id)
@@ -54,4 +55,7 @@ def complete(ctx: Context, actor: Actor, task_id: uuid.UUID, data: Mapping[str, 
         if not exc.fields or not hidden or not set(exc.fields) <= hidden:
             raise
         cleaned = forms.check_submission(shown_form(form, data), data, detail.task.name)
+    files.check_all(ctx.settings, uploads)  # refused files stop the completion here too
     instances.complete_task(ctx, actor, task_id, cleaned, expected.version if expected else None)
+    if uploads:
+        attachments.add(ctx, actor, None, uploads, task_id=task_id)

@@ -97,6 +97,7 @@ def _template_globals() -> dict[str, Any]:
 def init_web(app: Flask, ctx: Context) -> None:
     """Register the pages on `app` (the use cases take `ctx` from `app.extensions`)."""
     from .admin_pages import bp as admin_bp
+    from .attachment_pages import bp as attachments_bp
     from .audit_pages import bp as audit_bp
     from .auth import bp as auth_bp
     from .case_pages import bp as cases_bp
@@ -121,6 +122,7 @@ def init_web(app: Flask, ctx: Context) -> None:
                   admin_bp, exports_bp, cases_bp, receptions_bp):
         web.register_blueprint(child)
     web.register_blueprint(registers_bp)
+    web.register_blueprint(attachments_bp)
     app.register_blueprint(web)
     app.register_error_handler(HTTPException, _app_http_error)
     register_filters(app)

@@ -12,9 +12,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from ..usecases import case_file, comments, documents, petitions, web_queries
+from ..usecases import case_file, comments, documents, files, petitions, web_queries
 from ..usecases.errors import Conflict, Invalid
-from . import security
+from . import attachment_pages, security
 from .diagram import element_names
 from .i18n import translate as _
 from .names import field_codes
@@ -51,6 +51,8 @@ def posted_token(form: MultiDict[str, str]) -> str | None:
 def field_errors(exc: Invalid) -> dict[str, list[str]]:
     """The use case's problems ('key: what') as translated messages by field."""
     found: dict[str, list[str]] = {}
+    if files.FIELD in exc.fields:
+        return {files.FIELD: [attachment_pages.file_error(exc)]}
     for problem in exc.problems:
         key, _sep, what = problem.partition(":")
         longer = re.search(r"at most (\d+) characters; this text has (\d+)", what)
@@ -81,7 +83,8 @@ def intake() -> Response | str | tuple[str, int]:
         values = intake_data(request.form, public=False)
         try:
             info = petitions.submit(security.context(), security.actor(), values,
-                                    idempotency_key=posted_token(request.form))
+                                    idempotency_key=posted_token(request.form),
+                                    attachments=attachment_pages.uploads(request.files.getlist(files.FIELD)))
         except Invalid as exc:
             return render_template("petitions/new.html", v=values, errors=field_errors(exc), fields=field_codes(FIELDS),
                                    channels=petitions.CHANNELS, submission=submission_token(request.form)), 422
@@ -95,7 +98,7 @@ WITHDRAWERS = ("reception", "office", "inspectorate", "admin")
 
 
 def _page(petition_id: uuid.UUID, template: str, comment: dict[str, Any] | None = None,
-          withdrawal: dict[str, Any] | None = None) -> str:
+          withdrawal: dict[str, Any] | None = None, attach: dict[str, Any] | None = None) -> str:
     ctx, actor = security.context(), security.actor()
     petition = petitions.get(ctx, actor, petition_id)
     story = web_queries.history(ctx, actor, petition.instance_id) if petition.instance_id else None
@@ -106,7 +109,13 @@ def _page(petition_id: uuid.UUID, template: str, comment: dict[str, Any] | None 
     return render_template(template, p=petition, story=story, names=names, marks=marks, cf=cf, documents=issued,
                            stage=names.get(petition.stage), comment=comment, may_comment=comments.may_write(actor),
                            may_withdraw=petition.closed_at is None and petition.instance_id is not None
-                           and actor.has(*WITHDRAWERS), withdrawal=withdrawal or {})
+                           and actor.has(*WITHDRAWERS), withdrawal=withdrawal or {},
+                           **attachment_pages.page_values(petition_id, attach))
+
+
+def render_with_files(petition_id: uuid.UUID, attach: dict[str, Any], status: int) -> tuple[str, int]:
+    """The petition page with the refusal of a file beside the file field."""
+    return _page(petition_id, "petitions/page.html", attach=attach), status
 
 
 def render_petition(petition_id: uuid.UUID, comment: dict[str, Any] | None = None,

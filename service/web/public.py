@@ -12,11 +12,12 @@ from datetime import timedelta
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import clock, petitions
+from ..usecases import clock, files, petitions
 from ..usecases.context import Actor
 from ..usecases.errors import Invalid, NotFound
 from ..usecases.throttle import Throttled
 from . import security
+from .attachment_pages import uploads
 from .petition_pages import FIELDS, field_errors, intake_data, posted_token, submission_token
 
 bp = Blueprint("public", __name__)
@@ -39,7 +40,8 @@ def submit() -> Response | str | tuple[str, int]:
         token = submission_token(request.form)
         try:
             info = petitions.submit(security.context(), Actor("public", agency, frozenset(), False), values,
-                                    idempotency_key=posted_token(request.form))
+                                    idempotency_key=posted_token(request.form),
+                                    attachments=uploads(request.files.getlist(files.FIELD)))
         except Invalid as exc:
             return render_template("public/submit.html", v=values, errors=field_errors(exc), fields=FIELDS,
                                    agency=agency, submission=token), 422

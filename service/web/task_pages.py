@@ -15,6 +15,7 @@ from ..usecases import (
     case_file,
     comments,
     dialogues,
+    files,
     petitions,
     staffing,
     task_queries,
@@ -24,7 +25,7 @@ from ..usecases import (
 )
 from ..usecases.access import Expected
 from ..usecases.errors import Conflict, Forbidden, Invalid, NotFound
-from . import formrender, security
+from . import attachment_pages, formrender, security
 from .diagram import element_names
 from .i18n import bilingual, format_day
 from .i18n import translate as _
@@ -102,7 +103,7 @@ def _expected() -> Expected | None:
 
 def render_task(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
                 conflict: Conflict | None = None, status: int = 200,
-                comment: dict[str, Any] | None = None) -> tuple[str, int]:
+                comment: dict[str, Any] | None = None, attach: dict[str, Any] | None = None) -> tuple[str, int]:
     """The task page: its facts, what it decides on, its form, the petition's thread and history."""
     ctx, actor = security.context(), security.actor()
     detail = task_queries.get_task(ctx, actor, task_id)
@@ -127,6 +128,7 @@ def render_task(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors
         title=formrender.title_of(detail.form, detail.task.name), has_errors=bool(errors),
         names=element_names(story.bpmn_xml), errors_assignee=shown_errors.get("assignee", []),
         cf=cf, comment=comment, may_comment=comments.may_write(actor),
+        **attachment_pages.page_values(petition.id if petition else None, attach),
         **({} if petition else _dialogue_of(detail.task.business_key, story.data)),
     ), status
 
@@ -177,8 +179,12 @@ def complete(task_id: uuid.UUID) -> Response | tuple[str, int]:
     form = task_queries.get_task(ctx, actor, task_id).form
     data = formrender.read(form, request.form)
     try:
-        web_tasks.complete(ctx, actor, task_id, data, _expected())
+        web_tasks.complete(ctx, actor, task_id, data, _expected(),
+                           attachment_pages.uploads(request.files.getlist(files.FIELD)))
     except Invalid as exc:
+        if files.FIELD in exc.fields:
+            return _task_page(task_id, data, attach={"error": attachment_pages.file_error(exc), "in_form": True},
+                              status=422)
         errors = formrender.strip_hidden_errors(form, data, exc.fields or {"": exc.problems})
         return _task_page(task_id, data, errors or {"": exc.problems}, status=422)
     except Conflict as exc:
