@@ -168,7 +168,7 @@ def document_issued(s: Session, document: Document) -> None:
         "petitioner_name": p.petitioner_name or "", "petition_code": p.code, "tracking_code": p.tracking_code,
         "title": p.title, "document_title": document.title, "document_number": f"{document.number}/{document.symbol}",
         "issued_on": document.issued_at.astimezone(zone).strftime("%d/%m/%Y"), "agency_name": agency.name,
-        "track_url": link("/public/track"),
+        "track_url": link("/public/track") if _config.public_url else "trang Tra cứu đơn của cơ quan",
     }
     if p.dialogue_id is not None:
         dialogue = s.get(Dialogue, p.dialogue_id)
