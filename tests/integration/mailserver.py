@@ -39,7 +39,7 @@ class Recorder:
     def release(self) -> None:
         self._release.set()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self._hold:
             self._hold = False
             self.holding.set()
