@@ -103,6 +103,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     from .designer import bp as designer_bp
     from .dialogue_pages import bp as dialogues_bp
     from .export_pages import bp as exports_bp
+    from .notification_pages import bp as notifications_bp
     from .petition_pages import bp as petitions_bp
     from .public import bp as public_bp
     from .report_pages import bp as reports_bp
@@ -116,7 +117,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     web.register_error_handler(UseCaseError, _use_case_error)
     web.register_error_handler(HTTPException, _http_error)
     for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp,
-                  admin_bp, exports_bp, cases_bp):
+                  admin_bp, exports_bp, cases_bp, notifications_bp):
         web.register_blueprint(child)
     app.register_blueprint(web)
     app.register_error_handler(HTTPException, _app_http_error)
