@@ -263,13 +263,18 @@ def _choices(resources: Mapping[str, Any], key: str) -> list[tuple[str, str]]:
     return []
 
 
+def vietnamese(text: str) -> str:
+    """The Vietnamese half of a diagram's 'Vietnamese / English' name."""
+    return text.split(" / ")[0].strip() or text
+
+
 def task_values(s: Session, task: HumanTask, who: Recipient, petition: Petition | None,
                 version_id: int | None) -> dict[str, Any]:
     """What a task's templates are filled with."""
     zone = ZoneInfo(_config.zone)
     agency = s.get_one(Agency, task.agency_id)
     confidential = petition is not None and petition.confidential
-    return {"display_name": who.display_name, "task_name": task.name, "agency_name": agency.name,
+    return {"display_name": who.display_name, "task_name": vietnamese(task.name), "agency_name": agency.name,
             "petition_code": petition.code if petition else "", "task_url": link(f"/tasks/{task.id}"),
             "petition_title": "(nội dung mật)" if confidential else (petition.title if petition else ""),
             "due": task.due_at.astimezone(zone).strftime("%H:%M ngày %d/%m/%Y") if task.due_at else "không có hạn",

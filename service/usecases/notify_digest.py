@@ -33,6 +33,7 @@ from .notifications import (
     render,
     task_recipients,
     task_values,
+    vietnamese,
 )
 
 SCAN_LIMIT = 500
@@ -169,7 +170,7 @@ def _digest_one(s: Session, who: Recipient, now: datetime, moment: datetime, due
         stage = _stage(task, now)
         assert task.due_at is not None
         petition = s.execute(select(Petition.code).where(Petition.instance_id == task.instance_id)).scalar()
-        items.append(f"- [{stage.label}] {task.name}" + (f", đơn số {petition}" if petition else "")
+        items.append(f"- [{stage.label}] {vietnamese(task.name)}" + (f", đơn số {petition}" if petition else "")
                      + f", hạn {task.due_at.astimezone(zone):%H:%M ngày %d/%m/%Y}")
         agency_id = agency_id or task.agency_id
     for row in held:
