@@ -104,6 +104,7 @@ class Worker:
         self.notifiers = notifiers.configured(ctx.settings)
         """The channels notifications can be sent on; those of other channels wait in the outbox."""
         self._next_notice_scan = 0.0
+        self._unrecorded: list[tuple[notify_delivery.Claimed, datetime]] = []
 
     def stop(self) -> None:
         """Ask the loop to finish the unit of work in hand and return."""
@@ -212,7 +213,9 @@ class Worker:
         return self._drain(lambda now, skip: timers.deliver_next_message(self.ctx, now, skip))
 
     def _notifications(self) -> bool:
-        return self._drain(lambda now, skip: notify_delivery.send_next(self.ctx, self.notifiers, self.name, now, skip))
+        notify_delivery.record_unrecorded(self.ctx, self.name, self._unrecorded)  # sends a lost database missed
+        return self._drain(lambda now, skip: notify_delivery.send_next(self.ctx, self.notifiers, self.name, now, skip,
+                                                                       self._unrecorded))
 
     def _staff_notices(self) -> None:
         """Every `PETITIONFLOW_NOTIFY_SCAN_INTERVAL_S`: notices of tasks falling due, and the daily digests."""

@@ -16,7 +16,8 @@ worker on SQLite (one worker at a time holds the database, so a `sending` row of
 is one that died), after `PETITIONFLOW_NOTIFY_LEASE_S` on PostgreSQL. Only what was in flight is resent,
 at most once per crash, and with the same Message-ID, so mail programs and the audit trail show it as
 the same message. A crash before the provider accepted it (the usual case: the send takes the time)
-loses nothing and duplicates nothing.
+loses nothing and duplicates nothing. A database lost between the send and step 3 while the worker lives
+is not such a crash: the worker keeps the send in memory and records it as soon as the database is back.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -194,8 +196,13 @@ def record_failure(ctx: Context, claimed: Claimed, error: SendFailed, at: dateti
 
 
 def send_next(ctx: Context, notifiers: Mapping[str, Notifier], worker: str, now: datetime,
-              skip: Collection[int] = ()) -> Outcome | None:
-    """Claim, send and record one notification; None when none is due on a configured channel."""
+              skip: Collection[int] = (), unrecorded: list[tuple[Claimed, datetime]] | None = None) -> Outcome | None:
+    """Claim, send and record one notification; None when none is due on a configured channel.
+
+    When the database is lost between the send and its record, the send is kept in `unrecorded` (the
+    worker's memory) so that `record_unrecorded` writes it once the database is back, before another
+    worker could take the row as lost and send it again.
+    """
     claimed = claim(ctx, worker, now, notifiers.keys(), skip)
     if claimed is None:
         return None
@@ -208,9 +215,22 @@ def send_next(ctx: Context, notifiers: Mapping[str, Notifier], worker: str, now:
         kind = "incident" if row.status == FAILED else "undeliverable"
         return Outcome(kind, row.instance_id, f"notification {claimed.id} to {_mask(claimed.recipient)} attempt "
                        f"{claimed.attempt} failed: {exc} -> {row.status}", row_id=claimed.id)
-    record_sent(ctx, claimed, worker, now)
+    try:
+        record_sent(ctx, claimed, worker, now)
+    except DBAPIError:
+        if unrecorded is not None:
+            unrecorded.append((claimed, now))
+        raise
     return Outcome("sent", None, f"notification sent: {claimed.id} ({claimed.channel}) to "
                    f"{_mask(claimed.recipient)} {claimed.message_id}", row_id=claimed.id)
+
+
+def record_unrecorded(ctx: Context, worker: str, unrecorded: list[tuple[Claimed, datetime]]) -> None:
+    """Record the sends the database missed (see `send_next`), oldest first."""
+    while unrecorded:
+        claimed, at = unrecorded[0]
+        record_sent(ctx, claimed, worker, at)
+        unrecorded.pop(0)
 
 
 def requeue_failed(s: Session, instance_id: object, at: datetime) -> int:
