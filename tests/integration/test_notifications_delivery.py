@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from service import notifiers
 from service.store.notification_tables import Notification
 from service.store.tables import AuditEvent, Incident
-from service.usecases import audit, clock, incidents, notification_admin, notify_delivery, petitions
+from service.usecases import (
+    audit,
+    clock,
+    documents,
+    incidents,
+    notification_admin,
+    notifications,
+    notify_delivery,
+    petitions,
+)
 from service.usecases.context import Actor, Context
 from tests.conftest import ADMIN, deploy_sample
 from tests.integration.mailserver import Recorder, mail_server
@@ -141,3 +151,88 @@ def test_two_workers_never_claim_the_same_notification(ctx: Context, mail: tuple
         assert notify_delivery.claim(ctx, "w3", now, channels) is None
         late = notify_delivery.claim(ctx, "w3", now + timedelta(seconds=301), channels)
         assert late is not None and late.resent and late.attempt == 2
+
+
+def test_every_document_of_the_petition_goes_to_the_petitioner_unless_its_kind_is_skipped(
+        ctx: Context, mail: tuple[Recorder, int]) -> None:
+    server, port = mail
+    for diagram in PACK:
+        deploy_sample(ctx, diagram)
+    _configured(ctx, port)
+    info = petitions.submit(ctx, RECEPTION, _petition("Trần Văn Bình <binh.tran@example.vn>"))
+    office = Actor("vanphong", "demo", frozenset({"office"}))
+    # forwarding has a template of its own; refusal has none (as a kind another branch adds): the general one
+    documents.request(ctx, office, info.id, "forwarding", {"forward_to": "UBND huyện Mai Sơn"})
+    documents.request(ctx, office, info.id, "refusal", {"reason": "Đơn không đủ điều kiện thụ lý"})
+    documents.request(ctx, office, info.id, "minutes", {})  # an internal record: not sent (skip list)
+    with ctx.uow(write=False) as uow:
+        rows = list(uow.session.execute(select(Notification).order_by(Notification.id)).scalars())
+    assert [r.kind for r in rows] == ["document:receipt", "document:forwarding", "document:refusal"]
+    assert all(r.document_id is not None and r.recipient == "binh.tran@example.vn" for r in rows)
+    assert "chuyển đến cơ quan có thẩm quyền" in rows[1].body
+    assert rows[2].subject.startswith("[") and "đơn số " + info.code in rows[2].subject
+    channels = notifiers.configured(ctx.settings)
+    for _ in rows:
+        assert (notify_delivery.send_next(ctx, channels, "w1", clock.now()) or None) is not None
+    received = server.messages()
+    assert [m["Message-ID"] for m in received] == [r.message_id for r in rows]
+    names = [next(m.iter_attachments()).get_filename() for m in received]
+    assert [str(n).split("-")[0] for n in names] == ["receipt", "forwarding", "refusal"]
+
+
+class Collecting:
+    """An operator's own SMS adapter, as `PETITIONFLOW_SMS_ADAPTER=module:Class` names it."""
+
+    sent: list[notifiers.Outgoing] = []  # noqa: RUF012 (shared across the instances the test builds)
+
+    def __init__(self, settings: object) -> None:
+        self.settings = settings
+
+    def send(self, message: notifiers.Outgoing) -> None:
+        Collecting.sent.append(message)
+
+
+def test_sms_goes_through_the_adapter_the_operator_configures(ctx: Context, caplog: pytest.LogCaptureFixture) -> None:
+    for diagram in PACK:
+        deploy_sample(ctx, diagram)
+    ctx.settings = dataclasses.replace(ctx.settings, sms_adapter=f"{__name__}:Collecting", zalo_adapter="log")
+    notifications.configure(ctx.settings)
+    try:
+        petitions.submit(ctx, RECEPTION, _petition("Bản Củ; ĐT 0912 345 678"))
+    finally:
+        notifications.configure(dataclasses.replace(ctx.settings, sms_adapter="", zalo_adapter=""))
+    channels = notifiers.configured(ctx.settings)
+    assert set(channels) == {"sms", "zalo"}  # no SMTP host: e-mail stays unconfigured
+    caplog.set_level("INFO", logger="petitionflow.notify")
+    Collecting.sent.clear()
+    for _ in range(2):
+        outcome = notify_delivery.send_next(ctx, channels, "w1", clock.now())
+        assert outcome is not None and outcome.kind == "sent"
+    [sms] = Collecting.sent
+    assert sms.recipient == "0912345678" and "Giấy biên nhận" in sms.subject and sms.attachment is None
+    assert any("zalo to 0912345678" in r.getMessage() for r in caplog.records)
+
+
+def test_a_send_the_lost_database_missed_is_recorded_when_it_is_back(
+        ctx: Context, mail: tuple[Recorder, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    server, port = mail
+    for diagram in PACK:
+        deploy_sample(ctx, diagram)
+    _configured(ctx, port)
+    petitions.submit(ctx, RECEPTION, _petition("binh.tran@example.vn"))
+    record = notify_delivery.record_sent
+
+    def lost(*args: object) -> None:
+        raise DBAPIError("UPDATE notifications", {}, ConnectionError("server closed the connection"))
+
+    monkeypatch.setattr(notify_delivery, "record_sent", lost)
+    unrecorded: list[tuple[notify_delivery.Claimed, datetime]] = []
+    with pytest.raises(DBAPIError):
+        notify_delivery.send_next(ctx, notifiers.configured(ctx.settings), "w1", clock.now(), (), unrecorded)
+    [(claimed, _at)] = unrecorded
+    assert _row(ctx, claimed.id).status == "sending" and len(server.messages()) == 1
+    monkeypatch.setattr(notify_delivery, "record_sent", record)
+    notify_delivery.record_unrecorded(ctx, "w1", unrecorded)
+    assert unrecorded == [] and _row(ctx, claimed.id).status == "sent"
+    assert notify_delivery.send_next(ctx, notifiers.configured(ctx.settings), "w1", clock.now()) is None
+    assert len(server.messages()) == 1
