@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from . import limits, notifiers
 from .usecases import audit_checks, clock, notifications, notify_delivery, notify_digest, timers
@@ -225,6 +225,9 @@ class Worker:
         try:
             now = clock.now()
             queued = notify_digest.task_notices(self.ctx, now) + notify_digest.write_digests(self.ctx, now)
+        except IntegrityError:  # another worker queued the same notice first (its key is unique): theirs stands
+            log.info("another worker wrote these task notices first")
+            return
         except DBAPIError:
             raise
         except Exception:  # a broken template must not stop timers

@@ -107,13 +107,28 @@ def is_email(text: str) -> bool:
 
 # -- templates ---------------------------------------------------------------------------------
 
+_TEMPLATES: dict[Path, tuple[float, string.Template]] = {}
+
+
+def _template(path: Path) -> string.Template | None:
+    """The template file at `path` (read again when an admin replaced it), None when there is none."""
+    try:
+        changed = path.stat().st_mtime
+    except OSError:
+        return None
+    cached = _TEMPLATES.get(path)
+    if cached is None or cached[0] != changed:
+        cached = (changed, string.Template(path.read_text(encoding="utf-8")))
+        _TEMPLATES[path] = cached
+    return cached[1]
+
+
 def render(names: Sequence[str], values: Mapping[str, Any]) -> tuple[str, str]:
     """(subject, body) of the first template of `names` that exists, filled with `values`."""
     for name in names:
-        path = _config.templates_dir / f"{name}.txt"
-        if path.is_file():
-            text = string.Template(path.read_text(encoding="utf-8")).safe_substitute(
-                {k: "" if v is None else str(v) for k, v in values.items()})
+        template = _template(_config.templates_dir / f"{name}.txt")
+        if template is not None:
+            text = template.safe_substitute({k: "" if v is None else str(v) for k, v in values.items()})
             subject, _, body = text.partition("\n")
             return " ".join(subject.split())[:300], body.strip("\n") + "\n"
     raise FileNotFoundError(f"no notification template {' or '.join(names)} in {_config.templates_dir}")
@@ -283,22 +298,19 @@ def task_values(s: Session, task: HumanTask, who: Recipient, petition: Petition 
 
 def tasks_created(s: Session, inst: ProcessInstance, tasks: Iterable[HumanTask], at: datetime) -> None:
     """New tasks of a step: queue `task_new` to those who work them (held for the digest, unless urgent)."""
-    tasks = list(tasks)
-    if not tasks:
+    reached = [(task, who) for task in tasks for who in task_recipients(s, task) if who.mode != "none"]
+    if not reached:  # nobody with an address works them: nothing more to read
         return
     petition = s.execute(select(Petition).where(Petition.instance_id == inst.id)).scalar_one_or_none()
     urgent_level = most_urgent_level(s, inst.process_version_id)
     urgent = petition is not None and urgent_level is not None and petition.urgency == urgent_level
-    for task in tasks:
-        for who in task_recipients(s, task):
-            if who.mode == "none":
-                continue
-            subject, body = render(["task_new"], task_values(s, task, who, petition, inst.process_version_id))
-            held = who.mode == "digest" and not urgent
-            enqueue(s, agency_id=task.agency_id, channel="email", recipient=who.email, kind="task_new",
-                    subject=subject, body=body, at=at, username=who.username,
-                    petition_id=petition.id if petition else None, instance_id=inst.id, urgent=urgent,
-                    dedupe_key=f"task:{task.id}:new:{who.username}", status=HELD if held else PENDING)
+    for task, who in reached:
+        subject, body = render(["task_new"], task_values(s, task, who, petition, inst.process_version_id))
+        held = who.mode == "digest" and not urgent
+        enqueue(s, agency_id=task.agency_id, channel="email", recipient=who.email, kind="task_new",
+                subject=subject, body=body, at=at, username=who.username,
+                petition_id=petition.id if petition else None, instance_id=inst.id, urgent=urgent,
+                dedupe_key=f"task:{task.id}:new:{who.username}", status=HELD if held else PENDING)
 
 
 def notify_user(s: Session, agency_id: int, username: str, kind: str, subject: str, body: str, urgent: bool = False,
