@@ -77,9 +77,10 @@ class WorkerProcess:
 
 
 def test_one_receipt_reaches_the_mail_server_also_after_the_worker_is_killed_mid_delivery(
-        tmp_path: Path, mail: tuple[Recorder, int]) -> None:
+        database_url: str, tmp_path: Path, mail: tuple[Recorder, int]) -> None:
+    """On SQLite the restarted worker resends at once; on PostgreSQL once the claim's lease (1 s here) ran out."""
     server, port = mail
-    url = f"sqlite:///{tmp_path / 'notify.sqlite3'}"
+    url = database_url
     ctx = make_context(url)
     for diagram in PACK:
         deploy_sample(ctx, diagram)
@@ -92,7 +93,8 @@ def test_one_receipt_reaches_the_mail_server_also_after_the_worker_is_killed_mid
 
     env = {**os.environ, "PETITIONFLOW_DATABASE_URL": url, "PETITIONFLOW_SMTP_HOST": "127.0.0.1",
            "PETITIONFLOW_SMTP_PORT": str(port), "PETITIONFLOW_SMTP_SENDER": "tiepcongdan@sokhcn.example.vn",
-           "PETITIONFLOW_WORKER_POLL_MS": "50", "PETITIONFLOW_AUDIT_CHECKPOINT_INTERVAL_S": "0"}
+           "PETITIONFLOW_WORKER_POLL_MS": "50", "PETITIONFLOW_AUDIT_CHECKPOINT_INTERVAL_S": "0",
+           "PETITIONFLOW_NOTIFY_LEASE_S": "1", "PETITIONFLOW_WORKER_MAX_SLEEP_MS": "200"}
     log = tmp_path / "worker.log"
     server.hold_next()
     first = WorkerProcess(env, log)
