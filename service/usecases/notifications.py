@@ -123,15 +123,24 @@ def _template(path: Path) -> string.Template | None:
     return cached[1]
 
 
+SHIPPED_TEMPLATES = Path(Settings().bpmn_dir) / "notifications"
+"""The templates that come with petitionflow, used for any file the configured folder lacks."""
+
+
 def render(names: Sequence[str], values: Mapping[str, Any]) -> tuple[str, str]:
-    """(subject, body) of the first template of `names` that exists, filled with `values`."""
-    for name in names:
-        template = _template(_config.templates_dir / f"{name}.txt")
-        if template is not None:
-            text = template.safe_substitute({k: "" if v is None else str(v) for k, v in values.items()})
-            subject, _, body = text.partition("\n")
-            return " ".join(subject.split())[:300], body.strip("\n") + "\n"
-    raise FileNotFoundError(f"no notification template {' or '.join(names)} in {_config.templates_dir}")
+    """(subject, body) of the first template of `names` that exists, filled with `values`.
+
+    The configured folder first, then the shipped one; with neither (a broken installation) the values
+    themselves, so that a step is never refused for want of a message text.
+    """
+    plain = {k: "" if v is None else str(v) for k, v in values.items()}
+    for folder in dict.fromkeys((_config.templates_dir, SHIPPED_TEMPLATES)):
+        for name in names:
+            template = _template(folder / f"{name}.txt")
+            if template is not None:
+                subject, _, body = template.safe_substitute(plain).partition("\n")
+                return " ".join(subject.split())[:300], body.strip("\n") + "\n"
+    return names[0], "".join(f"{k}: {v}\n" for k, v in plain.items())
 
 
 def link(path: str) -> str:

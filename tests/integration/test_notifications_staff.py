@@ -7,10 +7,12 @@ Time is a `ManualClock` the test moves; the service's clock reads it (`service.u
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
+from service.config import Settings
 from service.store.notification_tables import Notification
 from service.store.tables import HumanTask
 from service.usecases import accounts, clock, instances, notification_admin, notifications, notify_digest, petitions
@@ -183,3 +185,18 @@ def _agency_id(s: object) -> int:
 def test_an_email_address_is_recognised_in_the_contact(contact: str, email: str | None, phone: str | None) -> None:
     assert notifications.email_in(contact) == email
     assert notifications.phone_in(contact) == phone
+
+
+def test_an_admin_replaces_a_template_and_missing_ones_fall_back(tmp_path: Path) -> None:
+    (tmp_path / "document_receipt.txt").write_text("Biên nhận đơn ${petition_code}\n\nMẫu của Sở: ${tracking_code}\n",
+                                                   encoding="utf-8")
+    notifications.configure(Settings(notify_templates_dir=str(tmp_path)))
+    try:
+        values = {"petition_code": "SKHCN-2026-00007", "tracking_code": "ABCD", "agency_name": "Sở KH&CN"}
+        assert notifications.render(["document_receipt", "document"], values) == (
+            "Biên nhận đơn SKHCN-2026-00007", "Mẫu của Sở: ABCD\n")
+        subject, _body = notifications.render(["document_acceptance", "document"], values)  # not replaced: shipped
+        assert subject.startswith("[Sở KH&CN] Thông báo thụ lý đơn số SKHCN-2026-00007")
+        assert notifications.render(["no_such_template"], {"a": 1}) == ("no_such_template", "a: 1\n")
+    finally:
+        notifications.configure(Settings())
