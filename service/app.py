@@ -9,7 +9,7 @@ from flask import Flask, jsonify, render_template_string
 from . import limits, security
 from .api import init_api
 from .config import Settings
-from .usecases import models
+from .usecases import models, notifications
 from .usecases.context import Context
 from .web import init_web
 
@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     app.config.update(SECRET_KEY=settings.secret_key or None)  # None: the kept key, on first use
     app.extensions["petitionflow"] = ctx
     limits.configure(settings)
+    notifications.configure(settings)
     security.install(app, ctx)
     init_api(app, ctx)
 

@@ -122,14 +122,15 @@ def user() -> None:
 @click.option("--agency", default=None, help="Agency the roles are granted in.")
 @click.option("--name", "display_name", default="", help="Display name.")
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+@click.option("--email", default="", help="E-mail address notifications of tasks are sent to.")
 @clear_errors
 def user_add(username: str, roles: tuple[str, ...], agency: str | None, display_name: str,
-             password_stdin: bool) -> None:
+             password_stdin: bool, email: str) -> None:
     """Create an account, reading its password from standard input."""
     password = sys.stdin.readline().rstrip("\r\n")
     ctx = context()
     actor = _admin(ctx, agency)
-    info = accounts.add_user(ctx, actor, username, password, roles, actor.agency, display_name)
+    info = accounts.add_user(ctx, actor, username, password, roles, actor.agency, display_name, email)
     click.echo(f"created: {info.username} ({', '.join(roles)}) in {actor.agency}")
 
 

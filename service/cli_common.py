@@ -40,4 +40,8 @@ def clear_errors(func: F) -> F:
 
 def context() -> Context:
     """The deployment the environment names."""
-    return Context.from_settings(Settings.from_env())
+    from .usecases import notifications
+
+    settings = Settings.from_env()
+    notifications.configure(settings)  # templates, links and channels of the notifications its steps queue
+    return Context.from_settings(settings)

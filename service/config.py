@@ -103,6 +103,44 @@ class Settings:
     an infected file is refused. Empty: files are not scanned."""
     clamd_timeout_s: int = 30
     """PETITIONFLOW_CLAMD_TIMEOUT_S: how long to wait for clamd's verdict before refusing the file."""
+    smtp_host: str = ""
+    """PETITIONFLOW_SMTP_HOST: the mail server notifications are sent through; empty: e-mail is not configured
+    (notifications wait in the outbox, shown to admins as not configured)."""
+    smtp_port: int = 0
+    """PETITIONFLOW_SMTP_PORT: its port (0: 25, 587 with starttls, 465 with ssl)."""
+    smtp_tls: str = "none"
+    """PETITIONFLOW_SMTP_TLS: `none`, `starttls` (upgrade a plain connection) or `ssl` (TLS from the start)."""
+    smtp_user: str = ""
+    """PETITIONFLOW_SMTP_USER: the account to log in with (none: no login)."""
+    smtp_password: str = ""
+    """PETITIONFLOW_SMTP_PASSWORD: that account's password."""
+    smtp_sender: str = "petitionflow@localhost"
+    """PETITIONFLOW_SMTP_SENDER: the From address of notifications (the department's mailbox)."""
+    smtp_timeout_s: int = 30
+    """PETITIONFLOW_SMTP_TIMEOUT_S: longest wait for the mail server in one send."""
+    sms_adapter: str = ""
+    """PETITIONFLOW_SMS_ADAPTER: how SMS go: empty (not configured), `log` or `module:Class` (see notifiers.py)."""
+    zalo_adapter: str = ""
+    """PETITIONFLOW_ZALO_ADAPTER: how Zalo messages are sent: empty (not configured), `log`, or `module:Class`."""
+    notify_max_attempts: int = 6
+    """PETITIONFLOW_NOTIFY_MAX_ATTEMPTS: sends of a notification that fail before it is given up (an incident)."""
+    notify_backoff_ms: int = 60_000
+    """PETITIONFLOW_NOTIFY_BACKOFF_MS: delay before resending a failed notification; doubles each time."""
+    notify_lease_s: int = 300
+    """PETITIONFLOW_NOTIFY_LEASE_S: on PostgreSQL, a notification claimed this long ago and not marked sent is
+    taken as lost in a crashed worker and sent again (on SQLite a restarted worker resends at once)."""
+    notify_digest_hour: int = 7
+    """PETITIONFLOW_NOTIFY_DIGEST_HOUR: the local hour from which each user's daily digest of tasks is written."""
+    notify_due_soon_hours: int = 24
+    """PETITIONFLOW_NOTIFY_DUE_SOON_HOURS: a task due within this many hours is reported as due soon."""
+    notify_scan_interval_s: int = 60
+    """PETITIONFLOW_NOTIFY_SCAN_INTERVAL_S: how often the worker looks for tasks falling due and digests to write."""
+    notify_skip_kinds: str = "minutes,periodic_report"
+    """PETITIONFLOW_NOTIFY_SKIP_KINDS: document kinds not sent to the petitioner (every other kind is)."""
+    notify_templates_dir: str = ""
+    """PETITIONFLOW_NOTIFY_TEMPLATES_DIR: the message templates (default: `notifications/` of the process pack)."""
+    public_url: str = ""
+    """PETITIONFLOW_PUBLIC_URL: the address people reach the service at, for links in notifications."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from . import limits
-from .usecases import audit_checks, clock, timers
+from . import limits, notifiers
+from .usecases import audit_checks, clock, notifications, notify_delivery, notify_digest, timers
 from .usecases.context import Context
 from .usecases.timers import Outcome
 
@@ -100,6 +100,11 @@ class Worker:
         """Times the database could not be reached and the worker waited for it (for tests and logs)."""
         self.counts: dict[str, int] = {}
         self._next_checkpoint = time.monotonic() + ctx.settings.audit_checkpoint_interval_s
+        notifications.configure(ctx.settings)
+        self.notifiers = notifiers.configured(ctx.settings)
+        """The channels notifications can be sent on; those of other channels wait in the outbox."""
+        self._next_notice_scan = 0.0
+        self._unrecorded: list[tuple[notify_delivery.Claimed, datetime]] = []
 
     def stop(self) -> None:
         """Ask the loop to finish the unit of work in hand and return."""
@@ -149,10 +154,11 @@ class Worker:
     def run_once(self) -> bool:
         """Do everything due now (bounded per round); True when a round was full and more may wait."""
         full = False
-        for step in (self._timers, self._incidents, self._messages):
+        for step in (self._timers, self._incidents, self._messages, self._notifications):
             if self._stop.is_set():
                 break
             full = step() or full
+        self._staff_notices()
         self._audit_checkpoint()
         self.rounds += 1
         return full
@@ -206,9 +212,33 @@ class Worker:
     def _messages(self) -> bool:
         return self._drain(lambda now, skip: timers.deliver_next_message(self.ctx, now, skip))
 
+    def _notifications(self) -> bool:
+        notify_delivery.record_unrecorded(self.ctx, self.name, self._unrecorded)  # sends a lost database missed
+        return self._drain(lambda now, skip: notify_delivery.send_next(self.ctx, self.notifiers, self.name, now, skip,
+                                                                       self._unrecorded))
+
+    def _staff_notices(self) -> None:
+        """Every `PETITIONFLOW_NOTIFY_SCAN_INTERVAL_S`: notices of tasks falling due, and the daily digests."""
+        if time.monotonic() < self._next_notice_scan or self._stop.is_set():
+            return
+        self._next_notice_scan = time.monotonic() + max(self.ctx.settings.notify_scan_interval_s, 1)
+        try:
+            now = clock.now()
+            queued = notify_digest.task_notices(self.ctx, now) + notify_digest.write_digests(self.ctx, now)
+        except IntegrityError:  # another worker queued the same notice first (its key is unique): theirs stands
+            log.info("another worker wrote these task notices first")
+            return
+        except DBAPIError:
+            raise
+        except Exception:  # a broken template must not stop timers
+            log.exception("writing task notices and digests failed")
+            return
+        if queued:
+            log.info("%s task notice(s) and digest(s) queued", queued)
+
     def _report(self, outcome: Outcome) -> None:
         self.counts[outcome.kind] = self.counts.get(outcome.kind, 0) + 1
-        if outcome.kind in ("fired", "delivered", "resolved"):
+        if outcome.kind in ("fired", "delivered", "resolved", "sent"):
             log.info("%s", outcome.text)
         elif outcome.kind in ("incident", "undeliverable"):
             log.warning("%s", outcome.text)
@@ -229,6 +259,8 @@ class Worker:
                 self._reopen_listener()
             remaining = limit - (time.monotonic() - started)
             due = timers.next_due_at(self.ctx)
+            mail = notify_delivery.next_due_at(self.ctx, self.name, clock.now(), self.notifiers.keys())
+            due = min(due, mail) if due is not None and mail is not None else due or mail
             if due is not None:
                 remaining = min(remaining, (due - clock.now()).total_seconds())
             if remaining <= 0:

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 from service.store import (  # noqa: F401  (registers those tables)
     attachment_tables,
     document_tables,
+    notification_tables,
     petition_tables,
     session_tables,
     throttle_tables,

@@ -56,6 +56,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    email: Mapped[str | None] = mapped_column(String(200))
+    """Where notifications of tasks are sent (issue 14 point 5); NULL: none are sent."""
 
 
 class RoleGrant(Base):

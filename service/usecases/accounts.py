@@ -17,6 +17,7 @@ from . import audit, clock, throttle
 from .access import agency_id_of, require
 from .context import Actor, Context
 from .errors import Conflict, Invalid, NotFound
+from .notifications import is_email
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -37,6 +38,8 @@ class UserInfo:
     display_name: str
     active: bool
     roles: dict[str, tuple[str, ...]]
+    email: str | None = None
+    """Where notifications of tasks go (none: no notifications)."""
 
 
 def ensure_agency(ctx: Context, code: str, name: str) -> int:
@@ -56,11 +59,13 @@ def ensure_agency(ctx: Context, code: str, name: str) -> int:
 
 def add_user(
     ctx: Context, actor: Actor, username: str, password: str, roles: Iterable[str], agency: str,
-    display_name: str = "",
+    display_name: str = "", email: str = "",
 ) -> UserInfo:
     """Create an account with `roles` in `agency`; refuses unknown roles and short passwords."""
     roles = list(dict.fromkeys(roles))
     problems = [f"role '{r}' is not known" for r in roles if not is_known_role(r)]
+    if email.strip() and not is_email(email):
+        problems.append("email: one address such as ten.ho@sokhcn.gov.vn")
     if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
         problems.append("username: letters, digits, '.', '_' and '-', at most 64")
     if is_reserved(username):
@@ -78,14 +83,14 @@ def add_user(
             raise Conflict(NAME_TAKEN.format(username=username))
         now = clock.now()
         user = User(username=username, display_name=display_name or username, password_hash=_HASHER.hash(password),
-                    active=True, created_at=now)
+                    active=True, created_at=now, email=email.strip() or None)
         s.add(user)
         uow.flush()
         s.add_all(RoleGrant(user_id=user.id, agency_id=agency_row.id, role=r) for r in roles)
         audit.append_to_agency(s, agency_row.id, audit.agency_chain(agency), actor.username, now,
                                audit.Entry("user_created", {"username": username, "roles": roles}))
         uow.commit()
-        return UserInfo(username, user.display_name, True, {agency: tuple(roles)})
+        return UserInfo(username, user.display_name, True, {agency: tuple(roles)}, user.email)
 
 
 def list_users(ctx: Context) -> list[UserInfo]:
@@ -99,7 +104,8 @@ def list_users(ctx: Context) -> list[UserInfo]:
         ):
             grants.setdefault(user_id, {}).setdefault(code, []).append(role)
         return [
-            UserInfo(u.username, u.display_name, u.active, {k: tuple(v) for k, v in grants.get(u.id, {}).items()})
+            UserInfo(u.username, u.display_name, u.active, {k: tuple(v) for k, v in grants.get(u.id, {}).items()},
+                     u.email)
             for u in s.execute(select(User).order_by(User.username)).scalars()
         ]
 
@@ -161,12 +167,12 @@ def check_password(ctx: Context, username: str, password: str) -> bool:
 def agency_users(ctx: Context, actor: Actor) -> list[UserInfo]:
     """Accounts that hold roles in the admin's agency, with their roles there (admins only)."""
     require(actor, ("admin",), "listing accounts")
-    return [UserInfo(u.username, u.display_name, u.active, {actor.agency: u.roles[actor.agency]})
+    return [UserInfo(u.username, u.display_name, u.active, {actor.agency: u.roles[actor.agency]}, u.email)
             for u in list_users(ctx) if actor.agency in u.roles]
 
 
 def create_user(ctx: Context, actor: Actor, username: str, password: str, roles: Iterable[str],
-                display_name: str = "") -> UserInfo:
+                display_name: str = "", email: str = "") -> UserInfo:
     """Create an account with `roles` in the admin's agency (admins only; `user_created` is recorded)."""
     require(actor, ("admin",), "creating accounts")
     key = f"newuser:{actor.agency[:32]}:{actor.username}"
@@ -177,7 +183,7 @@ def create_user(ctx: Context, actor: Actor, username: str, password: str, roles:
         raise throttle.Throttled("too many refused usernames; wait before creating accounts again",
                                  throttle.seconds_left(blocked.blocked_until, now), key)
     try:
-        return add_user(ctx, actor, username, password, roles, actor.agency, display_name)
+        return add_user(ctx, actor, username, password, roles, actor.agency, display_name, email)
     except Conflict:
         with ctx.uow() as uow:
             s, now = uow.session, clock.now()

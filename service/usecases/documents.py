@@ -34,7 +34,7 @@ from ..documents import docx_render, layout, pdf_render, templates
 from ..store.document_tables import Document, DocumentCounter
 from ..store.petition_tables import Dialogue, Petition, Plan
 from ..store.tables import Agency, AuditEvent, RoleGrant, User
-from . import clock, petitions, plans
+from . import clock, notifications, petitions, plans
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -213,6 +213,7 @@ def _store(s: Session, agency_id: int, kind: str, values: dict[str, Any], petiti
                         template_hash=template.version, data=values, issued_by=actor[:64], issued_at=at)
     s.add(document)
     s.flush()
+    notifications.document_issued(s, document)  # every kind: the notifier's templates decide the words
     return document
 
 

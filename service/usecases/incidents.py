@@ -123,6 +123,14 @@ def attempt(ctx: Context, s: Session, row: Incident, inst: ProcessInstance, acto
         _append(s, inst, actor, at, [retried, audit.Entry("incident_resolved", {
             "incident": row.id, "how": "message queued for delivery again"})])
         return True
+    if row.kind == "notification":  # e-mails given up: queue them again for the worker
+        from .notify_delivery import requeue_failed
+
+        queued = requeue_failed(s, inst.id, at)
+        _close(row, actor, at)
+        _append(s, inst, actor, at, [retried, audit.Entry("incident_resolved", {
+            "incident": row.id, "how": f"{queued} notification(s) queued for sending again"})])
+        return True
     try:
         result = instances.fire_loaded(ctx, s, inst, at, first=[retried], last=[resolved], force=True)
     except ProcessFailed as exc:

@@ -19,7 +19,7 @@ from .. import limits
 from ..config import Settings
 from ..roles import LANE_ROLES, UNIT_KEY
 from ..store.tables import AuditEvent, Holiday, HumanTask, MessageWait, OutboxMessage, ProcessInstance, ProcessVersion
-from . import audit, hooks
+from . import audit, hooks, notifications
 from . import calendar as deadlines
 from .errors import LimitExceeded
 
@@ -170,15 +170,17 @@ def persist(
     created = [ready[e.task_id] for e in result.events if e.kind == ev.TASK_CREATED and e.task_id in ready]
     due = _due_dates(session, inst, created, at, zone or DEFAULT_ZONE) if created else {}
     cancelled: list[uuid.UUID] = []
+    new_tasks: list[HumanTask] = []
     for event in result.events:
         if event.kind == ev.TASK_CREATED and event.task_id in ready:
             view = ready[event.task_id]
-            session.add(HumanTask(
+            new_tasks.append(HumanTask(
                 id=uuid.UUID(view.id), instance_id=inst.id, agency_id=inst.agency_id, element_id=view.element_id,
                 name=view.name[:300], lane=view.lane, candidate_role=_candidate_role(view.lane),
                 form_key=view.form_key, status="ready", created_at=at, unit_code=unit_code_of(view.data),
                 due_at=due.get(view.id),
             ))
+            session.add(new_tasks[-1])
         elif event.kind == ev.TASK_CANCELLED and event.task_id:
             cancelled.append(uuid.UUID(event.task_id))
     if cancelled:
@@ -191,6 +193,7 @@ def persist(
         session.add_all(MessageWait(instance_id=inst.id, agency_id=inst.agency_id, name=w.name[:200],
                                     correlation=correlation_key(w.correlations)) for w in waits_after)
     domain.after_step(session, inst, snapshot, actor, at, zone)
+    notifications.tasks_created(session, inst, new_tasks, at)  # after the register: it reads the urgency
     session.add_all(
         OutboxMessage(agency_id=inst.agency_id, source_instance_id=inst.id, name=m.name[:200], payload=m.payload,
                       correlations=m.correlations, created_at=at, attempts=0)

@@ -104,6 +104,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     from .designer import bp as designer_bp
     from .dialogue_pages import bp as dialogues_bp
     from .export_pages import bp as exports_bp
+    from .notification_pages import bp as notifications_bp
     from .petition_pages import bp as petitions_bp
     from .public import bp as public_bp
     from .reception_pages import bp as receptions_bp
@@ -119,7 +120,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     web.register_error_handler(UseCaseError, _use_case_error)
     web.register_error_handler(HTTPException, _http_error)
     for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp,
-                  admin_bp, exports_bp, cases_bp, receptions_bp):
+                  admin_bp, exports_bp, cases_bp, receptions_bp, notifications_bp):
         web.register_blueprint(child)
     web.register_blueprint(registers_bp)
     web.register_blueprint(attachments_bp)

@@ -46,7 +46,7 @@ def add_user() -> Response | tuple[str, int]:
     try:
         accounts.create_user(security.context(), security.actor(), form.get("username", "").strip(),
                              form.get("password", ""), _roles(form.getlist("role"), form.get("units", "")),
-                             form.get("display_name", "").strip())
+                             form.get("display_name", "").strip(), form.get("email", ""))
     except (Invalid, Conflict):
         text = _("Check the user name (letters, digits, '.', '_', '-'; not taken), the password (at least {n} characters) and the roles.", n=accounts.MIN_PASSWORD_LENGTH)  # noqa: E501
         return _users_page(422, [text], form)

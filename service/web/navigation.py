@@ -49,6 +49,8 @@ def navigation(actor: Actor | None) -> list[NavItem]:
     if actor.has("admin"):
         items.append(NavItem("web.admin.users", _("Accounts")))
         items.append(NavItem("web.admin.incident_list", _("Stuck processes")))
+        items.append(NavItem("web.notifications.outbox", _("Notifications outbox")))
+    items.append(NavItem("web.notifications.preferences", _("Receiving notifications")))
     return items
 
 

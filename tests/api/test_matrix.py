@@ -215,6 +215,17 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
          frozenset({"admin"})),
     ("POST", "/api/v1/users/<string:username>/disable"):
         (lambda c, w: c.post("/api/v1/users/donvi2/disable"), frozenset({"admin"})),
+    ("GET", "/api/v1/notifications/preferences"):
+        (lambda c, w: c.get("/api/v1/notifications/preferences"), SIGNED_IN),
+    ("POST", "/api/v1/notifications/preferences"):
+        (lambda c, w: c.post("/api/v1/notifications/preferences", json={"mode": "immediate"}), SIGNED_IN),
+    ("GET", "/api/v1/notifications/outbox"):
+        (lambda c, w: c.get("/api/v1/notifications/outbox"), frozenset({"admin"})),
+    ("POST", "/api/v1/notifications/<int:notification_id>/retry"):
+        (lambda c, w: c.post("/api/v1/notifications/1/retry"), frozenset({"admin"})),
+    ("POST", "/api/v1/notifications/users/<string:username>/email"):
+        (lambda c, w: c.post("/api/v1/notifications/users/donvi2/email", json={"email": "donvi2@so.example.vn"}),
+         frozenset({"admin"})),
 }
 
 
