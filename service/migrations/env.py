@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from service.store import document_tables, petition_tables, session_tables, throttle_tables  # noqa: F401  (registers those tables)
+from service.store import publication_tables  # noqa: F401  (registers the publications table)
 from service.store.tables import Base
 
 config = context.config

@@ -7,17 +7,18 @@ only the tracking view, never names, notes or confidential content).
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import clock, petitions
+from ..usecases import clock, petitions, publications
 from ..usecases.context import Actor
 from ..usecases.errors import Invalid, NotFound
 from ..usecases.throttle import Throttled
 from . import security
 from .petition_pages import FIELDS, field_errors, intake_data, posted_token, submission_token
+from .publication_feed import atom
 
 bp = Blueprint("public", __name__)
 RECEIPT = "receipt"
@@ -77,3 +78,25 @@ def track() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
                                retry_at=retry_at, retry_minutes=max(1, math.ceil(exc.retry_after / 60)))
         return page, 429, {"Retry-After": str(exc.retry_after)}
     return render_template("public/track.html", status=status, code=code, missing=False)
+
+
+@bp.get("/cong-khai/<string:agency>/")
+def agency_page(agency: str) -> str:
+    """An agency's public pages: its plan for the year, upcoming and past dialogues, notices of results.
+
+    Only what the information centre's publishing steps published, with personal data removed.
+    """
+    listing = publications.listing(security.context(), agency)
+    return render_template("public/publications.html", listing=listing)
+
+
+@bp.get("/cong-khai/<string:agency>/feed.atom")
+def agency_feed(agency: str) -> Response:
+    """The same published items as an Atom feed, for the department's own website."""
+    listing = publications.listing(security.context(), agency)
+    page = url_for("web.public.agency_page", agency=agency, _external=True)
+    body = atom(listing, page, url_for("web.public.agency_feed", agency=agency, _external=True),
+                datetime(2000, 1, 1, tzinfo=clock.now().tzinfo))
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
+    return response

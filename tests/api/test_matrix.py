@@ -126,6 +126,8 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
         (lambda c, w: c.get(f"{w.receipt()}.pdf"), PETITION_READERS),
     ("GET", "/api/v1/public/petitions/<string:tracking_code>"):
         (lambda c, w: c.get("/api/v1/public/petitions/no-such-code"), EVERYONE),
+    ("GET", "/api/v1/public/agencies/<string:agency>/publications"):
+        (lambda c, w: c.get("/api/v1/public/agencies/demo/publications"), EVERYONE),
     ("GET", "/api/v1/dialogues"): (lambda c, w: c.get("/api/v1/dialogues"), DIALOGUE_READERS),
     ("POST", "/api/v1/dialogues"):
         (lambda c, w: c.post("/api/v1/dialogues", json={"kind": "periodic", "title": "Định kỳ"}), LEADS),
