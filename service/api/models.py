@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.datastructures import FileStorage
 
-from ..usecases import models
+from ..usecases import models, versions
 from .common import PREFIX, actor, context
 from .schemas.models import (
     BundleSchema,
@@ -18,6 +18,7 @@ from .schemas.models import (
     VersionDetailSchema,
     VersionSchema,
 )
+from .schemas.versions import BulkMoveBodySchema, BulkMoveSchema, ComparisonSchema
 
 blp = Blueprint("models", __name__, url_prefix=f"{PREFIX}/models", description="Process models")
 
@@ -82,3 +83,25 @@ class ModelVersion(MethodView):
     def get(self, key: str, version: int) -> Any:
         """A deployed version with its BPMN XML."""
         return models.get_version(context(), actor(), key, version)
+
+
+@blp.route("/<string:key>/versions/<int(max=2147483647):version>/diff/<int(max=2147483647):other>")
+class VersionDiff(MethodView):
+    """Two versions of a model compared."""
+
+    @blp.response(200, ComparisonSchema)
+    def get(self, key: str, version: int, other: int) -> Any:
+        """Elements added, removed and changed from `version` to `other` (and forms or decision tables)."""
+        return versions.compare(context(), actor(), key, version, other)
+
+
+@blp.route("/<string:key>/versions/<int(max=2147483647):version>/migrations")
+class VersionMigration(MethodView):
+    """Moving a version's running instances."""
+
+    @blp.arguments(BulkMoveBodySchema)
+    @blp.response(200, BulkMoveSchema)
+    def post(self, body: dict[str, Any], key: str, version: int) -> Any:
+        """Move the agency's running instances of `version` to `to_version`, each in its own transaction;
+        a dry run (the default) writes nothing and lists which cannot move and why."""
+        return versions.migrate_all(context(), actor(), key, version, body["to_version"], body["dry_run"])

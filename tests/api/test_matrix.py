@@ -187,6 +187,13 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
         (lambda c, w: c.post("/api/v1/models/intake_review/versions", json=BUNDLE), DESIGN),
     ("GET", "/api/v1/models/<string:key>/versions/<int(max=2147483647):version>"):
         (lambda c, w: c.get("/api/v1/models/intake_review/versions/1"), DESIGN | {"auditor"}),
+    ("GET", "/api/v1/models/<string:key>/versions/<int(max=2147483647):version>/diff/<int(max=2147483647):other>"):
+        (lambda c, w: c.get("/api/v1/models/intake_review/versions/1/diff/1"), DESIGN | {"auditor"}),
+    ("POST", "/api/v1/models/<string:key>/versions/<int(max=2147483647):version>/migrations"):
+        (lambda c, w: c.post("/api/v1/models/intake_review/versions/1/migrations", json={"to_version": 1}), DESIGN),
+    ("POST", "/api/v1/instances/<uuid:instance_id>/migrate"):
+        (lambda c, w: c.post(f"/api/v1/instances/{w.instance()[0]}/migrate", json={"to_version": 1, "dry_run": True}),
+         DESIGN),
     ("POST", "/api/v1/messages"):
         (lambda c, w: c.post("/api/v1/messages", json={"name": "nobody_waits", "correlations": {"k": "v"}}), LEADS),
     ("GET", "/api/v1/audit"): (lambda c, w: c.get("/api/v1/audit"), frozenset({"auditor"})),
