@@ -56,15 +56,32 @@ class ModelDiff:
 
 
 @dataclass(frozen=True)
+class Blocker:
+    """Why an instance cannot move, as a code a page words in its own language, with the element it concerns."""
+
+    code: str
+    """`ended`, `same_version`, `removed_element`, `removed_subprocess`, `unreadable`, `failed` or `changed_meanwhile`."""
+    text: str
+    """The reason in English, as the API gives it."""
+    element_id: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class MoveCheck:
     """Whether an instance can move to a version, why not, and what it would be at afterwards."""
 
     movable: bool
-    reasons: tuple[str, ...]
+    blockers: tuple[Blocker, ...]
     at: tuple[str, ...] = ()
     """The ids of the elements the instance is at now."""
     reset: tuple[str, ...] = field(default=())
     """Elements it is at that changed in the new version (their tasks are re-predicted)."""
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why it cannot move, in English."""
+        return tuple(b.text for b in self.blockers)
 
 
 def _visible(spec: Any) -> bool:
@@ -120,36 +137,46 @@ def compare(old: ProcessModel, new: ProcessModel, old_resources: dict[str, str] 
     )
 
 
-def _diffs(instance: Instance, new: ProcessModel) -> tuple[WorkflowDiff, dict[Any, WorkflowDiff | None], list[str]]:
+def _meaningful(diff: SpecDiff, into: set[Any]) -> SpecDiff:
+    into.update(spec for spec, attributes in diff.changed.items() if set(attributes) - IGNORED_ATTRIBUTES)
+    return diff
+
+
+def _diffs(instance: Instance, new: ProcessModel) -> tuple[WorkflowDiff, dict[Any, WorkflowDiff | None],
+                                                           list[Blocker], set[Any]]:
     wf = instance._wf
     registry = _SERIALIZER.registry
-    reasons: list[str] = []
-    top = WorkflowDiff(wf, SpecDiff(registry, wf.spec, new._spec))
+    reasons: list[Blocker] = []
+    changed: set[Any] = set()
+    top = WorkflowDiff(wf, _meaningful(SpecDiff(registry, wf.spec, new._spec), changed))
     subs: dict[Any, WorkflowDiff | None] = {}
     for sub_id, sub in wf.subprocesses.items():
         other = new._subprocess_specs.get(sub.spec.name)
         if other is None:
             subs[sub_id] = None
             if not sub.completed:
-                reasons.append(f"it is inside the sub-process '{sub.spec.name}', which the new version does not have")
+                reasons.append(Blocker("removed_subprocess", f"it is inside the sub-process '{sub.spec.name}', "
+                                       "which the new version does not have", str(sub.spec.name),
+                                       str(sub.spec.name)))
         else:
-            subs[sub_id] = WorkflowDiff(sub, SpecDiff(registry, sub.spec, other))
-    return top, subs, reasons
+            subs[sub_id] = WorkflowDiff(sub, _meaningful(SpecDiff(registry, sub.spec, other), changed))
+    return top, subs, reasons, changed
 
 
 def check_move(instance: Instance, new: ProcessModel) -> MoveCheck:
     """Whether `instance` can move to `new`: every element it is at must exist there."""
     wf = instance._wf
     if wf.completed:
-        return MoveCheck(False, ("the instance has ended",))
-    top, subs, reasons = _diffs(instance, new)
+        return MoveCheck(False, (Blocker("ended", "the instance has ended"),))
+    top, subs, reasons, changed_specs = _diffs(instance, new)
     active = [t for t in wf.get_tasks(state=ACTIVE) if _visible(t.task_spec)]
     removed = {t.id for d in (top, *subs.values()) if d is not None for t in d.removed}
-    changed = {t.id for d in (top, *subs.values()) if d is not None for t in d.changed}
+    changed = {t.id for t in active if t.task_spec in changed_specs}
     for task in active:
         if task.id in removed:
-            reasons.append(f"it is at '{_name(task.task_spec)}' ({task.task_spec.bpmn_id}), "
-                           "which the new version does not have")
+            reasons.append(Blocker("removed_element", f"it is at '{_name(task.task_spec)}' "
+                                   f"({task.task_spec.bpmn_id}), which the new version does not have",
+                                   str(task.task_spec.bpmn_id), _name(task.task_spec)))
     at = tuple(sorted({str(t.task_spec.bpmn_id) for t in active}))
     reset = tuple(sorted({str(t.task_spec.bpmn_id) for t in active if t.id in changed}))
     return MoveCheck(not reasons, tuple(reasons), at, reset)
@@ -159,7 +186,7 @@ def move(instance: Instance, new: ProcessModel) -> tuple[Instance, ev.StepResult
     """The instance moved onto `new` (check `check_move` first): its tasks re-aligned to the new diagram,
     the ones it is at re-predicted, its data kept, then run on until it rests (a task the new version
     added before it may now be ready). Returns the instance on the new model and what happened."""
-    top, subs, _ = _diffs(instance, new)
+    top, subs, _, _ = _diffs(instance, new)
     before = instance._states()
     wf = instance._wf
     for sub_id, diff in subs.items():

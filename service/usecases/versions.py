@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from workflows import versions as engine_versions
 from workflows.engine import Instance
 from workflows.errors import WorkflowError
-from workflows.versions import ElementChange, ModelDiff
+from workflows.versions import Blocker, ElementChange, ModelDiff, MoveCheck
 
 from ..store.tables import HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate
@@ -69,9 +69,14 @@ class MoveResult:
     to_version: int
     movable: bool
     moved: bool
-    reasons: tuple[str, ...]
+    blockers: tuple[Blocker, ...]
     at: tuple[str, ...]
     reset: tuple[str, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why it cannot move, in English (the pages word each blocker's code themselves)."""
+        return tuple(b.text for b in self.blockers)
 
 
 @dataclass(frozen=True)
@@ -108,21 +113,24 @@ def compare(ctx: Context, actor: Actor, key: str, old: int, new: int) -> Compari
         return Comparison(key, models._info(a), models._info(b), a.bpmn_xml, b.bpmn_xml, diff)
 
 
-def _result(inst: ProcessInstance, old: int, new: int, check: engine_versions.MoveCheck,
-            moved: bool = False) -> MoveResult:
-    return MoveResult(inst.id, inst.business_key, old, new, check.movable, moved, check.reasons, check.at, check.reset)
+def _result(inst: ProcessInstance, old: int, new: int, check: MoveCheck, moved: bool = False) -> MoveResult:
+    return MoveResult(inst.id, inst.business_key, old, new, check.movable, moved, check.blockers, check.at, check.reset)
+
+
+def _blocked(code: str, text: str) -> MoveCheck:
+    return MoveCheck(False, (Blocker(code, text),))
 
 
 def _check(ctx: Context, s: Session, inst: ProcessInstance, source: ProcessVersion,
-           target: ProcessVersion) -> tuple[engine_versions.MoveCheck, Instance | None]:
+           target: ProcessVersion) -> tuple[MoveCheck, Instance | None]:
     if inst.status not in ("running", "suspended"):
-        return engine_versions.MoveCheck(False, (f"the instance is {inst.status}",)), None
+        return _blocked("ended", f"the instance is {inst.status}"), None
     if inst.process_version_id == target.id:
-        return engine_versions.MoveCheck(False, (f"the instance already runs version {target.version}",)), None
+        return _blocked("same_version", f"the instance already runs version {target.version}"), None
     try:
         instance = Instance.restore(ctx.catalog.model(source), inst.state)
     except WorkflowError as exc:
-        return engine_versions.MoveCheck(False, (f"its state cannot be read: {exc}",)), None
+        return _blocked("unreadable", f"its state cannot be read: {exc}"), None
     return engine_versions.check_move(instance, ctx.catalog.model(target)), instance
 
 
@@ -143,8 +151,7 @@ def _move_one(ctx: Context, actor: Actor, instance_id: uuid.UUID, key: str, to_v
         try:
             moved, step = engine_versions.move(instance, ctx.catalog.model(target))
         except WorkflowError as exc:
-            return _result(inst, source.version, target.version,
-                           engine_versions.MoveCheck(False, (f"the move failed: {exc}",), check.at))
+            return _result(inst, source.version, target.version, _blocked("failed", f"the move failed: {exc}"))
         at = clock.now()
         entry = audit.Entry("instance_migrated", {"key": source.key, "from_version": source.version,
                                                   "to_version": target.version, "at_elements": list(check.at),
@@ -199,6 +206,6 @@ def migrate_all(ctx: Context, actor: Actor, key: str, from_version: int, to_vers
         try:
             results.append(_move_one(ctx, actor, instance_id, key, to_version, dry_run))
         except ConcurrentUpdate:
-            results.append(MoveResult(instance_id, None, from_version, to_version, False, False,
-                                      ("it was changed by someone else meanwhile; run the move again",), (), ()))
+            results.append(MoveResult(instance_id, None, from_version, to_version, False, False, (Blocker(
+                "changed_meanwhile", "it was changed by someone else meanwhile; run the move again"),), (), ()))
     return BulkMove(key, from_version, to_version, dry_run, tuple(results))

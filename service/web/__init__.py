@@ -107,6 +107,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     from .public import bp as public_bp
     from .report_pages import bp as reports_bp
     from .task_pages import bp as tasks_bp
+    from .version_pages import bp as versions_bp
 
     app.extensions.setdefault("petitionflow", ctx)
     web = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -116,7 +117,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     web.register_error_handler(UseCaseError, _use_case_error)
     web.register_error_handler(HTTPException, _http_error)
     for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp,
-                  admin_bp, exports_bp, cases_bp):
+                  admin_bp, exports_bp, cases_bp, versions_bp):
         web.register_blueprint(child)
     app.register_blueprint(web)
     app.register_error_handler(HTTPException, _app_http_error)
