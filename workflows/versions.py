@@ -60,7 +60,8 @@ class Blocker:
     """Why an instance cannot move, as a code a page words in its own language, with the element it concerns."""
 
     code: str
-    """`ended`, `same_version`, `removed_element`, `removed_subprocess`, `unreadable`, `failed` or `changed_meanwhile`."""
+    """`ended`, `same_version`, `removed_element`, `removed_subprocess`, `unreadable`, `failed` or
+    `changed_meanwhile`."""
     text: str
     """The reason in English, as the API gives it."""
     element_id: str = ""

@@ -115,7 +115,8 @@ def _plan_facts(session: Session, plan_id: int | None) -> dict[str, Any]:
     if plan is None:
         return {}
     body = plan.body if isinstance(plan.body, dict) else {}
-    dialogue = body.get("dialogue") if isinstance(body.get("dialogue"), dict) else {}
+    found = body.get("dialogue")
+    dialogue: dict[str, Any] = found if isinstance(found, dict) else {}
     return {"plan": {"code": plan.code, "title": plan.title, "year": plan.year,
                      **{k: dialogue[k] for k in DIALOGUE_FACTS if k in dialogue}}}
 

@@ -42,4 +42,5 @@ def atom(listing: Listing, page_url: str, feed_url: str, epoch: datetime) -> byt
         ET.SubElement(entry, f"{{{ATOM}}}category", term=item.kind)
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{page_url}#p-{item.id}", type="text/html")
         ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = _summary(item)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+    body: bytes = ET.tostring(feed, encoding="utf-8")
+    return body if body.startswith(b"<?xml") else b'<?xml version="1.0" encoding="utf-8"?>\n' + body

@@ -31,7 +31,7 @@ def blocker_text(blocker: Any) -> str:
         "failed": _("The move failed; nothing was changed."),
         "changed_meanwhile": _("Someone changed it meanwhile; run the move again."),
     }
-    return texts.get(blocker.code, blocker.text)
+    return str(texts.get(blocker.code, blocker.text))
 
 
 def attribute_label(name: str) -> str:

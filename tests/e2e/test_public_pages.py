@@ -7,9 +7,9 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from service.usecases import dialogues, sessions
+from tests.dates import service_today
 from tests.e2e.conftest import Live, shot
 from tests.e2e.helpers import check_vietnamese, fill_form, finish_step, ready_task, submit_task
-from tests.dates import service_today
 
 TITLE = "Đối thoại định kỳ với người dân về chuyển giao công nghệ"
 

@@ -34,14 +34,20 @@ def intake_v2() -> str:
     xml = xml.replace("<bpmn:incoming>flow_record_notify</bpmn:incoming>",
                       "<bpmn:incoming>flow_review_notify</bpmn:incoming>")
     xml = xml.replace('summary = field + " / " + urgency', "summary = title")
-    xml = xml.replace("    <bpmn:userTask id=\"notify_petitioner\"", REVIEW_TASK + "    <bpmn:userTask id=\"notify_petitioner\"")
-    xml = xml.replace(
-        '    <bpmn:sequenceFlow id="flow_register_classify" sourceRef="register_petition" targetRef="classify_petition" />\n'
-        '    <bpmn:sequenceFlow id="flow_classify_record" sourceRef="classify_petition" targetRef="record_classification" />\n'
-        '    <bpmn:sequenceFlow id="flow_record_notify" sourceRef="record_classification" targetRef="notify_petitioner" />\n',
-        '    <bpmn:sequenceFlow id="flow_register_record" sourceRef="register_petition" targetRef="record_classification" />\n'
-        '    <bpmn:sequenceFlow id="flow_record_review" sourceRef="record_classification" targetRef="review_summary" />\n'
-        '    <bpmn:sequenceFlow id="flow_review_notify" sourceRef="review_summary" targetRef="notify_petitioner" />\n')
+    notify = '    <bpmn:userTask id="notify_petitioner"'
+    xml = xml.replace(notify, REVIEW_TASK + notify)
+    old_flows = "".join(
+        f'    <bpmn:sequenceFlow id="{i}" sourceRef="{a}" targetRef="{b}" />\n' for i, a, b in (
+            ("flow_register_classify", "register_petition", "classify_petition"),
+            ("flow_classify_record", "classify_petition", "record_classification"),
+            ("flow_record_notify", "record_classification", "notify_petitioner")))
+    new_flows = "".join(
+        f'    <bpmn:sequenceFlow id="{i}" sourceRef="{a}" targetRef="{b}" />\n' for i, a, b in (
+            ("flow_register_record", "register_petition", "record_classification"),
+            ("flow_record_review", "record_classification", "review_summary"),
+            ("flow_review_notify", "review_summary", "notify_petitioner")))
+    assert old_flows in xml
+    xml = xml.replace(old_flows, new_flows)
     xml = xml.replace('bpmnElement="classify_petition">\n        <dc:Bounds x="460" y="260"',
                       'bpmnElement="review_summary">\n        <dc:Bounds x="800" y="260"')
     xml = xml.replace('id="classify_petition_di"', 'id="review_summary_di"')
