@@ -42,6 +42,16 @@ DIALOGUE_FACTS = ("periodic_quarter", "periodic_duration", "adhoc_allowed", "ven
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\w)(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\w)")
 _ID_NUMBER = re.compile(r"(?<!\w)\d{9}(?:\d{3})?(?!\w)")
+_WORD = re.compile(r"[^\W\d_]+")
+HONORIFICS = frozenset({"ông", "bà", "anh", "chị", "cô", "chú", "bác", "cụ", "em", "đồng chí", "công dân",
+                        "người dân", "hộ", "hộ ông", "hộ bà", "gia đình ông", "gia đình bà"})
+"""Words before a person's name in Vietnamese ('bà Nguyễn Thị Hoà'): the capitalised words after them go."""
+SURNAMES = frozenset({"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+                      "Hồ", "Ngô", "Dương", "Đinh", "Lò", "Lường", "Cầm", "Trịnh", "Đào"})
+"""Common family names (and those of the north-west's Thái people): with a capitalised word after them, a name,
+removed even without an honorific. Those that begin many place names (Hà, Mai, Lý) are left out; place names
+built on one of these are kept (`KEPT_NAMES`)."""
+KEPT_NAMES = ("Hồ Chí Minh",)
 
 
 @dataclass(frozen=True)
@@ -92,13 +102,41 @@ def publishing_steps(model: ProcessModel) -> dict[str, tuple[str, str | None]]:
     return found
 
 
+def _names(text: str) -> list[tuple[int, int]]:
+    """Spans of what reads as a person's name: capitalised words after an honorific or a common family name."""
+    words = list(_WORD.finditer(text))
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        word = words[i].group()
+        pair = f"{word} {words[i + 1].group()}".lower() if i + 1 < len(words) else ""
+        lead = 2 if pair in HONORIFICS else 1 if word.lower() in HONORIFICS else 0
+        start = i + lead if lead else i if word in SURNAMES else -1
+        j = start
+        while 0 <= j < len(words) and j - start < 4 and words[j].group()[0].isupper() and (
+                j == start or text[words[j - 1].end():words[j].start()] == " "):
+            j += 1
+        if start >= 0 and j - start >= (1 if lead else 2):
+            name = text[words[start].start():words[j - 1].end()]
+            if not any(name.startswith(k) for k in KEPT_NAMES):
+                spans.append((words[start].start(), words[j - 1].end()))
+            i = j
+        else:
+            i += 1
+    return spans
+
+
 def redact(text: str, personal: Iterable[str]) -> str:
-    """`text` without the given names and contacts, e-mail addresses, telephone and identity numbers."""
+    """`text` without the given names and contacts, e-mail addresses, telephone and identity numbers, nor
+    anything that reads as a person's name (see `_names`)."""
     for value in sorted({p.strip() for p in personal if p and len(p.strip()) >= 3}, key=len, reverse=True):
         text = re.sub(re.escape(value), REMOVED, text, flags=re.IGNORECASE)
     text = _EMAIL.sub(REMOVED, text)
     text = _PHONE.sub(REMOVED, text)
-    return _ID_NUMBER.sub(REMOVED, text)
+    text = _ID_NUMBER.sub(REMOVED, text)
+    for start, end in reversed(_names(text)):
+        text = text[:start] + REMOVED + text[end:]
+    return text
 
 
 def _personal(petitions: Sequence[Petition]) -> list[str]:

@@ -110,3 +110,14 @@ def test_redaction_removes_names_contacts_and_numbers() -> None:
                                ["Lê Văn An"])
     assert "Lê Văn An" not in text and "912" not in text and "an@x.vn" not in text and "001234567" not in text
     assert text.startswith("Ông [đã lược bỏ]")
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Hội nghị trả lời bà Nguyễn Thị Hoà về sấy nông sản.", "Hội nghị trả lời bà [đã lược bỏ] về sấy nông sản."),
+    ("Ông Lò Văn Khánh, bản Mường Chiên", "Ông [đã lược bỏ], bản Mường Chiên"),
+    ("Trần Văn B phản ánh; anh Tuấn đồng ý", "[đã lược bỏ] phản ánh; anh [đã lược bỏ] đồng ý"),
+    ("Sở Khoa học và Công nghệ tỉnh Hà Giang, Thành phố Hồ Chí Minh", None),
+    ("Hội trường Sở Khoa học và Công nghệ, huyện Mai Sơn", None),
+])
+def test_names_in_free_text_are_removed_and_places_kept(text: str, kept: str | None) -> None:
+    assert publications.redact(text, []) == (kept or text)
