@@ -18,7 +18,7 @@ from .schemas.models import (
     VersionDetailSchema,
     VersionSchema,
 )
-from .schemas.versions import BulkMoveBodySchema, BulkMoveSchema, ComparisonSchema
+from .schemas.versions import BulkMoveBodySchema, BulkMoveSchema, ComparisonSchema, DraftSchema
 
 blp = Blueprint("models", __name__, url_prefix=f"{PREFIX}/models", description="Process models")
 
@@ -105,3 +105,41 @@ class VersionMigration(MethodView):
         """Move the agency's running instances of `version` to `to_version`, each in its own transaction;
         a dry run (the default) writes nothing and lists which cannot move and why."""
         return versions.migrate_all(context(), actor(), key, version, body["to_version"], body["dry_run"])
+
+
+@blp.route("/<string:key>/drafts")
+class ModelDrafts(MethodView):
+    """Drafts of a model: saving one never deploys it."""
+
+    @blp.response(200, DraftSchema(many=True))
+    def get(self, key: str) -> Any:
+        """The agency's drafts of `key`, most recently saved first (designers, admins)."""
+        return versions.drafts_of(context(), actor(), key)
+
+    @blp.arguments(BundleSchema)
+    @blp.response(201, DraftSchema)
+    def post(self, body: dict[str, Any], key: str) -> Any:
+        """Save a bundle as a new draft of `key`; it runs only after `POST .../drafts/{id}/publish`."""
+        return versions.save_draft(context(), actor(), key, 0, body["file_name"], body["bpmn_xml"], body["resources"])
+
+
+@blp.route("/<string:key>/drafts/<int(max=2147483647):draft_id>")
+class ModelDraft(MethodView):
+    """One draft."""
+
+    @blp.arguments(BundleSchema)
+    @blp.response(200, DraftSchema)
+    def post(self, body: dict[str, Any], key: str, draft_id: int) -> Any:
+        """Overwrite a draft's diagram and resources (still not deployed)."""
+        return versions.save_draft(context(), actor(), key, draft_id, body["file_name"], body["bpmn_xml"],
+                                   body["resources"])
+
+
+@blp.route("/<string:key>/drafts/<int(max=2147483647):draft_id>/publish")
+class ModelDraftPublish(MethodView):
+    """Publishing a draft."""
+
+    @blp.response(201, VersionSchema)
+    def post(self, key: str, draft_id: int) -> Any:
+        """Deploy the saved draft as the next version of `key` (validated first; problems answer 422)."""
+        return versions.publish_draft(context(), actor(), key, draft_id)

@@ -22,7 +22,7 @@ from workflows.versions import Blocker, ElementChange, ModelDiff, MoveCheck
 
 from ..store.tables import HumanTask, ProcessInstance, ProcessVersion
 from ..store.uow import ConcurrentUpdate
-from . import access, audit, clock, models
+from . import access, audit, clock, drafts, models
 from .context import Actor, Context
 from .errors import Conflict, Invalid, NotFound
 from .projection import persist
@@ -209,3 +209,29 @@ def migrate_all(ctx: Context, actor: Actor, key: str, from_version: int, to_vers
             results.append(MoveResult(instance_id, None, from_version, to_version, False, False, (Blocker(
                 "changed_meanwhile", "it was changed by someone else meanwhile; run the move again"),), (), ()))
     return BulkMove(key, from_version, to_version, dry_run, tuple(results))
+
+
+def drafts_of(ctx: Context, actor: Actor, key: str) -> list[drafts.DraftInfo]:
+    """The agency's saved drafts of model `key`, newest first (a draft is never run until it is published)."""
+    return [d for d in drafts.list_drafts(ctx, actor) if d.key == key]
+
+
+def _draft_of(ctx: Context, actor: Actor, key: str, draft_id: int) -> drafts.DraftInfo:
+    draft = drafts.get(ctx, actor, draft_id)
+    if draft.key != key:
+        raise NotFound(f"model '{key}' has no draft {draft_id}")
+    return draft
+
+
+def save_draft(ctx: Context, actor: Actor, key: str, draft_id: int, file_name: str, bpmn_xml: str,
+               resources: dict[str, str]) -> drafts.DraftInfo:
+    """Save a new draft of `key` (`draft_id` 0) or overwrite one; nothing is deployed."""
+    if draft_id:
+        _draft_of(ctx, actor, key, draft_id)
+    return drafts.save(ctx, actor, draft_id, key, None, file_name, bpmn_xml, resources)
+
+
+def publish_draft(ctx: Context, actor: Actor, key: str, draft_id: int) -> models.VersionInfo:
+    """Deploy a saved draft as the next version of `key`: the explicit step that makes a draft run."""
+    _draft_of(ctx, actor, key, draft_id)
+    return drafts.deploy(ctx, actor, draft_id)

@@ -41,3 +41,21 @@ def test_compare_and_migrate_over_http(as_role: Any, ctx: Context) -> None:
     problem_of(client.post("/api/v1/models/intake_review/versions/1/migrations", json={"to_version": 1}), 422)
     refused = as_role("office").post(f"/api/v1/instances/{at_register.id}/migrate", json={"to_version": 1})
     assert refused.status_code == 403
+
+
+def test_a_saved_draft_runs_only_once_published(as_role: Any, ctx: Context) -> None:
+    deploy_sample(ctx)
+    client = as_role("designer")
+    bundle = read_bundle(BPMN / "intake_review.bpmn")
+    body = {"file_name": "intake_review.bpmn", "bpmn_xml": intake_v2(),
+            "resources": {k: v.decode("utf-8") for k, v in bundle.resources.items()}}
+    saved = client.post("/api/v1/models/intake_review/drafts", json=body)
+    assert saved.status_code == 201, saved.get_data(as_text=True)
+    draft = saved.get_json()["id"]
+    assert [v.version for v in models.list_versions(ctx, "intake_review")] == [1]  # saving deploys nothing
+    assert [d["id"] for d in client.get("/api/v1/models/intake_review/drafts").get_json()] == [draft]
+    assert client.post(f"/api/v1/models/intake_review/drafts/{draft}", json=body).status_code == 200
+    problem_of(client.post(f"/api/v1/models/petition/drafts/{draft}/publish"), 404)  # another model's draft
+    published = client.post(f"/api/v1/models/intake_review/drafts/{draft}/publish")
+    assert published.status_code == 201 and published.get_json()["version"] == 2
+    assert sorted(v.version for v in models.list_versions(ctx, "intake_review")) == [1, 2]

@@ -72,3 +72,15 @@ class MigrateBodySchema(Schema):
 
     to_version = fields.Integer(required=True, validate=_VERSION)
     dry_run = fields.Boolean(load_default=False)
+
+
+class DraftSchema(Schema):
+    """A saved draft of a model: edited freely, run only once published."""
+
+    id = fields.Integer(required=True)
+    key = fields.String(required=True)
+    file_name = fields.String(required=True)
+    bpmn_xml = fields.String(required=True)
+    resources = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    updated_by = fields.String(required=True)
+    updated_at = fields.DateTime(required=True)
