@@ -99,4 +99,5 @@ def agency_feed(agency: str) -> Response:
                 datetime(2000, 1, 1, tzinfo=clock.now().tzinfo))
     response = make_response(body)
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
+    response.headers["Cache-Control"] = "public, max-age=300"  # the same for everyone: websites may poll it
     return response

@@ -25,7 +25,7 @@ def _public(client: FlaskClient, agency: str) -> tuple[str, str, dict[str, objec
     feed = client.get(f"/cong-khai/{agency}/feed.atom")
     data = client.get(f"/api/v1/public/agencies/{agency}/publications")
     assert page.status_code == feed.status_code == data.status_code == 200
-    assert feed.content_type.startswith("application/atom+xml")
+    assert feed.content_type.startswith("application/atom+xml") and "public" in feed.headers["Cache-Control"]
     return page.get_data(as_text=True), feed.get_data(as_text=True), data.get_json()
 
 
