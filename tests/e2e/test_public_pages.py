@@ -8,11 +8,10 @@ from xml.etree import ElementTree as ET
 
 from service.usecases import dialogues, sessions
 from tests.dates import service_today
-from tests.e2e.conftest import Live, shot
-from tests.e2e.helpers import check_vietnamese, fill_form, finish_step, ready_task, submit_task
+from tests.e2e.conftest import PHONE, Live, shot
+from tests.e2e.helpers import check_vietnamese, fill_form, finish_step, no_overflow, ready_task, submit_task
 
 TITLE = "Đối thoại định kỳ với người dân về chuyển giao công nghệ"
-
 
 
 def test_a_citizen_sees_only_what_the_information_centre_published(open_page: Any, live: Live) -> None:
@@ -48,3 +47,8 @@ def test_a_citizen_sees_only_what_the_information_centre_published(open_page: An
     assert TITLE in [e.findtext("{http://www.w3.org/2005/Atom}title") for e in root.iter("{http://www.w3.org/2005/Atom}entry")]
     data = citizen.request.get(citizen.locator("[data-testid=json-link]").get_attribute("href")).json()
     assert [i["title"] for i in data["upcoming"]] == [TITLE]
+    phone = open_page(viewport=PHONE)
+    phone.goto("/cong-khai/demo/")
+    phone.get_by_text(TITLE).wait_for()
+    no_overflow(phone)
+    shot(phone, "cong-khai-dien-thoai")
