@@ -4,7 +4,8 @@ Built on SpiffWorkflow's own `SpiffWorkflow.bpmn.util.diff`: task specs are alig
 by their place in the flow), so an element is *added*, *removed* or *changed* (with the attributes
 that differ). Forms and decision tables are compared by file. An instance can move when no element it
 is at (a ready, waiting or started task, in the process or in a running sub-process) is missing from
-the new version; its tasks there are re-predicted against the new diagram and it keeps its data.
+the new version; its ready tasks are re-predicted against the new diagram, while timers and message
+waits keep what they were armed with (a move never restarts a deadline), and it keeps its data.
 Nothing here does I/O; the host persists the moved state with the new version.
 """
 
@@ -179,7 +180,8 @@ def check_move(instance: Instance, new: ProcessModel) -> MoveCheck:
                                    f"({task.task_spec.bpmn_id}), which the new version does not have",
                                    str(task.task_spec.bpmn_id), _name(task.task_spec)))
     at = tuple(sorted({str(t.task_spec.bpmn_id) for t in active}))
-    reset = tuple(sorted({str(t.task_spec.bpmn_id) for t in active if t.id in changed}))
+    reset = tuple(sorted({str(t.task_spec.bpmn_id) for t in active
+                          if t.id in changed and t.state == TaskState.READY}))
     return MoveCheck(not reasons, tuple(reasons), at, reset)
 
 
@@ -193,8 +195,8 @@ def move(instance: Instance, new: ProcessModel) -> tuple[Instance, ev.StepResult
     for sub_id, diff in subs.items():
         sub = wf.subprocesses[sub_id]
         if diff is not None and not sub.completed:
-            migrate_workflow(diff, sub, new._subprocess_specs[sub.spec.name])
-    migrate_workflow(top, wf, new._spec)
+            migrate_workflow(diff, sub, new._subprocess_specs[sub.spec.name], reset_mask=TaskState.READY)
+    migrate_workflow(top, wf, new._spec, reset_mask=TaskState.READY)
     wf.subprocess_specs = dict(new._subprocess_specs)
     moved = Instance.restore(new, dump(wf, new.sha256))
     return moved, moved._advance(before, [])

@@ -121,3 +121,38 @@ def test_a_petition_pack_change_is_named_element_by_element() -> None:
     assert "bpmn_name" in changed["intake"].attributes
     assert "extensions" in changed["draft_answer"].attributes and changed["draft_answer"].process == "handling"
     assert not found.of_kind("added") and not found.of_kind("removed")
+
+
+def test_a_petition_inside_its_sub_process_moves_and_goes_on(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from tests.integration.department import Department, consolidate
+
+    dept = Department.from_plan(ctx, "000_sonla_khcn_2022.toml", monkeypatch)
+    p = dept.submit(date(2022, 4, 11), source="citizen", field="science", title="Hỗ trợ sấy nông sản",
+                    content="Đề nghị chuyển giao công nghệ sấy.", petitioner_name="Nguyễn Văn A")
+    consolidate(dept, p)
+    dept.step(p, "assign_unit", {"assigned_unit": "science", "draft_deadline": "P15D"})
+    assert [t.element_id for t in dept.ready(p.instance_id)] == ["draft_answer"]
+    bundle = read_bundle(BPMN / "petition.bpmn")
+    text = bundle.bpmn.decode("utf-8").replace('value="petition_draft_answer.form.json"',
+                                               'value="petition_draft_written_reply.form.json"')
+    designer = Actor("thietke", dept.agency, frozenset({"designer"}))
+    new = models.deploy_bundle(ctx, designer, text.encode("utf-8"), bundle.resources, bundle.file_name, key="petition")
+    with ctx.uow(write=False) as uow:
+        row = uow.session.get_one(ProcessInstance, p.instance_id)
+        old = uow.session.get_one(ProcessVersion, row.process_version_id)
+        timer_before = row.next_timer_at
+    assert timer_before is not None
+    dept.at(date(2022, 4, 20))  # days later: a restarted deadline timer would now fall due later
+    check = versions.migrate_instance(ctx, designer, p.instance_id, new.version, dry_run=True)
+    assert check.movable and check.reset == ("draft_answer",)
+    assert {"draft_answer", "handling", "draft_overdue_timer"} <= set(check.at)
+    assert versions.migrate_instance(ctx, designer, p.instance_id, new.version).moved
+    with ctx.uow(write=False) as uow:  # the draft's deadline timer kept its due time
+        assert uow.session.get_one(ProcessInstance, p.instance_id).next_timer_at == timer_before
+    task = dept.ready(p.instance_id)[0]
+    assert task.form_key == "petition_draft_written_reply.form.json" and task.unit_code == "science"
+    dept.step(p, "draft_answer", {"written_reply": "Văn bản trả lời dự thảo."})  # the new version's form
+    assert [t.element_id for t in dept.ready(p.instance_id)] == ["review_draft"]
+    assert old.version != new.version and audit.verify_trail(ctx).ok
