@@ -8,7 +8,8 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..usecases import instance_queries, lifecycle, versions
+from ..usecases import instance_queries, lifecycle
+from ..usecases.versions import migrate_instance
 from .common import PREFIX, actor, context, if_match, with_etag
 from .schemas.common import ReasonSchema, RequiredReasonSchema
 from .schemas.instances import (
@@ -107,4 +108,4 @@ class InstanceMigrate(MethodView):
     def post(self, body: dict[str, Any], instance_id: uuid.UUID) -> Any:
         """Move the instance to `to_version` (designers, admins); with `dry_run`, only say whether it can
         and why not. A move is recorded on the instance's audit chain (`instance_migrated`)."""
-        return versions.migrate_instance(context(), actor(), instance_id, body["to_version"], body["dry_run"])
+        return migrate_instance(context(), actor(), instance_id, body["to_version"], body["dry_run"])

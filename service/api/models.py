@@ -8,7 +8,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.datastructures import FileStorage
 
-from ..usecases import models, versions
+from ..usecases import models
+from ..usecases import versions as model_versions
 from .common import PREFIX, actor, context
 from .schemas.models import (
     BundleSchema,
@@ -92,7 +93,7 @@ class VersionDiff(MethodView):
     @blp.response(200, ComparisonSchema)
     def get(self, key: str, version: int, other: int) -> Any:
         """Elements added, removed and changed from `version` to `other` (and forms or decision tables)."""
-        return versions.compare(context(), actor(), key, version, other)
+        return model_versions.compare(context(), actor(), key, version, other)
 
 
 @blp.route("/<string:key>/versions/<int(max=2147483647):version>/migrations")
@@ -104,7 +105,7 @@ class VersionMigration(MethodView):
     def post(self, body: dict[str, Any], key: str, version: int) -> Any:
         """Move the agency's running instances of `version` to `to_version`, each in its own transaction;
         a dry run (the default) writes nothing and lists which cannot move and why."""
-        return versions.migrate_all(context(), actor(), key, version, body["to_version"], body["dry_run"])
+        return model_versions.migrate_all(context(), actor(), key, version, body["to_version"], body["dry_run"])
 
 
 @blp.route("/<string:key>/drafts")
@@ -114,13 +115,14 @@ class ModelDrafts(MethodView):
     @blp.response(200, DraftSchema(many=True))
     def get(self, key: str) -> Any:
         """The agency's drafts of `key`, most recently saved first (designers, admins)."""
-        return versions.drafts_of(context(), actor(), key)
+        return model_versions.drafts_of(context(), actor(), key)
 
     @blp.arguments(BundleSchema)
     @blp.response(201, DraftSchema)
     def post(self, body: dict[str, Any], key: str) -> Any:
         """Save a bundle as a new draft of `key`; it runs only after `POST .../drafts/{id}/publish`."""
-        return versions.save_draft(context(), actor(), key, 0, body["file_name"], body["bpmn_xml"], body["resources"])
+        return model_versions.save_draft(context(), actor(), key, 0, body["file_name"], body["bpmn_xml"],
+                                         body["resources"])
 
 
 @blp.route("/<string:key>/drafts/<int(max=2147483647):draft_id>")
@@ -131,8 +133,8 @@ class ModelDraft(MethodView):
     @blp.response(200, DraftSchema)
     def post(self, body: dict[str, Any], key: str, draft_id: int) -> Any:
         """Overwrite a draft's diagram and resources (still not deployed)."""
-        return versions.save_draft(context(), actor(), key, draft_id, body["file_name"], body["bpmn_xml"],
-                                   body["resources"])
+        return model_versions.save_draft(context(), actor(), key, draft_id, body["file_name"], body["bpmn_xml"],
+                                         body["resources"])
 
 
 @blp.route("/<string:key>/drafts/<int(max=2147483647):draft_id>/publish")
@@ -142,4 +144,4 @@ class ModelDraftPublish(MethodView):
     @blp.response(201, VersionSchema)
     def post(self, key: str, draft_id: int) -> Any:
         """Deploy the saved draft as the next version of `key` (validated first; problems answer 422)."""
-        return versions.publish_draft(context(), actor(), key, draft_id)
+        return model_versions.publish_draft(context(), actor(), key, draft_id)

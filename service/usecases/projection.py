@@ -19,9 +19,10 @@ from .. import limits
 from ..config import Settings
 from ..roles import LANE_ROLES, UNIT_KEY
 from ..store.tables import AuditEvent, Holiday, HumanTask, MessageWait, OutboxMessage, ProcessInstance, ProcessVersion
-from . import audit, publications, registers
+from . import audit, registers
 from . import calendar as deadlines
 from .errors import LimitExceeded
+from .publications import record as record_publications
 
 DEFAULT_ZONE = Settings.timezone
 """The time zone working-day deadlines count in when the caller names none."""
@@ -190,7 +191,7 @@ def persist(
         session.add_all(MessageWait(instance_id=inst.id, agency_id=inst.agency_id, name=w.name[:200],
                                     correlation=correlation_key(w.correlations)) for w in waits_after)
     registers.project(session, inst, instance.model.key, snapshot, at)
-    publications.record(session, inst, instance.model, result, actor, at)
+    record_publications(session, inst, instance.model, result, actor, at)
     # Imported here: documents reach the petition use cases, which import this module (an import circle
     # at load time); the runtime should reach the domain through a registered hook (issue 13's refactor).
     from . import documents

@@ -7,14 +7,15 @@ only the tracking view, never names, notes or confidential content).
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import clock, petitions, publications
+from ..usecases import clock, petitions
 from ..usecases.context import Actor
 from ..usecases.errors import Invalid, NotFound
+from ..usecases.publications import listing as published_listing
 from ..usecases.throttle import Throttled
 from . import security
 from .petition_pages import FIELDS, field_errors, intake_data, posted_token, submission_token
@@ -86,18 +87,16 @@ def agency_page(agency: str) -> str:
 
     Only what the information centre's publishing steps published, with personal data removed.
     """
-    listing = publications.listing(security.context(), agency)
+    listing = published_listing(security.context(), agency)
     return render_template("public/publications.html", listing=listing)
 
 
 @bp.get("/cong-khai/<string:agency>/feed.atom")
 def agency_feed(agency: str) -> Response:
     """The same published items as an Atom feed, for the department's own website."""
-    listing = publications.listing(security.context(), agency)
+    listing = published_listing(security.context(), agency)
     page = url_for("web.public.agency_page", agency=agency, _external=True)
-    body = atom(listing, page, url_for("web.public.agency_feed", agency=agency, _external=True),
-                datetime(2000, 1, 1, tzinfo=clock.now().tzinfo))
-    response = make_response(body)
-    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
-    response.headers["Cache-Control"] = "public, max-age=300"  # the same for everyone: websites may poll it
-    return response
+    body = atom(listing, page, url_for("web.public.agency_feed", agency=agency, _external=True))
+    # the same for everyone: the websites that show it may poll it
+    return Response(body, content_type="application/atom+xml; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=300"})

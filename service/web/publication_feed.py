@@ -19,16 +19,17 @@ def _summary(item: Item) -> str:
     return "\n".join(parts)
 
 
-def atom(listing: Listing, page_url: str, feed_url: str, epoch: datetime) -> bytes:
-    """The feed: one entry per published item, ids that never change (`urn:uuid:`), times in UTC.
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+"""The feed's `updated` while nothing was published yet (a feed must carry one)."""
 
-    `epoch` is the feed's `updated` when nothing was published yet (a feed must carry one).
-    """
+
+def atom(listing: Listing, page_url: str, feed_url: str) -> bytes:
+    """The feed: one entry per published item, ids that never change (`urn:uuid:`), times in UTC."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{page_url}#feed"
     ET.SubElement(feed, f"{{{ATOM}}}title").text = listing.agency_name
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(listing.updated_at or epoch)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(listing.updated_at or EPOCH)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=feed_url, type="application/atom+xml")
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=page_url, type="text/html")
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
