@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..usecases import instance_queries, lifecycle
+from ..usecases.versions import migrate_instance
 from .common import PREFIX, actor, context, if_match, with_etag
 from .schemas.common import ReasonSchema, RequiredReasonSchema
 from .schemas.instances import (
@@ -18,6 +19,7 @@ from .schemas.instances import (
     InstancePageSchema,
     StartSchema,
 )
+from .schemas.versions import MigrateBodySchema, MoveResultSchema
 from .tasks import ETAG_HEADER
 
 blp = Blueprint("instances", __name__, url_prefix=f"{PREFIX}/instances", description="Process instances")
@@ -95,3 +97,15 @@ class Terminate(MethodView):
     def post(self, body: dict[str, Any], instance_id: uuid.UUID) -> Any:
         """End an instance for good, with a reason; its tasks are cancelled, its history kept (director, admin)."""
         return _detail(lifecycle.terminate(context(), actor(), instance_id, body["reason"], if_match()))
+
+
+@blp.route("/<uuid:instance_id>/migrate")
+class InstanceMigrate(MethodView):
+    """Moving one instance to another version of its process."""
+
+    @blp.arguments(MigrateBodySchema)
+    @blp.response(200, MoveResultSchema)
+    def post(self, body: dict[str, Any], instance_id: uuid.UUID) -> Any:
+        """Move the instance to `to_version` (designers, admins); with `dry_run`, only say whether it can
+        and why not. A move is recorded on the instance's audit chain (`instance_migrated`)."""
+        return migrate_instance(context(), actor(), instance_id, body["to_version"], body["dry_run"])

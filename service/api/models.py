@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from werkzeug.datastructures import FileStorage
 
 from ..usecases import models
+from ..usecases import versions as model_versions
 from .common import PREFIX, actor, context
 from .schemas.models import (
     BundleSchema,
@@ -18,6 +19,7 @@ from .schemas.models import (
     VersionDetailSchema,
     VersionSchema,
 )
+from .schemas.versions import BulkMoveBodySchema, BulkMoveSchema, ComparisonSchema, DraftSchema
 
 blp = Blueprint("models", __name__, url_prefix=f"{PREFIX}/models", description="Process models")
 
@@ -82,3 +84,64 @@ class ModelVersion(MethodView):
     def get(self, key: str, version: int) -> Any:
         """A deployed version with its BPMN XML."""
         return models.get_version(context(), actor(), key, version)
+
+
+@blp.route("/<string:key>/versions/<int(max=2147483647):version>/diff/<int(max=2147483647):other>")
+class VersionDiff(MethodView):
+    """Two versions of a model compared."""
+
+    @blp.response(200, ComparisonSchema)
+    def get(self, key: str, version: int, other: int) -> Any:
+        """Elements added, removed and changed from `version` to `other` (and forms or decision tables)."""
+        return model_versions.compare(context(), actor(), key, version, other)
+
+
+@blp.route("/<string:key>/versions/<int(max=2147483647):version>/migrations")
+class VersionMigration(MethodView):
+    """Moving a version's running instances."""
+
+    @blp.arguments(BulkMoveBodySchema)
+    @blp.response(200, BulkMoveSchema)
+    def post(self, body: dict[str, Any], key: str, version: int) -> Any:
+        """Move the agency's running instances of `version` to `to_version`, each in its own transaction;
+        a dry run (the default) writes nothing and lists which cannot move and why."""
+        return model_versions.migrate_all(context(), actor(), key, version, body["to_version"], body["dry_run"])
+
+
+@blp.route("/<string:key>/drafts")
+class ModelDrafts(MethodView):
+    """Drafts of a model: saving one never deploys it."""
+
+    @blp.response(200, DraftSchema(many=True))
+    def get(self, key: str) -> Any:
+        """The agency's drafts of `key`, most recently saved first (designers, admins)."""
+        return model_versions.drafts_of(context(), actor(), key)
+
+    @blp.arguments(BundleSchema)
+    @blp.response(201, DraftSchema)
+    def post(self, body: dict[str, Any], key: str) -> Any:
+        """Save a bundle as a new draft of `key`; it runs only after `POST .../drafts/{id}/publish`."""
+        return model_versions.save_draft(context(), actor(), key, 0, body["file_name"], body["bpmn_xml"],
+                                         body["resources"])
+
+
+@blp.route("/<string:key>/drafts/<int(max=2147483647):draft_id>")
+class ModelDraft(MethodView):
+    """One draft."""
+
+    @blp.arguments(BundleSchema)
+    @blp.response(200, DraftSchema)
+    def post(self, body: dict[str, Any], key: str, draft_id: int) -> Any:
+        """Overwrite a draft's diagram and resources (still not deployed)."""
+        return model_versions.save_draft(context(), actor(), key, draft_id, body["file_name"], body["bpmn_xml"],
+                                         body["resources"])
+
+
+@blp.route("/<string:key>/drafts/<int(max=2147483647):draft_id>/publish")
+class ModelDraftPublish(MethodView):
+    """Publishing a draft."""
+
+    @blp.response(201, VersionSchema)
+    def post(self, key: str, draft_id: int) -> Any:
+        """Deploy the saved draft as the next version of `key` (validated first; problems answer 422)."""
+        return model_versions.publish_draft(context(), actor(), key, draft_id)

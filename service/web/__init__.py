@@ -111,6 +111,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     from .register_pages import bp as registers_bp
     from .report_pages import bp as reports_bp
     from .task_pages import bp as tasks_bp
+    from .version_pages import bp as versions_bp
 
     app.extensions.setdefault("petitionflow", ctx)
     web = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -120,7 +121,7 @@ def init_web(app: Flask, ctx: Context) -> None:
     web.register_error_handler(UseCaseError, _use_case_error)
     web.register_error_handler(HTTPException, _http_error)
     for child in (auth_bp, tasks_bp, petitions_bp, public_bp, audit_bp, designer_bp, dialogues_bp, reports_bp,
-                  admin_bp, exports_bp, cases_bp, receptions_bp, notifications_bp):
+                  admin_bp, exports_bp, cases_bp, receptions_bp, notifications_bp, versions_bp):
         web.register_blueprint(child)
     web.register_blueprint(registers_bp)
     web.register_blueprint(attachments_bp)

@@ -15,10 +15,12 @@ from werkzeug.wrappers import Response
 from ..usecases import clock, files, petitions
 from ..usecases.context import Actor
 from ..usecases.errors import Invalid, NotFound
+from ..usecases.publications import listing as published_listing
 from ..usecases.throttle import Throttled
 from . import security
 from .attachment_pages import uploads
 from .petition_pages import FIELDS, field_errors, intake_data, posted_token, submission_token
+from .publication_feed import atom
 
 bp = Blueprint("public", __name__)
 RECEIPT = "receipt"
@@ -79,3 +81,24 @@ def track() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
                                retry_at=retry_at, retry_minutes=max(1, math.ceil(exc.retry_after / 60)))
         return page, 429, {"Retry-After": str(exc.retry_after)}
     return render_template("public/track.html", status=status, code=code, missing=False)
+
+
+@bp.get("/cong-khai/<string:agency>/")
+def agency_page(agency: str) -> str:
+    """An agency's public pages: its plan for the year, upcoming and past dialogues, notices of results.
+
+    Only what the information centre's publishing steps published, with personal data removed.
+    """
+    listing = published_listing(security.context(), agency)
+    return render_template("public/publications.html", listing=listing)
+
+
+@bp.get("/cong-khai/<string:agency>/feed.atom")
+def agency_feed(agency: str) -> Response:
+    """The same published items as an Atom feed, for the department's own website."""
+    listing = published_listing(security.context(), agency)
+    page = url_for("web.public.agency_page", agency=agency, _external=True)
+    body = atom(listing, page, url_for("web.public.agency_feed", agency=agency, _external=True))
+    # the same for everyone: the websites that show it may poll it
+    return Response(body, content_type="application/atom+xml; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=300"})

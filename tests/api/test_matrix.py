@@ -134,6 +134,8 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
         (lambda c, w: c.get(f"{w.receipt()}.pdf"), PETITION_READERS),
     ("GET", "/api/v1/public/petitions/<string:tracking_code>"):
         (lambda c, w: c.get("/api/v1/public/petitions/no-such-code"), EVERYONE),
+    ("GET", "/api/v1/public/agencies/<string:agency>/publications"):
+        (lambda c, w: c.get("/api/v1/public/agencies/demo/publications"), EVERYONE),
     ("GET", "/api/v1/dialogues"): (lambda c, w: c.get("/api/v1/dialogues"), DIALOGUE_READERS),
     ("POST", "/api/v1/dialogues"):
         (lambda c, w: c.post("/api/v1/dialogues", json={"kind": "periodic", "title": "Định kỳ"}), LEADS),
@@ -203,6 +205,20 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
         (lambda c, w: c.post("/api/v1/models/intake_review/versions", json=BUNDLE), DESIGN),
     ("GET", "/api/v1/models/<string:key>/versions/<int(max=2147483647):version>"):
         (lambda c, w: c.get("/api/v1/models/intake_review/versions/1"), DESIGN | {"auditor"}),
+    ("GET", "/api/v1/models/<string:key>/versions/<int(max=2147483647):version>/diff/<int(max=2147483647):other>"):
+        (lambda c, w: c.get("/api/v1/models/intake_review/versions/1/diff/1"), DESIGN | {"auditor"}),
+    ("POST", "/api/v1/models/<string:key>/versions/<int(max=2147483647):version>/migrations"):
+        (lambda c, w: c.post("/api/v1/models/intake_review/versions/1/migrations", json={"to_version": 1}), DESIGN),
+    ("GET", "/api/v1/models/<string:key>/drafts"): (lambda c, w: c.get("/api/v1/models/intake_review/drafts"), DESIGN),
+    ("POST", "/api/v1/models/<string:key>/drafts"):
+        (lambda c, w: c.post("/api/v1/models/intake_review/drafts", json=BUNDLE), DESIGN),
+    ("POST", "/api/v1/models/<string:key>/drafts/<int(max=2147483647):draft_id>"):
+        (lambda c, w: c.post("/api/v1/models/intake_review/drafts/999999", json=BUNDLE), DESIGN),
+    ("POST", "/api/v1/models/<string:key>/drafts/<int(max=2147483647):draft_id>/publish"):
+        (lambda c, w: c.post("/api/v1/models/intake_review/drafts/999999/publish"), DESIGN),
+    ("POST", "/api/v1/instances/<uuid:instance_id>/migrate"):
+        (lambda c, w: c.post(f"/api/v1/instances/{w.instance()[0]}/migrate", json={"to_version": 1, "dry_run": True}),
+         DESIGN),
     ("POST", "/api/v1/messages"):
         (lambda c, w: c.post("/api/v1/messages", json={"name": "nobody_waits", "correlations": {"k": "v"}}), LEADS),
     ("GET", "/api/v1/audit"): (lambda c, w: c.get("/api/v1/audit"), frozenset({"auditor"})),
