@@ -36,9 +36,22 @@ $(VENDOR_STAMP): $(NODE_STAMP)
 	cp node_modules/@bpmn-io/form-js/dist/form-viewer.umd.js node_modules/@bpmn-io/form-js/dist/form-editor.umd.js \
 	   $(VENDOR)/form-js/
 	cp -r node_modules/@bpmn-io/form-js/dist/assets/. $(VENDOR)/form-js/assets/
+	mkdir -p $(VENDOR)/dmn-js $(VENDOR)/designer
+	cp node_modules/dmn-js/dist/dmn-modeler.production.min.js $(VENDOR)/dmn-js/
+	cp -r node_modules/dmn-js/dist/assets/. $(VENDOR)/dmn-js/assets/
+	cp node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css $(VENDOR)/designer/
 	@touch $(VENDOR_STAMP)
 
 js: $(VENDOR_STAMP)
+
+# The designer's modeler (bpmn-js, its properties panel and our provider under js/) is bundled by
+# esbuild from the locked npm packages; rebuilt only when js/ or the vendor copy changed.
+DESIGNER_JS := $(VENDOR)/designer/designer.js
+$(DESIGNER_JS): $(VENDOR_STAMP) $(wildcard js/*.js js/*.json)
+	node_modules/.bin/esbuild js/designer.js --bundle --minify --format=iife --target=es2020 \
+	  --legal-comments=external --log-level=warning --outfile=$@
+
+js: $(DESIGNER_JS)
 
 # Debian's Chromium for the browser tests; never a browser download of its own. Failing to install
 # it is tolerated: the browser tests then skip with the reason (and fail under CI=true).
