@@ -34,16 +34,26 @@ function keepUnresolved(modeler) {
   });
 }
 
+// Our pages allow no inline styles (CSP style-src 'self'); the properties panel's renderer writes its two
+// containers as HTML with style attributes, which the browser refuses loudly. While the modeler is
+// built, those attributes are left out of such HTML; app.css gives the containers the same styles.
+function withoutInlineStyles(build) {
+  const inner = Object.getOwnPropertyDescriptor(Element.prototype, "innerHTML");
+  Object.defineProperty(Element.prototype, "innerHTML", { configurable: true, enumerable: inner.enumerable, get: inner.get,
+    set(value) { inner.set.call(this, typeof value === "string" ? value.replace(/\sstyle="[^"]*"/g, "") : value); } });
+  try { return build(); } finally { Object.defineProperty(Element.prototype, "innerHTML", inner); }
+}
+
 /** A modeler in `container` with its properties panel in `panel`; `config` lists forms and decisions. */
 function createModeler(container, panel, config) {
-  const modeler = new BpmnModeler({
+  const modeler = withoutInlineStyles(() => new BpmnModeler({
     container,
     propertiesPanel: panel ? { parent: panel } : undefined,
     additionalModules: panel ? [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, providerModule, translateModule]
       : [translateModule],
     moddleExtensions: { spiffworkflow },
     petitionflow: config || {}
-  });
+  }));
   keepUnresolved(modeler);
   return modeler;
 }

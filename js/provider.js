@@ -3,7 +3,7 @@
 // decision binding, lane). Entries write through bpmn-js commands, so undo/redo and saving see them.
 import { h } from "@bpmn-io/properties-panel/preact";
 import {
-  Group, SelectEntry, SimpleEntry, TextAreaEntry, TextFieldEntry,
+  Group, SelectEntry, TextAreaEntry, TextFieldEntry,
   isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited
 } from "@bpmn-io/properties-panel";
 import { useService } from "bpmn-js-properties-panel";
@@ -343,10 +343,27 @@ function laneOf(element) {
 
 function Lane(props) {
   const { element, id } = props;
-  const translate = useService("translate");
+  const translate = useService("translate"), injector = useService("injector");
+  const labels = (injector.get("config.petitionflow", false) || {}).laneLabels || {};
   const lane = laneOf(element);
-  return h(SimpleEntry, { element, id, label: translate("Lane (who does this step)"), disabled: true,
-    getValue: () => (lane ? lane.name || lane.id : translate("(no lane)")), setValue: () => {} });
+  const name = lane ? lane.name || lane.id : "";
+  return h("div", { class: "bio-properties-panel-entry", "data-entry-id": id },
+    h("div", { class: "bio-properties-panel-label" }, translate("Lane (who does this step)")),
+    h("div", { class: "pf-lane-name", "data-testid": "pf-lane" }, name ? (labels[name] ? `${labels[name]} (${name})` : name) : translate("(no lane)")));
+}
+
+function LaneRole(props) {
+  const { element, id } = props;
+  const injector = useService("injector"), translate = useService("translate"), modeling = useService("modeling");
+  const config = injector.get("config.petitionflow", false) || {};
+  const get = () => getBusinessObject(element).name || "";
+  const getOptions = () => {
+    const names = [...(config.lanes || [])];
+    if (get() && names.indexOf(get()) < 0) { names.push(get()); }
+    return [{ value: "", label: translate("(no lane)") }, ...names.map((n) => ({ value: n, label: (config.laneLabels || {})[n] || n }))];
+  };
+  return h(SelectEntry, { element, id, label: translate("Who works this lane"), getOptions, getValue: get,
+    setValue: (v) => modeling.updateProperties(element, { name: v || undefined }) });
 }
 
 // ---- the provider ----------------------------------------------------------------------------------
@@ -369,6 +386,9 @@ function ourGroups(element, translate) {
   }
   if (is(bo, "bpmn:FlowNode")) {
     groups.push(group(translate, "pf-lane", "Lane", [entry("pf-lane", element, Lane, () => false)]));
+  }
+  if (is(bo, "bpmn:Lane")) {
+    groups.push(group(translate, "pf-laneRole", "Lane", [entry("pf-laneRole", element, LaneRole, isSelectEntryEdited)]));
   }
   if (is(bo, "bpmn:BusinessRuleTask")) {
     groups.push(group(translate, "pf-decision", "Decision table", [entry("pf-decision", element, Decision, isSelectEntryEdited)]));
