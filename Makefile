@@ -37,7 +37,6 @@ $(VENDOR_STAMP): $(NODE_STAMP)
 	   $(VENDOR)/form-js/
 	cp -r node_modules/@bpmn-io/form-js/dist/assets/. $(VENDOR)/form-js/assets/
 	mkdir -p $(VENDOR)/dmn-js $(VENDOR)/designer
-	cp node_modules/dmn-js/dist/dmn-modeler.production.min.js $(VENDOR)/dmn-js/
 	cp -r node_modules/dmn-js/dist/assets/. $(VENDOR)/dmn-js/assets/
 	cp node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css $(VENDOR)/designer/
 	@touch $(VENDOR_STAMP)
@@ -52,6 +51,15 @@ $(DESIGNER_JS): $(VENDOR_STAMP) $(wildcard js/*.js js/*.json)
 	  --legal-comments=external --log-level=warning --outfile=$@
 
 js: $(DESIGNER_JS)
+
+# dmn-js for decision tables, bundled the same way as a production build (the prebuilt bundle's view
+# library warns on the console that it is a development copy).
+DMN_JS := $(VENDOR)/dmn-js/dmn-modeler.js
+$(DMN_JS): $(VENDOR_STAMP) js/dmn.js
+	node_modules/.bin/esbuild js/dmn.js --bundle --minify --format=iife --target=es2020 \
+	  --define:process.env.NODE_ENV='"production"' --legal-comments=external --log-level=warning --outfile=$@
+
+js: $(DMN_JS)
 
 # Debian's Chromium for the browser tests; never a browser download of its own. Failing to install
 # it is tolerated: the browser tests then skip with the reason (and fail under CI=true).

@@ -145,11 +145,15 @@ def from_upload(ctx: Context, actor: Actor, file_name: str, data: bytes) -> Draf
 
 
 def add_form(ctx: Context, actor: Actor, draft_id: int, name: str) -> tuple[DraftInfo, str]:
-    """Add an empty form named after `name` to a draft; answers the draft and the form's file name."""
+    """Add an empty form named after `name` to a draft (`name_2`, `name_3`… when taken); answers the
+    draft and the form's file name."""
     draft = get(ctx, actor, draft_id)
-    file_name = designer_kit.form_name_for(name)
-    if file_name in draft.resources:
-        raise Invalid("a form of that name exists", [f"{file_name} is already part of the draft"],
+    first = designer_kit.form_name_for(name)
+    stem = first.removesuffix(".form.json")
+    taken = [first, *(f"{stem}_{n}.form.json" for n in range(2, 100))]
+    file_name = next((n for n in taken if n not in draft.resources), None)
+    if file_name is None:
+        raise Invalid("a form of that name exists", [f"{first} is already part of the draft"],
                       fields={"name": ["A form of that name is already part of the draft."]})
     resources = {**draft.resources, file_name: designer_kit.EMPTY_FORM}
     saved = save(ctx, actor, draft_id, draft.key, draft.base_version_id, draft.file_name, draft.bpmn_xml, resources)

@@ -27,7 +27,7 @@
     function show(xml) {
       box.dataset.ready = "";
       return modeler.importXML(xml).then(function () {
-        modeler.get("canvas").zoom("fit-viewport");
+        modeler.get("canvas").zoom("fit-viewport", "auto");
         box.dataset.ready = "1";
       });
     }
@@ -117,7 +117,7 @@
         .catch(function (err) { say(String(err.message || err), true); });
     }
     if (res.dmn && window.DmnJS) {
-      dmn = new window.DmnJS({ container: $("dmn-editor"), common: { keyboard: { bindTo: window } } });
+      dmn = new window.DmnJS({ container: $("dmn-editor") });
       dmn.importXML(res.content).then(function () {
         var table = dmn.getViews().filter(function (v) { return v.type === "decisionTable"; })[0];
         return table ? dmn.open(table) : null;
