@@ -48,15 +48,16 @@ js: $(VENDOR_STAMP)
 DESIGNER_JS := $(VENDOR)/designer/designer.js
 $(DESIGNER_JS): $(VENDOR_STAMP) $(wildcard js/*.js js/*.json)
 	node_modules/.bin/esbuild js/designer.js --bundle --minify --format=iife --target=es2020 \
-	  --legal-comments=external --log-level=warning --outfile=$@
+	  --alias:style-mod=./js/style-mod-adopted.js --legal-comments=external --log-level=warning --outfile=$@
 
 js: $(DESIGNER_JS)
 
 # dmn-js for decision tables, bundled the same way as a production build (the prebuilt bundle's view
 # library warns on the console that it is a development copy).
 DMN_JS := $(VENDOR)/dmn-js/dmn-modeler.js
-$(DMN_JS): $(VENDOR_STAMP) js/dmn.js
+$(DMN_JS): $(VENDOR_STAMP) js/dmn.js js/style-mod-adopted.js
 	node_modules/.bin/esbuild js/dmn.js --bundle --minify --format=iife --target=es2020 \
+	  --alias:style-mod=./js/style-mod-adopted.js \
 	  --define:process.env.NODE_ENV='"production"' --legal-comments=external --log-level=warning --outfile=$@
 
 js: $(DMN_JS)
