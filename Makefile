@@ -62,6 +62,15 @@ $(DMN_JS): $(VENDOR_STAMP) js/dmn.js js/style-mod-adopted.js
 
 js: $(DMN_JS)
 
+# The form-js editor, bundled the same way so its expression editors need no inline <style> elements.
+FORM_EDITOR_JS := $(VENDOR)/designer/form-editor.js
+$(FORM_EDITOR_JS): $(VENDOR_STAMP) js/form-editor.js js/style-mod-adopted.js
+	node_modules/.bin/esbuild js/form-editor.js --bundle --minify --format=iife --target=es2020 \
+	  --alias:style-mod=./js/style-mod-adopted.js \
+	  --define:process.env.NODE_ENV='"production"' --legal-comments=external --log-level=warning --outfile=$@
+
+js: $(FORM_EDITOR_JS)
+
 # Debian's Chromium for the browser tests; never a browser download of its own. Failing to install
 # it is tolerated: the browser tests then skip with the reason (and fail under CI=true).
 browser:

@@ -4,6 +4,7 @@ starts from. Pure functions over text; no I/O."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from xml.sax.saxutils import quoteattr
 
@@ -40,8 +41,9 @@ def forms_in(resources: Mapping[str, str]) -> list[str]:
 
 
 def form_name_for(text: str) -> str:
-    """A form file name made from a step id or a typed name (`Review draft` → `review_draft.form.json`)."""
-    stem = text.strip().lower().removesuffix(".form.json").removesuffix(".json")
+    """A form file name made from a step id or a typed name (`Xét duyệt hồ sơ` → `xet_duyet_ho_so.form.json`)."""
+    plain = unicodedata.normalize("NFKD", text.strip().lower().replace("đ", "d"))
+    stem = "".join(c for c in plain if not unicodedata.combining(c)).removesuffix(".form.json").removesuffix(".json")
     stem = re.sub(r"[^a-z0-9_-]+", "_", stem).strip("_-")[:80] or "form"
     return f"{stem}.form.json"
 

@@ -49,7 +49,7 @@ def new_process() -> Response | tuple[str, int]:
         draft = drafts.new_process(security.context(), security.actor(), values["key"], values["name"],
                                    values["lane"] if values["lane"] in LANE_ROLES else LANE_ROLES[0])
     except Invalid as exc:
-        return _models_page(exc.fields or {"key": [str(exc)]}, values), 400
+        return _models_page(exc.fields or {"key": [str(exc)]}, values), 422
     return redirect(url_for("web.designer.edit", draft_id=draft.id))
 
 
@@ -63,7 +63,7 @@ def upload() -> Response | tuple[str, int]:
             raise Invalid("no file was sent", fields={"file": ["Choose a .bpmn file."]})
         draft = drafts.from_upload(security.context(), security.actor(), sent.filename, sent.read())
     except Invalid as exc:
-        return _models_page(exc.fields or {"file": [str(exc)]}), 400
+        return _models_page(exc.fields or {"file": [str(exc)]}), 422
     return redirect(url_for("web.designer.edit", draft_id=draft.id))
 
 
@@ -101,7 +101,7 @@ def new_form(draft_id: int) -> Response | tuple[Response, int]:
         _draft, name = drafts.add_form(security.context(), security.actor(), draft_id, request.form.get("name", ""))
     except Invalid as exc:
         first = next(iter(exc.fields.values()), [str(exc)])
-        return jsonify(ok=False, message=_(first[0])), 400
+        return jsonify(ok=False, message=_(first[0])), 422
     return jsonify(ok=True, name=name, url=url_for("web.designer.resource", draft_id=draft_id, name=name),
                    message=_("Form {name} created.", name=name))
 

@@ -27,7 +27,11 @@
     function show(xml) {
       box.dataset.ready = "";
       return modeler.importXML(xml).then(function () {
-        modeler.get("canvas").zoom("fit-viewport", "auto");
+        var canvas = modeler.get("canvas");
+        canvas.zoom("fit-viewport", "auto");
+        // leave the palette's width free on the left so no element starts under it
+        var vb = canvas.viewbox(), pad = 100 / vb.scale;
+        canvas.viewbox({ x: vb.x - pad, y: vb.y, width: vb.width + pad, height: vb.height * (vb.width + pad) / vb.width });
         box.dataset.ready = "1";
       });
     }
