@@ -31,7 +31,8 @@ def _saved(live: Live, draft_id: int) -> drafts.DraftInfo:
 
 
 def _group(page: Any, group: str) -> None:
-    header = page.locator(f'.bio-properties-panel-group[data-group-id="group-{group}"] .bio-properties-panel-group-header')
+    box = page.locator(f'.bio-properties-panel-group[data-group-id="group-{group}"]')
+    header = box.locator(".bio-properties-panel-group-header")
     header.wait_for()
     if "open" not in (header.get_attribute("class") or ""):
         header.click()

@@ -90,7 +90,7 @@ def first_difference(a: tuple[Any, ...], b: tuple[Any, ...], path: str = "") -> 
         return f"{here}: children {sorted(kinds_a)} became {sorted(kinds_b)}"
     for kind, items in kinds_a.items():
         if len(items) != len(kinds_b[kind]):
-            return f"{here}: {len(items)} × {kind} became {len(kinds_b[kind])}"
+            return f"{here}: {len(items)} of {kind} became {len(kinds_b[kind])}"
         for x, y in zip(items, kinds_b[kind], strict=True):
             if x != y:
                 return first_difference(x, y, here)
