@@ -30,7 +30,7 @@
         var canvas = modeler.get("canvas");
         canvas.zoom("fit-viewport", "auto");
         // leave the palette's width free on the left so no element starts under it
-        var vb = canvas.viewbox(), pad = 100 / vb.scale;
+        var vb = canvas.viewbox(), pad = 160 / vb.scale;
         canvas.viewbox({ x: vb.x - pad, y: vb.y, width: vb.width + pad, height: vb.height * (vb.width + pad) / vb.width });
         box.dataset.ready = "1";
       });
