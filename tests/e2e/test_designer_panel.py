@@ -39,7 +39,7 @@ def _group(page: Any, group: str) -> None:
 
 
 def _select(page: Any, element_id: str, connection: bool = False) -> None:
-    if connection:  # a bent flow's box centre is off the line: select it as a click on the line would
+    if connection:  # a bent flow's (or a lane's) box centre is not on it: select it as a click there would
         page.evaluate("id => { const m = window.petitionflowModeler;"
                       " m.get('selection').select(m.get('elementRegistry').get(id)); }", element_id)
     else:
@@ -202,6 +202,14 @@ def test_designer_starts_downloads_and_uploads_a_process(open_page: Any, live: L
     _select(page, "start")
     _group(page, "pf-lane")
     assert "office" in page.inner_text("[data-testid=pf-lane]")
+    # the lane's role is chosen from the roles that work lanes
+    _select(page, "Lane_xu_ly_van_ban", connection=True)
+    _group(page, "pf-laneRole")
+    page.select_option("#bio-properties-panel-pf-laneRole", "inspectorate")
+    _wait_model(page, """() => window.petitionflowModeler.get('elementRegistry').get('Lane_xu_ly_van_ban')
+      .businessObject.name === 'inspectorate'""", None)
+    _select(page, "start")
+    assert "inspectorate" in page.inner_text("[data-testid=pf-lane]")
     check_vietnamese(page)
     shot(page, "designer-new-process")
     with page.expect_download() as download:
