@@ -36,9 +36,40 @@ $(VENDOR_STAMP): $(NODE_STAMP)
 	cp node_modules/@bpmn-io/form-js/dist/form-viewer.umd.js node_modules/@bpmn-io/form-js/dist/form-editor.umd.js \
 	   $(VENDOR)/form-js/
 	cp -r node_modules/@bpmn-io/form-js/dist/assets/. $(VENDOR)/form-js/assets/
+	mkdir -p $(VENDOR)/dmn-js $(VENDOR)/designer
+	cp -r node_modules/dmn-js/dist/assets/. $(VENDOR)/dmn-js/assets/
+	cp node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css $(VENDOR)/designer/
 	@touch $(VENDOR_STAMP)
 
 js: $(VENDOR_STAMP)
+
+# The designer's modeler (bpmn-js, its properties panel and our provider under js/) is bundled by
+# esbuild from the locked npm packages; rebuilt only when js/ or the vendor copy changed.
+DESIGNER_JS := $(VENDOR)/designer/designer.js
+$(DESIGNER_JS): $(VENDOR_STAMP) $(wildcard js/*.js js/*.json)
+	node_modules/.bin/esbuild js/designer.js --bundle --minify --format=iife --target=es2020 \
+	  --alias:style-mod=./js/style-mod-adopted.js --legal-comments=external --log-level=warning --outfile=$@
+
+js: $(DESIGNER_JS)
+
+# dmn-js for decision tables, bundled the same way as a production build (the prebuilt bundle's view
+# library warns on the console that it is a development copy).
+DMN_JS := $(VENDOR)/dmn-js/dmn-modeler.js
+$(DMN_JS): $(VENDOR_STAMP) js/dmn.js js/style-mod-adopted.js
+	node_modules/.bin/esbuild js/dmn.js --bundle --minify --format=iife --target=es2020 \
+	  --alias:style-mod=./js/style-mod-adopted.js \
+	  --define:process.env.NODE_ENV='"production"' --legal-comments=external --log-level=warning --outfile=$@
+
+js: $(DMN_JS)
+
+# The form-js editor, bundled the same way so its expression editors need no inline <style> elements.
+FORM_EDITOR_JS := $(VENDOR)/designer/form-editor.js
+$(FORM_EDITOR_JS): $(VENDOR_STAMP) js/form-editor.js js/style-mod-adopted.js
+	node_modules/.bin/esbuild js/form-editor.js --bundle --minify --format=iife --target=es2020 \
+	  --alias:style-mod=./js/style-mod-adopted.js \
+	  --define:process.env.NODE_ENV='"production"' --legal-comments=external --log-level=warning --outfile=$@
+
+js: $(FORM_EDITOR_JS)
 
 # Debian's Chromium for the browser tests; never a browser download of its own. Failing to install
 # it is tolerated: the browser tests then skip with the reason (and fail under CI=true).

@@ -10,6 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workflows import designer_kit
+from workflows.errors import ModelError
+
 from ..store.tables import ProcessVersion
 from ..store.web_tables import ModelDraft
 from . import access, clock, models
@@ -116,3 +119,42 @@ def deploy(ctx: Context, actor: Actor, draft_id: int) -> models.VersionInfo:
     draft = get(ctx, actor, draft_id)
     bpmn, resources = _bytes(draft)
     return models.deploy(ctx, actor, bpmn, resources, draft.file_name, key=draft.key)
+
+
+def new_process(ctx: Context, actor: Actor, key: str, name: str, lane: str) -> DraftInfo:
+    """A draft of a new process `key`: a blank diagram with a start event in one lane."""
+    key = key.strip()
+    if not designer_kit.KEY.match(key):
+        raise Invalid("the process id is not valid", fields={
+            "key": ["Start with a letter; use letters, digits, _ or - (at most 100)."]})
+    return save(ctx, actor, 0, key, None, f"{key}.bpmn",
+                designer_kit.blank_diagram(key, name.strip() or key, lane), {})
+
+
+def from_upload(ctx: Context, actor: Actor, file_name: str, data: bytes) -> DraftInfo:
+    """A draft from an uploaded `.bpmn` file; its key is the id of its executable process."""
+    if not file_name.lower().endswith(".bpmn"):
+        raise Invalid("only .bpmn files can be opened here", fields={"file": ["Choose a .bpmn file."]})
+    try:
+        key = designer_kit.process_key_of(data, file_name)
+        text = data.decode("utf-8")
+    except (ModelError, UnicodeDecodeError) as exc:
+        raise Invalid("the file is not a diagram", [str(exc)], fields={
+            "file": ["The file is not a BPMN diagram with a process."]}) from None
+    return save(ctx, actor, 0, key, None, file_name.rsplit("/", 1)[-1], text, {})
+
+
+def add_form(ctx: Context, actor: Actor, draft_id: int, name: str) -> tuple[DraftInfo, str]:
+    """Add an empty form named after `name` to a draft (`name_2`, `name_3`… when taken); answers the
+    draft and the form's file name."""
+    draft = get(ctx, actor, draft_id)
+    first = designer_kit.form_name_for(name)
+    stem = first.removesuffix(".form.json")
+    taken = [first, *(f"{stem}_{n}.form.json" for n in range(2, 100))]
+    file_name = next((n for n in taken if n not in draft.resources), None)
+    if file_name is None:
+        raise Invalid("a form of that name exists", [f"{first} is already part of the draft"],
+                      fields={"name": ["A form of that name is already part of the draft."]})
+    resources = {**draft.resources, file_name: designer_kit.EMPTY_FORM}
+    saved = save(ctx, actor, draft_id, draft.key, draft.base_version_id, draft.file_name, draft.bpmn_xml, resources)
+    return saved, file_name

@@ -11,10 +11,14 @@ from typing import Any
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from workflows import designer_kit
+
+from ..roles import LANE_ROLES
 from ..usecases import drafts, models, web_queries
 from ..usecases.errors import Invalid, NotFound
 from . import security
 from .i18n import translate as _
+from .navigation import role_label
 from .security import staff_required
 
 bp = Blueprint("designer", __name__)
@@ -25,10 +29,42 @@ _ELEMENT = re.compile(r"element ([\w.-]+)")
 @staff_required
 def models_page() -> str:
     """Every process model's versions, how many instances run on each, and the agency's drafts."""
+    return _models_page({})
+
+
+def _models_page(errors: dict[str, list[str]], values: dict[str, str] | None = None) -> str:
     ctx, actor = security.context(), security.actor()
     found = drafts.list_drafts(ctx, actor)
     return render_template("designer/models.html", versions=models.list_versions(ctx, agency=actor.agency),
-                           use=web_queries.version_use(ctx, actor), drafts=found)
+                           use=web_queries.version_use(ctx, actor), drafts=found, errors=errors,
+                           values=values or {}, lanes=[(lane, role_label(lane)) for lane in LANE_ROLES])
+
+
+@bp.post("/designer/new")
+@staff_required
+def new_process() -> Response | tuple[str, int]:
+    """A new process: a draft with a blank diagram (a start event in one lane)."""
+    values = {k: request.form.get(k, "") for k in ("key", "name", "lane")}
+    try:
+        draft = drafts.new_process(security.context(), security.actor(), values["key"], values["name"],
+                                   values["lane"] if values["lane"] in LANE_ROLES else LANE_ROLES[0])
+    except Invalid as exc:
+        return _models_page(exc.fields or {"key": [str(exc)]}, values), 422
+    return redirect(url_for("web.designer.edit", draft_id=draft.id))
+
+
+@bp.post("/designer/upload")
+@staff_required
+def upload() -> Response | tuple[str, int]:
+    """A draft from an uploaded `.bpmn` file."""
+    sent = request.files.get("file")
+    try:
+        if sent is None or not sent.filename:
+            raise Invalid("no file was sent", fields={"file": ["Choose a .bpmn file."]})
+        draft = drafts.from_upload(security.context(), security.actor(), sent.filename, sent.read())
+    except Invalid as exc:
+        return _models_page(exc.fields or {"file": [str(exc)]}), 422
+    return redirect(url_for("web.designer.edit", draft_id=draft.id))
 
 
 
@@ -48,7 +84,26 @@ def new_draft(version_id: int) -> Response:
 def edit(draft_id: int) -> str:
     """The modeler on a draft, with its forms and decision tables listed."""
     draft = drafts.get(security.context(), security.actor(), draft_id)
-    return render_template("designer/modeler.html", d=draft)
+    config = {
+        "forms": designer_kit.forms_in(draft.resources),
+        "decisions": [{"id": i, "name": n} for i, n in designer_kit.decisions_in(draft.resources)],
+        "lanes": list(LANE_ROLES), "laneLabels": {lane: role_label(lane) for lane in LANE_ROLES},
+        "newForm": url_for("web.designer.new_form", draft_id=draft.id),
+    }
+    return render_template("designer/modeler.html", d=draft, config=config)
+
+
+@bp.post("/designer/drafts/<int:draft_id>/forms")
+@staff_required
+def new_form(draft_id: int) -> Response | tuple[Response, int]:
+    """Add an empty form to a draft; answers JSON with its file name and the form editor's address."""
+    try:
+        _draft, name = drafts.add_form(security.context(), security.actor(), draft_id, request.form.get("name", ""))
+    except Invalid as exc:
+        first = next(iter(exc.fields.values()), [str(exc)])
+        return jsonify(ok=False, message=_(first[0])), 422
+    return jsonify(ok=True, name=name, url=url_for("web.designer.resource", draft_id=draft_id, name=name),
+                   message=_("Form {name} created.", name=name))
 
 
 @bp.post("/designer/drafts/<int:draft_id>/save")
@@ -111,4 +166,4 @@ def resource(draft_id: int, name: str) -> str:
         except ValueError:
             content = "{}"
     return render_template("designer/resource.html", d=draft, name=name, content=content,
-                           is_form=name.endswith(".form.json"))
+                           is_form=name.endswith(".form.json"), is_dmn=name.endswith(".dmn"))

@@ -20,11 +20,17 @@ def test_designer_edits_validates_deploys(open_page: Any, live: Live) -> None:
     page.locator("tr[data-key=petition]").first.locator("button").click()
     page.wait_for_selector("#modeler[data-ready='1']")
     page.click('.djs-element[data-element-id="intake"]')
-    page.wait_for_selector("#panel-fields:not([hidden])")
-    assert page.input_value("#el-id") == "intake"
-    assert page.inner_text("#el-lane") == "reception"
-    page.fill("#el-name", "Tiếp nhận và vào sổ kiến nghị / Record and register the petition")
-    page.click("#el-apply")
+    general = page.locator('.bio-properties-panel-group[data-group-id="group-general"]')
+    general = general.locator(".bio-properties-panel-group-header")
+    if "open" not in (general.get_attribute("class") or ""):
+        general.click()
+    assert page.input_value("#bio-properties-panel-id") == "intake"
+    lane = page.locator('.bio-properties-panel-group[data-group-id="group-pf-lane"] .bio-properties-panel-group-header')
+    lane.click()
+    assert "(reception)" in page.inner_text("[data-testid=pf-lane]")
+    page.fill("#bio-properties-panel-name", "Tiếp nhận và vào sổ kiến nghị / Record and register the petition")
+    page.wait_for_function("() => window.petitionflowModeler.get('elementRegistry').get('intake')"
+                           ".businessObject.name.startsWith('Tiếp nhận và vào sổ')")
     page.click("#validate")
     page.wait_for_selector("[data-testid=designer-status].ok")
     assert "quy trình petition" in page.inner_text("[data-testid=designer-status]")
