@@ -168,17 +168,27 @@ def petition_of_instance(session: Session, instance_id: uuid.UUID) -> Petition |
     return protected_of_instances(session, [instance_id]).get(instance_id)
 
 
-def guard(session: Session, actor: Actor, instance_id: uuid.UUID, data: Any, what: str) -> Any:
-    """`data` of an instance as `actor` may see it: redacted when it is a denunciation the actor does not handle;
-    whole (and the read recorded) when the actor handles it and the data holds an identity field."""
+def hidden_for(session: Session, actor: Actor, instance_id: uuid.UUID | None) -> list[str] | None:
+    """None when `actor` may see everything the instance's data holds; else the denouncer's identity values to
+    take out of it (the instance handles a denunciation the actor does not handle)."""
+    petition = petition_of_instance(session, instance_id) if instance_id is not None else None
+    if petition is None or may_see_identity(actor, petition, petition.submitted_by):
+        return None
+    return secrets_of(petition)
+
+
+def shown_to(session: Session, actor: Actor, instance_id: uuid.UUID,
+             data: Any) -> tuple[Any, tuple[int, str, str] | None]:
+    """`data` of an instance as `actor` may see it, and the read to record: (agency id, petition id, number) when
+    the actor handles a denunciation and the data names its denouncer, else None. Redacted (`redact`) when the
+    actor does not handle it."""
     petition = petition_of_instance(session, instance_id)
     if petition is None:
-        return data
+        return data, None
     if not may_see_identity(actor, petition, petition.submitted_by):
-        return redact(data, secrets_of(petition))
-    if _names_identity(data):
-        record_read(session, actor, petition.agency_id, [(str(petition.id), petition.code)], what)
-    return data
+        return redact(data, secrets_of(petition)), None
+    read = (petition.agency_id, str(petition.id), petition.code) if _names_identity(data) else None
+    return data, read
 
 
 def _names_identity(data: Any) -> bool:

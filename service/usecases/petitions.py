@@ -220,7 +220,8 @@ def _clean(data: Mapping[str, Any], zone: str = "Asia/Ho_Chi_Minh") -> dict[str,
     problems += intake_checks.problems(data, facts.today(zone))
     if problems:
         raise Invalid("the petition was not received", problems)
-    intake = {k: data[k] for k in intake_checks.FIELDS if data.get(k) not in (None, "")}
+    intake = {k: (data[k].isoformat() if isinstance(data[k], date) else data[k])
+              for k in intake_checks.FIELDS if data.get(k) not in (None, "")}
     return intake | {"source": source, "channel": channel, "field": data["field"].strip(),
                       "title": data["title"].strip(),
             "content": data["content"], "petitioner_name": data.get("petitioner_name", ""),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..store.tables import HumanTask, ProcessInstance, User
 from ..store.uow import ConcurrentUpdate
-from . import access, audit, clock, forms, instances, sessions
+from . import access, audit, clock, forms, identity, instances, sessions
 from .access import Expected
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid
@@ -134,6 +134,7 @@ def complete(
                 raise Forbidden(f"task {task_id} belongs to {where}; {actor.username} does not work there")
             _open(task, inst)
             access.check_expected(inst, expected)
+            data = identity.strip_hidden(data)  # a redacted form sends the placeholder back: keep the identity
             cleaned = forms.check_submission(form_of(ctx, s, inst, task.form_key), data, task.name)
             info = instances.complete_loaded(ctx, s, actor, task, inst, cleaned)
             uow.commit()

@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select
 
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
-from . import access, accounts, clock, petitions, task_queries
+from . import access, accounts, clock, identity, petitions, task_queries
 from .context import Actor, Context
 from .errors import NotFound
 from .task_queries import TaskRow, row_of
@@ -139,7 +139,10 @@ def history(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> InstanceHisto
                          .order_by(AuditEvent.seq)).scalars().all()
         open_tasks = s.execute(select(HumanTask).where(HumanTask.instance_id == inst.id,
                                                        HumanTask.status == "ready")).scalars().all()
-    events = [HistoryEvent(e.event_type, e.actor, e.at, e.element_id, e.task_id, dict(e.data or {})) for e in rows]
+        hidden = identity.hidden_for(s, actor, inst.id)  # a denunciation's denouncer, for those not handling it
+    events = [HistoryEvent(e.event_type, e.actor, e.at, e.element_id, e.task_id,
+                           dict(e.data or {}) if hidden is None else identity.redact(dict(e.data or {}), hidden))
+              for e in rows]
     completed = sorted({e.element_id for e in events if e.event_type in PATH_EVENTS and e.element_id})
     data: dict[str, Any] = {}
     for e in events:
