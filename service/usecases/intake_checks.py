@@ -170,9 +170,12 @@ def assess(s: Session, agency_id: int, values: Mapping[str, Any], exclude: uuid.
     earlier = find_duplicate(s, agency_id, values, exclude)
     original = s.get(Petition, earlier.duplicate_of) if earlier is not None and earlier.duplicate_of else earlier
     found = flags(values, original is not None)
-    return {"intake_flags": found, "conditions_met": not any(f in BLOCKING for f in found),
-            "duplicate_of": str(original.id) if original is not None else None,
-            "duplicate_of_code": original.code if original is not None else None}
+    assessed = {"intake_flags": found, "conditions_met": not any(f in BLOCKING for f in found),
+                "duplicate_of": str(original.id) if original is not None else None,
+                "duplicate_of_code": original.code if original is not None else None}
+    if original is not None and identity.protected(original.petition_type) and not values.get("petition_type"):
+        assessed["petition_type"] = original.petition_type  # a copy of a denunciation hides its denouncer too
+    return assessed
 
 
 def at_intake(s: Session, instance_id: uuid.UUID, data: Mapping[str, Any],

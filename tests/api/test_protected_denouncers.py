@@ -196,3 +196,13 @@ def test_a_redacted_form_sent_back_keeps_the_identity(app: Flask, ctx: Context) 
     petition = _denunciation(app, ctx)
     assert identity.strip_hidden({"petitioner_name": identity.HIDDEN, "title": "x"}) == {"title": "x"}
     assert (Api(app, "thanhtra").get(f"/api/v1/petitions/{petition['id']}").json or {})["petitioner_name"] == NAME
+
+
+def test_a_copy_of_a_denunciation_hides_its_denouncer_too(app: Flask, ctx: Context) -> None:
+    petition = _denunciation(app, ctx)
+    copy = {k: v for k, v in DENUNCIATION.items() if k != "petition_type"}  # the type is not known yet
+    sent = Api(app, "tiepnhan").post("/api/v1/petitions", json=copy)
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    seen = Api(app, "vanphong").get(f"/api/v1/petitions/{(sent.json or {})['id']}").json or {}
+    assert seen["duplicate_of"]["code"] == petition["code"] and seen["restriction"] == "identity_protected"
+    assert not _leaks(json.dumps(seen, ensure_ascii=False))
