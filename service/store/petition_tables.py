@@ -72,7 +72,7 @@ class Petition(Base):
     """Number, title, petitioner's name and contact, folded (`service.search_text`)."""
     search_body: Mapped[str] = mapped_column(Text, default="")
     """The content, folded."""
-    dated_on: Mapped[date | None] = mapped_column(Date)
+    petition_date: Mapped[date | None] = mapped_column(Date)
     """The date written on the petition (intake checks it is there)."""
     signed: Mapped[bool | None] = mapped_column(Boolean)
     """Whether the petition bears the petitioner's signature or fingerprint (None: not yet checked)."""

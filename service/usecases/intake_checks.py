@@ -1,7 +1,7 @@
 """The conditions of a petition, checked when it is received and again when its intake is completed.
 
 What intake records (the reception's form, the API, the intake task's form): the date written on
-the petition (`dated_on`), whether it is signed (`signed`), the identity document shown
+the petition (`petition_date`), whether it is signed (`signed`), the identity document shown
 (`identity_document`), how many people signed it (`signer_count`) and their representatives
 (`representatives`), and for an anonymous denunciation whether its content is clear and backed by
 evidence (`evidence_clear`). What it finds (`intake_flags`, with `conditions_met`):
@@ -33,15 +33,16 @@ from sqlalchemy.orm import Session
 
 from .. import search_text
 from ..store.petition_tables import Petition
-from . import identity
+from . import facts, identity
 
-FIELDS = ("petition_type", "dated_on", "signed", "identity_document", "signer_count", "representatives",
+FIELDS = ("petition_type", "petition_date", "signed", "identity_document", "signer_count", "representatives",
           "evidence_clear")
 """The intake's data keys (besides the petition's own), as the intake form names them."""
 LIMITS = {"identity_document": 100, "representatives": 500, "petition_type": 20}
 MAX_SIGNERS = 100000
 BLOCKING = ("undated", "unsigned", "no_identity_document", "anonymous", "duplicate", "representatives_missing")
 """Flags that leave a petition not meeting the conditions for handling (đủ / không đủ điều kiện xử lý)."""
+LATER_THAN_TODAY = "cannot be after today"
 IN_PERSON = ("reception",)
 """Channels on which the petitioner is there to show an identity document."""
 DUPLICATE_CANDIDATES = 50
@@ -78,12 +79,12 @@ def _text(value: Any, limit: int) -> str | None:
 def problems(data: Mapping[str, Any], today: date) -> list[str]:
     """What is wrong with the intake fields of a submission ('key: why'); absent fields are fine."""
     found: list[str] = []
-    if data.get("dated_on") not in (None, ""):
-        day = _day(data["dated_on"])
+    if data.get("petition_date") not in (None, ""):
+        day = _day(data["petition_date"])
         if day is None:
-            found.append("dated_on: a date, YYYY-MM-DD")
+            found.append("petition_date: a date, YYYY-MM-DD")
         elif day > today:
-            found.append("dated_on: cannot be after today")
+            found.append(f"petition_date: {LATER_THAN_TODAY}")
     for key in ("signed", "evidence_clear"):
         if data.get(key) is not None and not isinstance(data[key], bool):
             found.append(f"{key}: must be true or false")
@@ -103,8 +104,8 @@ def columns_of(data: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "petition_type" in data:
         values["petition_type"] = _text(data["petition_type"], 20)
-    if "dated_on" in data:
-        values["dated_on"] = _day(data["dated_on"])
+    if "petition_date" in data:
+        values["petition_date"] = _day(data["petition_date"])
     for key in ("signed", "evidence_clear"):
         if key in data:
             values[key] = _flag(data[key])
@@ -125,7 +126,7 @@ def columns_of(data: Mapping[str, Any]) -> dict[str, Any]:
 def flags(values: Mapping[str, Any], duplicate: bool) -> list[str]:
     """The conditions `values` (the petition's fields and intake fields) leave unmet, in a fixed order."""
     found: list[str] = []
-    if _day(values.get("dated_on")) is None:
+    if _day(values.get("petition_date")) is None:
         found.append("undated")
     if values.get("signed") is False:
         found.append("unsigned")
@@ -179,8 +180,14 @@ def assess(s: Session, agency_id: int, values: Mapping[str, Any], exclude: uuid.
 
 
 def at_intake(s: Session, instance_id: uuid.UUID, data: Mapping[str, Any],
-              current: Mapping[str, Any]) -> dict[str, Any]:
-    """The data the intake task's completion adds: the conditions assessed on what was submitted."""
+              current: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """The data the intake task's completion adds: the conditions assessed on what was submitted
+    (`Invalid` for a petition dated after today, or a count that cannot be)."""
+    by_field: dict[str, list[str]] = {}
+    for problem in problems(data, today):
+        key, _sep, why = problem.partition(": ")
+        by_field.setdefault(key, []).append(facts.FUTURE if why == LATER_THAN_TODAY else why)
+    facts.refuse(by_field, "the intake was not recorded")
     petition = s.execute(select(Petition).where(Petition.instance_id == instance_id)).scalar_one_or_none()
     if petition is None:
         return {}

@@ -93,7 +93,7 @@ class PetitionInfo:
     """What restricts it (`identity.RESTRICTIONS`): its content, its denouncer's identity, both or nothing."""
     identity_hidden: bool = False
     """The denouncer's identity is withheld from this reader (the identity fields read `identity.HIDDEN`)."""
-    dated_on: date | None = None
+    petition_date: date | None = None
     signed: bool | None = None
     identity_document: str | None = None
     signer_count: int | None = None
@@ -156,7 +156,7 @@ def _info(p: Petition, due_at: datetime | None = None, actor: Actor | None = Non
         p.assigned_unit, p.outcome, scrubbed(p.answer), p.dialogue_id, p.submitted_at, p.answered_at, p.closed_at,
         shown(p.petitioner_contact) or "", due_at, petition_type=p.petition_type,
         restriction=identity.restriction_of(p.confidential, p.petition_type), identity_hidden=hide,
-        dated_on=p.dated_on, signed=p.signed, identity_document=shown(p.identity_document),
+        petition_date=p.petition_date, signed=p.signed, identity_document=shown(p.identity_document),
         signer_count=p.signer_count, representatives=shown(p.representatives), evidence_clear=p.evidence_clear,
         intake_flags=tuple(p.intake_flags or ()),
         duplicate_of=(p.duplicate_of, duplicate_code or "") if p.duplicate_of else None, duplicates=duplicates,

@@ -58,7 +58,7 @@ def before_completion(session: Session, process_key: str, element_id: str, inst:
     if process_key == DIALOGUE_PROCESS and element_id == CONFERENCE_TASK:
         agenda.check_outcomes(form, current(), data)
     if process_key == PETITION_PROCESS and element_id == INTAKE_TASK:  # the conditions of the petition
-        return intake_checks.at_intake(session, inst.id, data, current())
+        return intake_checks.at_intake(session, inst.id, data, current(), facts.today(zone))
     if process_key == REPORT_PROCESS and element_id in REPORT_DRAFT_TASKS:
         from . import reports  # reports reads the register; imported here to keep the layers acyclic
 

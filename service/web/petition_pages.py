@@ -21,7 +21,7 @@ from .security import staff_required
 
 bp = Blueprint("petitions", __name__)
 
-INTAKE_CHECKS = ("petition_type", "dated_on", "identity_document", "signer_count", "representatives")
+INTAKE_CHECKS = ("petition_type", "petition_date", "identity_document", "signer_count", "representatives")
 """The reception form's fields of a petition's kind and conditions, as typed (the use case checks them)."""
 FIELDS = ("science", "technology", "standards", "ip", "administration", "personnel", "other")
 

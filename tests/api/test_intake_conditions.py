@@ -23,7 +23,7 @@ BASE = {"source": "citizen", "channel": "paper", "field": "science", "title": "K
 
 
 def _submit(staff: Api, **changes: Any) -> dict[str, Any]:
-    body = {"dated_on": service_today().isoformat(), **BASE, **changes}
+    body = {"petition_date": service_today().isoformat(), **BASE, **changes}
     body = {k: v for k, v in body.items() if v is not None}
     sent = staff.post("/api/v1/petitions", json=body)
     assert sent.status_code == 201, sent.get_data(as_text=True)
@@ -41,15 +41,16 @@ def test_the_conditions_of_a_petition_are_recorded_and_checked(app: Flask, ctx: 
     deploy_sample(ctx, "petition.bpmn")
     reception = Api(app, "tiepnhan")
     good = _submit(reception)
-    assert good["intake_flags"] == [] and good["signed"] is True and good["dated_on"] == service_today().isoformat()
-    lacking = _submit(reception, channel="reception", dated_on=None, signed=False, content="Một nội dung khác")
+    assert good["intake_flags"] == [] and good["signed"] is True
+    assert good["petition_date"] == service_today().isoformat()
+    lacking = _submit(reception, channel="reception", petition_date=None, signed=False, content="Một nội dung khác")
     assert lacking["intake_flags"] == ["undated", "unsigned", "no_identity_document"]
     task = reception.get(f"/api/v1/tasks/{_intake_task(ctx, lacking['instance_id'])}").json or {}
     assert task["data"]["intake_flags"] == lacking["intake_flags"] and task["data"]["conditions_met"] is False
     done = reception.post(f"/api/v1/tasks/{task['task']['id']}/complete", json={"data": {
         **{k: v for k, v in BASE.items() if k != "signed"}, "channel": "reception", "content": "Một nội dung khác",
-        "received_on": service_today().isoformat(), "dated_on": service_today().isoformat(), "signed": True,
-        "identity_document": "CCCD 014090000123"}})
+        "received_on": service_today().isoformat(), "signed": True, "identity_document": "CCCD 014090000123",
+        "petition_date": (service_today() - timedelta(days=9)).isoformat()}})  # written before it was received
     assert done.status_code == 200, done.get_data(as_text=True)
     after = reception.get(f"/api/v1/petitions/{lacking['id']}").json or {}
     assert after["intake_flags"] == [] and after["identity_document"] == "CCCD 014090000123"
@@ -61,9 +62,14 @@ def test_dates_after_today_and_impossible_counts_are_refused(app: Flask, ctx: Co
     deploy_sample(ctx, "petition.bpmn")
     reception = Api(app, "tiepnhan")
     tomorrow = (service_today() + timedelta(days=1)).isoformat()
-    refused = reception.post("/api/v1/petitions", json={**BASE, "dated_on": tomorrow})
-    assert refused.status_code == 422 and "dated_on" in refused.get_data(as_text=True)
+    refused = reception.post("/api/v1/petitions", json={**BASE, "petition_date": tomorrow})
+    assert refused.status_code == 422 and "petition_date" in refused.get_data(as_text=True)
     assert reception.post("/api/v1/petitions", json={**BASE, "signer_count": 0}).status_code == 422
+    petition = _submit(reception)
+    task = _intake_task(ctx, petition["instance_id"])
+    at_intake = reception.post(f"/api/v1/tasks/{task}/complete", json={"data": {
+        **BASE, "received_on": service_today().isoformat(), "petition_date": tomorrow}})
+    assert at_intake.status_code == 422 and "petition_date" in at_intake.get_data(as_text=True)
 
 
 def test_anonymous_petitions_are_flagged_and_a_denunciation_with_evidence_is_told_apart(
@@ -114,7 +120,7 @@ def test_a_duplicate_found_when_intake_corrects_the_petitioner(app: Flask, ctx: 
     task = _intake_task(ctx, later["instance_id"])
     done = reception.post(f"/api/v1/tasks/{task}/complete", json={"data": {
         **{k: v for k, v in BASE.items()}, "petitioner_name": "An", "identity_document": "cccd 001",
-        "received_on": service_today().isoformat(), "dated_on": service_today().isoformat()}})
+        "received_on": service_today().isoformat(), "petition_date": service_today().isoformat()}})
     assert done.status_code == 200, done.get_data(as_text=True)
     after = reception.get(f"/api/v1/petitions/{later['id']}").json or {}
     assert after["duplicate_of"] == {"id": first["id"], "code": first["code"]}  # the same identity document

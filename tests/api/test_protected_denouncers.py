@@ -58,11 +58,11 @@ def _denunciation(app: Flask, ctx: Context) -> dict[str, Any]:
     deploy_sample(ctx, "petition.bpmn")
     reception = Api(app, "tiepnhan")
     today = service_today().isoformat()
-    sent = reception.post("/api/v1/petitions", json={**DENUNCIATION, "dated_on": today})
+    sent = reception.post("/api/v1/petitions", json={**DENUNCIATION, "petition_date": today})
     assert sent.status_code == 201, sent.get_data(as_text=True)
     petition = dict(reception.get(f"/api/v1/petitions/{(sent.json or {})['id']}").json or {})
     instance = str(petition["instance_id"])
-    intake = dict(DENUNCIATION) | {"received_on": today, "dated_on": today}
+    intake = dict(DENUNCIATION) | {"received_on": today, "petition_date": today}
     _complete(app, ctx, "tiepnhan", instance, "intake", intake)
     _complete(app, ctx, "thanhtra", instance, "consolidate_inspectorate",
               {"field": "science", "urgency": "high", "competence": "within", "disposition": "proceed"})

@@ -31,7 +31,7 @@ def test_the_denouncer_is_hidden_from_the_office_and_a_duplicate_is_linked(open_
     reception, office, inspectorate = open_page("tiepnhan"), open_page("vanphong"), open_page("thanhtra")
     first = _record(reception)
     open_task(reception, first, "Tiếp nhận")
-    fill_form(reception, {"petition_type": "to_cao", "dated_on": service_today().isoformat(), "signed": True,
+    fill_form(reception, {"petition_type": "to_cao", "petition_date": service_today().isoformat(), "signed": True,
                           "identity_document": "CCCD 079123456789"})
     submit_task(reception)
 

@@ -74,9 +74,9 @@ def test_short_values_are_not_searched_for_in_text() -> None:
 
 
 def test_intake_flags_each_unmet_condition() -> None:
-    complete = {"petitioner_name": "Nguyễn Văn An", "dated_on": "2026-03-01", "signed": True, "channel": "paper"}
+    complete = {"petitioner_name": "Nguyễn Văn An", "petition_date": "2026-03-01", "signed": True, "channel": "paper"}
     assert intake_checks.flags(complete, duplicate=False) == []
-    assert intake_checks.flags({**complete, "dated_on": None}, duplicate=False) == ["undated"]
+    assert intake_checks.flags({**complete, "petition_date": None}, duplicate=False) == ["undated"]
     assert intake_checks.flags({**complete, "signed": False}, duplicate=False) == ["unsigned"]
     assert intake_checks.flags({**complete, "signed": None}, duplicate=False) == []  # not checked yet
     assert intake_checks.flags({**complete, "channel": "reception"}, duplicate=False) == ["no_identity_document"]
@@ -93,9 +93,9 @@ def test_intake_flags_each_unmet_condition() -> None:
 
 
 def test_intake_fields_are_typed_for_the_register() -> None:
-    columns = intake_checks.columns_of({"dated_on": "2026-03-01", "signed": "yes", "signer_count": "12",
+    columns = intake_checks.columns_of({"petition_date": "2026-03-01", "signed": "yes", "signer_count": "12",
                                         "representatives": "  A, B ", "duplicate_of": "not-a-uuid"})
-    assert str(columns["dated_on"]) == "2026-03-01" and columns["signed"] is None
+    assert str(columns["petition_date"]) == "2026-03-01" and columns["signed"] is None
     assert columns["signer_count"] == 12 and columns["representatives"] == "A, B"
     assert "duplicate_of" not in columns
     assert intake_checks.columns_of({"signer_count": True})["signer_count"] is None

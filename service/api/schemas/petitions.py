@@ -28,7 +28,7 @@ class SubmitSchema(Schema):
     petition_type = fields.String(validate=validate.Length(min=1, max=20), metadata={
         "description": "khieu_nai, to_cao, kien_nghi or phan_anh (the intake form's choices); a denunciation "
                        "(to_cao) keeps its denouncer's identity from everyone not handling it"})
-    dated_on = fields.Date(metadata={"description": "the date written on the petition"})
+    petition_date = fields.Date(metadata={"description": "the date written on the petition"})
     signed = fields.Boolean(metadata={"description": "signed or fingerprinted by the petitioner"})
     identity_document = fields.String(validate=validate.Length(max=100))
     signer_count = fields.Integer(validate=validate.Range(min=1, max=100000),
@@ -121,7 +121,7 @@ class PetitionSchema(Schema):
                                                          "confidential_identity_protected"})
     identity_hidden = fields.Boolean(metadata={"description": "the denouncer's identity is withheld from the "
                                                               "caller: the identity fields read a placeholder"})
-    dated_on = fields.Date(allow_none=True)
+    petition_date = fields.Date(allow_none=True)
     signed = fields.Boolean(allow_none=True)
     identity_document = fields.String(allow_none=True)
     signer_count = fields.Integer(allow_none=True)

@@ -20,7 +20,7 @@ depends_on = None
 COLUMNS = (
     ("petition_type", sa.String(20)),
     ("handling_result", sa.String(20)),
-    ("dated_on", sa.Date()),
+    ("petition_date", sa.Date()),
     ("signed", sa.Boolean()),
     ("identity_document", sa.String(100)),
     ("signer_count", sa.Integer()),
