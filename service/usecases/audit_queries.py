@@ -78,11 +78,17 @@ def _row(e: AuditEvent) -> EventRow:
 def _guarded(s: Session, actor: Actor, rows: list[EventRow]) -> list[EventRow]:
     """The rows with a denunciation's identity taken out of the events of its instance, for a reader who does
     not handle it (auditors never do: they review how it was handled, not who made it)."""
-    found = identity.protected_of_instances(s, [r.instance_id for r in rows if r.instance_id is not None])
-    hidden = {i: identity.secrets_of(p) for i, p in found.items()
+    by_instance = identity.protected_of_instances(s, [r.instance_id for r in rows if r.instance_id is not None])
+    by_petition = identity.protected_petitions(s, [str(r.data.get("petition_id")) for r in rows
+                                                   if r.instance_id is None and r.data.get("petition_id")])
+    hidden = {key: identity.secrets_of(p) for key, p in [*by_instance.items(), *by_petition.items()]
               if not identity.may_see_identity(actor, p, p.submitted_by)}
-    return [replace(r, data=identity.redact(r.data, hidden[r.instance_id]))
-            if r.instance_id is not None and r.instance_id in hidden else r for r in rows]
+
+    def shown(r: EventRow) -> EventRow:
+        key = r.instance_id if r.instance_id is not None else str(r.data.get("petition_id") or "")
+        return replace(r, data=identity.redact(r.data, hidden[key])) if key in hidden else r
+
+    return [shown(r) for r in rows]
 
 
 def _query(agency_id: int, f: AuditFilter) -> Select[AuditEvent]:

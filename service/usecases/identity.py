@@ -163,6 +163,21 @@ def protected_of_instances(session: Session, instance_ids: Iterable[uuid.UUID]) 
     return {p.instance_id: p for p in rows if p.instance_id is not None}
 
 
+def protected_petitions(session: Session, petition_ids: Iterable[str]) -> dict[str, Petition]:
+    """The denunciations (by id, as text) among these petitions (ids that are not UUIDs are ignored)."""
+    ids: set[uuid.UUID] = set()
+    for text in petition_ids:
+        try:
+            ids.add(uuid.UUID(text))
+        except ValueError:
+            continue
+    if not ids:
+        return {}
+    rows = session.execute(select(Petition).where(Petition.id.in_(ids),
+                                                  Petition.petition_type.in_(PROTECTED_TYPES))).scalars()
+    return {str(p.id): p for p in rows}
+
+
 def petition_of_instance(session: Session, instance_id: uuid.UUID) -> Petition | None:
     """The denunciation an instance handles, if it handles one."""
     return protected_of_instances(session, [instance_id]).get(instance_id)

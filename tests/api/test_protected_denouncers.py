@@ -67,6 +67,9 @@ def _denunciation(app: Flask, ctx: Context) -> dict[str, Any]:
     _complete(app, ctx, "thanhtra", instance, "consolidate_inspectorate",
               {"field": "science", "urgency": "high", "competence": "within", "disposition": "proceed"})
     _complete(app, ctx, "giamdoc", instance, "assign_unit", {"assigned_unit": "science", "draft_deadline": "P7D"})
+    noted = Api(app, "thanhtra").post(f"/api/v1/petitions/{petition['id']}/comments",
+                                      json={"body": f"Đã làm việc trực tiếp với ông {NAME}."})  # a note naming him
+    assert noted.status_code == 201, noted.get_data(as_text=True)
     seen = dict(Api(app, "giamdoc").get(f"/api/v1/petitions/{petition['id']}").json or {})
     return seen | {"tracking_code": (sent.json or {})["tracking_code"]}
 
