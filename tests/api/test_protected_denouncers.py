@@ -28,7 +28,8 @@ REPRESENTATIVES = "Lò Thị Esmeralda, Quàng Văn Frollo"
 SECRETS = ("quasimodo", "0912345678", "079123456789", "esmeralda", "frollo")
 """ASCII pieces of every identity field: none may appear in anything an outsider receives (any case)."""
 DENUNCIATION = {
-    "source": "citizen", "channel": "reception", "field": "science", "title": "Tố cáo sai phạm trong nghiệm thu đề tài",
+    "source": "citizen", "channel": "reception", "field": "science",
+    "title": f"Đơn của {NAME} tố cáo sai phạm nghiệm thu",
     "content": f"Tôi là {NAME}, tố cáo việc nghiệm thu đề tài không đúng quy định.", "petitioner_name": NAME,
     "petitioner_contact": CONTACT, "petition_type": "to_cao", "identity_document": DOCUMENT, "signed": True,
     "signer_count": 3, "representatives": REPRESENTATIVES,
