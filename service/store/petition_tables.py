@@ -72,6 +72,22 @@ class Petition(Base):
     """Number, title, petitioner's name and contact, folded (`service.search_text`)."""
     search_body: Mapped[str] = mapped_column(Text, default="")
     """The content, folded."""
+    petition_date: Mapped[date | None] = mapped_column(Date)
+    """The date written on the petition (intake checks it is there)."""
+    signed: Mapped[bool | None] = mapped_column(Boolean)
+    """Whether the petition bears the petitioner's signature or fingerprint (None: not yet checked)."""
+    identity_document: Mapped[str | None] = mapped_column(String(100))
+    """The petitioner's identity document (kind and number), when one was shown or copied."""
+    signer_count: Mapped[int | None] = mapped_column(Integer)
+    """How many people signed it (NĐ 124/2020 art. 7: several petitioners name representatives)."""
+    representatives: Mapped[str | None] = mapped_column(String(500))
+    """The representatives' names, when several people signed."""
+    evidence_clear: Mapped[bool | None] = mapped_column(Boolean)
+    """For an anonymous denunciation: its content is clear and backed by evidence (Luật Tố cáo art. 25)."""
+    duplicate_of: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    """The earlier petition of the same petitioner with the same content, found at intake."""
+    intake_flags: Mapped[list[str] | None] = mapped_column(JSON)
+    """The conditions intake found unmet (`service.usecases.intake_checks`), for the handling decision."""
 
 
 class PetitionComment(Base):

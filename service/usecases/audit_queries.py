@@ -10,14 +10,15 @@ import io
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from ..store.tables import AuditEvent, ProcessInstance
-from . import access, audit, audit_checks
+from . import access, audit, audit_checks, identity
 from .context import Actor, Context
 from .errors import Invalid
 
@@ -74,6 +75,22 @@ def _row(e: AuditEvent) -> EventRow:
                     dict(e.data or {}), e.prev_hash, e.hash)
 
 
+def _guarded(s: Session, actor: Actor, rows: list[EventRow]) -> list[EventRow]:
+    """The rows with a denunciation's identity taken out of the events of its instance, for a reader who does
+    not handle it (auditors never do: they review how it was handled, not who made it)."""
+    by_instance = identity.protected_of_instances(s, [r.instance_id for r in rows if r.instance_id is not None])
+    by_petition = identity.protected_petitions(s, [str(r.data.get("petition_id")) for r in rows
+                                                   if r.instance_id is None and r.data.get("petition_id")])
+    hidden = {key: identity.secrets_of(p) for key, p in [*by_instance.items(), *by_petition.items()]
+              if not identity.may_see_identity(actor, p, p.submitted_by)}
+
+    def shown(r: EventRow) -> EventRow:
+        key = r.instance_id if r.instance_id is not None else str(r.data.get("petition_id") or "")
+        return replace(r, data=identity.redact(r.data, hidden[key])) if key in hidden else r
+
+    return [shown(r) for r in rows]
+
+
 def _query(agency_id: int, f: AuditFilter) -> Select[AuditEvent]:
     query = select(AuditEvent).where(AuditEvent.agency_id == agency_id)
     if f.instance_id:
@@ -99,7 +116,8 @@ def list_events(ctx: Context, actor: Actor, f: AuditFilter, limit: int = 100) ->
     access.require(actor, READERS, "reading the audit trail")
     with ctx.uow(write=False) as uow:
         s = uow.session
-        rows = [_row(e) for e in s.execute(_query(access.agency_id_of(s, actor), f).limit(limit + 1)).scalars()]
+        rows = _guarded(s, actor, [_row(e) for e in s.execute(_query(access.agency_id_of(s, actor), f)
+                                                               .limit(limit + 1)).scalars()])
     more = len(rows) > limit
     return EventPage(rows[:limit], rows[limit - 1].id if more else None)
 
@@ -137,7 +155,7 @@ def export_events(ctx: Context, actor: Actor, f: AuditFilter, fmt: str) -> Itera
         while True:
             with ctx.uow(write=False) as uow:
                 query = _query(agency_id, AuditFilter(**{**f.__dict__, "after_id": after})).limit(500)
-                batch = [_row(e) for e in uow.session.execute(query).scalars()]
+                batch = _guarded(uow.session, actor, [_row(e) for e in uow.session.execute(query).scalars()])
             for row in batch:
                 yield _line(row, fmt)
             if len(batch) < 500:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,14 +22,15 @@ from sqlalchemy.orm import Session
 from .. import plan_rules
 from ..store.petition_tables import Petition, PetitionComment
 from ..store.tables import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
-from . import access, plan_queries
+from . import access, identity, plan_queries
 from .context import Actor, Context
 from .errors import NotFound
 
 TEXT_KINDS = ("textarea",)
 """Form components whose values are documents (drafts, letters, minutes, notes)."""
 _CHOICE_KINDS = ("select", "radio")
-_SKIPPED = {"petition_id", "petition_code", "plan_draft_days", "plan_reply_days", "office_sources"}
+_SKIPPED = {"petition_id", "petition_code", "plan_draft_days", "plan_reply_days", "office_sources",
+            "conditions_met", "duplicate_of", "duplicate_of_code"}  # intake's findings: the record shows them
 WITHDRAWAL = "petition_withdrawn"
 """The message recording a petitioner's withdrawal (`registers.WITHDRAW_MESSAGE`): no form asks for its
 reason (the petition page's withdrawal form does), so the thread labels it here."""
@@ -188,8 +189,17 @@ def _documents(steps: list[Step]) -> list[Document]:
     return documents
 
 
-def read(session: Session, ctx: Context, inst: ProcessInstance) -> CaseFile:
-    """The case file of an instance the caller has already been allowed to see."""
+def _hide(step: Step, secrets: list[str]) -> Step:
+    def value(v: Value) -> Value:
+        shown = identity.HIDDEN if v.key in identity.IDENTITY_KEYS and v.value else identity.redact(v.value, secrets)
+        return replace(v, value=shown)
+
+    return replace(step, choices=[value(v) for v in step.choices], notes=[value(v) for v in step.notes])
+
+
+def read(session: Session, ctx: Context, inst: ProcessInstance, hidden: list[str] | None = None) -> CaseFile:
+    """The case file of an instance the caller has already been allowed to see; with `hidden`, a denunciation's
+    identity fields and values (`identity.hidden_for`) are taken out of it."""
     plan = plan_queries.plan_body_for(session, inst.agency_id, inst.created_at.year)
     forms = {key: plan_rules.form_for_plan(form, plan) if isinstance(form, Mapping) else form
              for key, form in ctx.catalog.model_by_id(session, inst.process_version_id).forms.items()}
@@ -207,6 +217,8 @@ def read(session: Session, ctx: Context, inst: ProcessInstance) -> CaseFile:
                   for c in session.execute(select(PetitionComment).where(PetitionComment.petition_id == petition_id)
                                            .order_by(PetitionComment.created_at)).scalars()]
         steps.sort(key=lambda s: s.at)
+    if hidden is not None:
+        steps = [_hide(step, hidden) for step in steps]
     documents = _documents(steps)
     recent = _since_last_decision([s for s in steps if s.kind == "task"])
     latest = [d for d in documents if any(d.at == r.at and d.actor == r.actor for r in recent)]
@@ -250,4 +262,4 @@ def of_instance(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> CaseFile:
         if inst is None:
             raise NotFound(f"instance {instance_id} does not exist")
         access.check_visible(uow.session, actor, inst)
-        return read(uow.session, ctx, inst)
+        return read(uow.session, ctx, inst, identity.hidden_for(uow.session, actor, inst.id))

@@ -9,13 +9,13 @@ on the petition into a conflict.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
 
 from ..store.petition_tables import Petition, PetitionComment
-from . import audit, clock, petitions
+from . import audit, clock, identity, petitions
 from .context import Actor, Context
 from .errors import Forbidden, Invalid, NotFound
 
@@ -93,4 +93,9 @@ def list_comments(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> list[Co
     with ctx.uow(write=False) as uow:
         rows = uow.session.execute(select(PetitionComment).where(PetitionComment.petition_id == petition_id)
                                    .order_by(PetitionComment.created_at, PetitionComment.id)).scalars()
-        return [_info(c) for c in rows]
+        found = [_info(c) for c in rows]
+        petition = uow.session.get(Petition, petition_id)
+        if petition is None or identity.may_see_identity(actor, petition, petition.submitted_by):
+            return found
+        secrets = identity.secrets_of(petition)  # a denunciation's denouncer, named in a note
+        return [replace(c, body=identity.redact_text(c.body, secrets)) for c in found]

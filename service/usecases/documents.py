@@ -34,7 +34,7 @@ from ..documents import docx_render, layout, pdf_render, templates
 from ..store.document_tables import Document, DocumentCounter
 from ..store.petition_tables import Dialogue, Petition, Plan
 from ..store.tables import Agency, AuditEvent, RoleGrant, User
-from . import clock, notifications, petitions, plans
+from . import clock, identity, notifications, petitions, plans
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -66,9 +66,15 @@ class DocumentInfo:
     template_version: str
 
 
-def _info(d: Document) -> DocumentInfo:
+def _info(d: Document, hidden: list[str] | None = None) -> DocumentInfo:
     symbol_number = f"{d.number}/{d.symbol}"
-    return DocumentInfo(d.id, d.petition_id, d.kind, symbol_number, d.title, d.issued_at, d.template_hash)
+    title = d.title if hidden is None else identity.redact_text(d.title, hidden)
+    return DocumentInfo(d.id, d.petition_id, d.kind, symbol_number, title, d.issued_at, d.template_hash)
+
+
+def _hidden(actor: Actor, p: Petition) -> list[str] | None:
+    """A denunciation's identity values to take out of its documents for `actor`, or None (nothing hidden)."""
+    return None if identity.may_see_identity(actor, p, p.submitted_by) else identity.secrets_of(p)
 
 
 def _next_number(s: Session, agency_id: int, year: int, kind: str) -> int:
@@ -256,7 +262,7 @@ def request(ctx: Context, actor: Actor, petition_id: uuid.UUID, kind: str, data:
         document = issue(s, p, kind, actor.username, clock.now(), ctx.settings.timezone, data,
                          Path(ctx.settings.bpmn_dir) / "documents")
         uow.commit()
-        return _info(document)
+        return _info(document, _hidden(actor, p))
 
 
 def issue_report(ctx: Context, actor: Actor, plan_code: str | None = None, index: int = 0) -> DocumentInfo:
@@ -310,7 +316,8 @@ def list_for_petition(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> lis
         p = _visible(s, actor, petition_id)
         rows = s.execute(select(Document).where(Document.petition_id == p.id)
                          .order_by(Document.issued_at, Document.kind)).scalars()
-        return [_info(d) for d in rows]
+        hidden = _hidden(actor, p)
+        return [_info(d, hidden) for d in rows]
 
 
 def render(ctx: Context, actor: Actor, document_id: uuid.UUID, fmt: str,
@@ -327,11 +334,17 @@ def render(ctx: Context, actor: Actor, document_id: uuid.UUID, fmt: str,
         if document is None or agency is None or document.agency_id != agency.id or (
                 petition_id is not None and document.petition_id != petition_id):
             raise NotFound(f"document {document_id} does not exist")
+        values = dict(document.data)
         if document.petition_id is not None:
-            _visible(s, actor, document.petition_id)
+            p = _visible(s, actor, document.petition_id)
+            hidden = _hidden(actor, p)
+            if hidden is not None:  # a denunciation's document, for someone not handling it
+                values = identity.redact(values, hidden)
+            elif identity.protected(p.petition_type) and not actor.system:
+                identity.record_read(s, actor, p.agency_id, [(str(p.id), p.code)], f"document {document.kind}")
         template = templates.load(document.kind, Path(ctx.settings.bpmn_dir) / "documents")
         issued = document.issued_at.astimezone(ZoneInfo(ctx.settings.timezone or DEFAULT_ZONE)).date()
-        filled = layout.build(template, dict(document.data), document.number, issued)
+        filled = layout.build(template, values, document.number, issued)
         try:
             content = docx_render.render(filled) if fmt == "docx" else pdf_render.render(filled)
         except pdf_render.FontMissing as exc:  # the deployment lacks fonts-liberation2: say so, not a 500

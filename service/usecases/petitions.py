@@ -10,7 +10,7 @@ import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,10 +20,23 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import plan_rules, search_text
+from .. import plan_rules
 from ..store.petition_tables import IdempotencyKey, Petition, PetitionCounter
 from ..store.tables import Agency, HumanTask, ProcessInstance
-from . import access, clock, files, instances, petition_search, plans, registers, throttle, values
+from . import (
+    access,
+    clock,
+    facts,
+    files,
+    identity,
+    instances,
+    intake_checks,
+    petition_search,
+    plans,
+    registers,
+    throttle,
+    values,
+)
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -76,6 +89,25 @@ class PetitionInfo:
     redacted: bool = False
     """A confidential petition the reader may not see, listed by its number and date only (so the register's
     numbering has no unexplained gaps); every other field is empty and the id is the nil UUID."""
+    petition_type: str | None = None
+    """`khieu_nai`, `to_cao`, `kien_nghi` or `phan_anh` (the intake form's select), once known."""
+    restriction: str = "none"
+    """What restricts it (`identity.RESTRICTIONS`): its content, its denouncer's identity, both or nothing."""
+    identity_hidden: bool = False
+    """The denouncer's identity is withheld from this reader (the identity fields read `identity.HIDDEN`)."""
+    petition_date: date | None = None
+    signed: bool | None = None
+    identity_document: str | None = None
+    signer_count: int | None = None
+    representatives: str | None = None
+    evidence_clear: bool | None = None
+    intake_flags: tuple[str, ...] = ()
+    """The conditions intake found unmet (`intake_checks`)."""
+    duplicate_of: tuple[uuid.UUID, str] | None = None
+    """(id, number) of the earlier petition this one repeats."""
+    duplicates: tuple[tuple[uuid.UUID, str], ...] = ()
+    """(id, number) of the later petitions that repeat this one (read with one petition, not in lists)."""
+    submitted_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,11 +140,42 @@ def tracking_forms(typed: str) -> list[str]:
     return forms
 
 
-def _info(p: Petition, due_at: datetime | None = None) -> PetitionInfo:
-    return PetitionInfo(p.id, p.code, p.tracking_code, p.instance_id, p.source, p.channel, p.field, p.title,
-                        p.content, p.petitioner_name, p.confidential, p.stage, p.urgency, p.competence,
-                        p.assigned_unit, p.outcome, p.answer, p.dialogue_id, p.submitted_at, p.answered_at,
-                        p.closed_at, p.petitioner_contact, due_at)
+def _info(p: Petition, due_at: datetime | None = None, actor: Actor | None = None,
+          duplicate_code: str | None = None, duplicates: tuple[tuple[uuid.UUID, str], ...] = ()) -> PetitionInfo:
+    """The petition as `actor` may see it: a denunciation's identity fields hidden from those not handling it."""
+    hide = actor is not None and not identity.may_see_identity(actor, p, p.submitted_by)
+    secrets = identity.secrets_of(p) if hide else []
+
+    def shown(value: str | None) -> str | None:
+        return (identity.HIDDEN if value else value) if hide else value
+
+    def scrubbed(text: str | None) -> str | None:
+        return identity.redact_text(text, secrets) if hide and text else text
+
+    return PetitionInfo(
+        p.id, p.code, p.tracking_code, p.instance_id, p.source, p.channel, p.field, scrubbed(p.title) or "",
+        scrubbed(p.content) or "", shown(p.petitioner_name) or "", p.confidential, p.stage, p.urgency, p.competence,
+        p.assigned_unit, p.outcome, scrubbed(p.answer), p.dialogue_id, p.submitted_at, p.answered_at, p.closed_at,
+        shown(p.petitioner_contact) or "", due_at, petition_type=p.petition_type,
+        restriction=identity.restriction_of(p.confidential, p.petition_type), identity_hidden=hide,
+        petition_date=p.petition_date, signed=p.signed, identity_document=shown(p.identity_document),
+        signer_count=p.signer_count, representatives=shown(p.representatives), evidence_clear=p.evidence_clear,
+        intake_flags=tuple(p.intake_flags or ()),
+        duplicate_of=(p.duplicate_of, duplicate_code or "") if p.duplicate_of else None, duplicates=duplicates,
+        submitted_by=p.submitted_by)
+
+
+def _shows_identity(info: PetitionInfo) -> bool:
+    """Whether the reader was shown a denouncer's identity in `info` (a read to record)."""
+    return (identity.protected(info.petition_type) and not info.identity_hidden and not info.redacted
+            and bool(info.petitioner_name or info.petitioner_contact or info.identity_document
+                     or info.representatives))
+
+
+def _codes(s: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    return {i: c for i, c in s.execute(select(Petition.id, Petition.code).where(Petition.id.in_(ids))).all()}
 
 
 def _due_dates(s: Session, found: list[Petition]) -> dict[uuid.UUID, datetime]:
@@ -128,10 +191,10 @@ def _due_dates(s: Session, found: list[Petition]) -> dict[uuid.UUID, datetime]:
 
 def _redacted(p: Petition) -> PetitionInfo:
     return PetitionInfo(uuid.UUID(int=0), p.code, "", None, "", "", "", "", "", "", True, "", None, None, None,
-                        None, None, None, p.submitted_at, None, None, redacted=True)
+                        None, None, None, p.submitted_at, None, None, redacted=True, restriction="confidential")
 
 
-def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
+def _clean(data: Mapping[str, Any], zone: str = "Asia/Ho_Chi_Minh") -> dict[str, Any]:
     problems = []
     source = data.get("source")
     if source not in SOURCES:
@@ -156,9 +219,13 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     problems += [f"{key}: {why}" for key, why in values.problems(
         {k: data.get(k) for k in ("source", "channel", "title", "content", "field", "petitioner_name",
                                   "petitioner_contact")}).items()]
+    problems += intake_checks.problems(data, facts.today(zone))
     if problems:
         raise Invalid("the petition was not received", problems)
-    return {"source": source, "channel": channel, "field": data["field"].strip(), "title": data["title"].strip(),
+    intake = {k: (data[k].isoformat() if isinstance(data[k], date) else data[k])
+              for k in intake_checks.FIELDS if data.get(k) not in (None, "")}
+    return intake | {"source": source, "channel": channel, "field": data["field"].strip(),
+                      "title": data["title"].strip(),
             "content": data["content"], "petitioner_name": data.get("petitioner_name", ""),
             "petitioner_contact": data.get("petitioner_contact", ""),
             "confidential": bool(data.get("confidential", False))}
@@ -192,7 +259,7 @@ def submit(ctx: Context, actor: Actor, data: Mapping[str, Any], plan_code: str |
     if not (actor.system or actor.has("reception", "office", "inspectorate", "admin") or actor.username == "public"):
         raise Forbidden("only reception staff, the Office and the Inspectorate record petitions")
     key = _check_key(idempotency_key)
-    fields = _clean(data)
+    fields = _clean(data, ctx.settings.timezone)
     checked = files.check_all(ctx.settings, attachments)
     for attempt in range(5):
         try:
@@ -250,6 +317,10 @@ def _next_number(s: Session, agency_id: int, year: int) -> int:
     return int(s.execute(statement.returning(PetitionCounter.last_number)).scalar_one())
 
 
+_PLAIN = ("source", "channel", "field", "title", "content", "petitioner_name", "petitioner_contact", "confidential")
+"""The submission's fields stored as they are (the intake fields go through `intake_checks.columns_of`)."""
+
+
 def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], plan_code: str | None) -> Petition:
     agency = s.execute(select(Agency).where(Agency.code == actor.agency)).scalar_one_or_none()
     if agency is None:
@@ -257,14 +328,16 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
     now = clock.now()
     plan = plans.plan_in_force(s, agency.id, now.year, plan_code)
     number = _next_number(s, agency.id, now.year)
+    petition_id = uuid.uuid4()
+    checked = intake_checks.assess(s, agency.id, fields, petition_id)  # the conditions, and an earlier copy
+    fields = {**fields, **checked}
     petition = Petition(
-        id=uuid.uuid4(), agency_id=agency.id, plan_id=plan.id if plan else None, instance_id=uuid.uuid4(),
+        id=petition_id, agency_id=agency.id, plan_id=plan.id if plan else None, instance_id=uuid.uuid4(),
         code=f"{agency.code.upper()}-{now.year}-{number:05d}", tracking_code=new_tracking_code(),
-        stage="received", submitted_by=actor.username, submitted_at=now, **fields,
+        stage="received", submitted_by=actor.username, submitted_at=now,
+        **{k: v for k, v in fields.items() if k in _PLAIN}, **intake_checks.columns_of(fields),
     )
-    petition.search_head = search_text.head(petition.code, petition.title, petition.petitioner_name,
-                                            petition.petitioner_contact)
-    petition.search_body = search_text.body(petition.content)
+    petition.search_head, petition.search_body = identity.search_texts_of(petition)
     s.add(petition)
     s.flush()  # the register row exists before the first step, which projects onto it (even when it ends there)
     draft, reply = (plan_rules.deadline(plan.body if plan else None, kind) for kind in ("draft", "reply"))
@@ -321,8 +394,11 @@ def list_petitions(ctx: Context, actor: Actor, stage: str | None = None, field: 
                 query = query.where(column == value)
         rows = petition_search.search(uow.session, query, text or "", min(limit, 200), offset)
         due = _due_dates(uow.session, rows)
-        found = [_info(p, due.get(p.instance_id) if p.instance_id else None) for p in rows]
+        codes = _codes(uow.session, {p.duplicate_of for p in rows if p.duplicate_of})
+        found = [_info(p, due.get(p.instance_id) if p.instance_id else None, actor,
+                       codes.get(p.duplicate_of) if p.duplicate_of else None) for p in rows]
     record_listing(ctx, actor, [(str(p.id), p.code) for p in found if p.confidential], "petition list")
+    record_identity_reads(ctx, actor, found, "petition list")
     return found
 
 
@@ -336,11 +412,24 @@ def _register_page(ctx: Context, actor: Actor, limit: int, offset: int) -> list[
                  .limit(min(limit, 200)).offset(offset))
         rows = list(uow.session.execute(query).all())
         due = _due_dates(uow.session, [p for p, seen in rows if seen])
-        found = [(_info(p, due.get(p.instance_id) if p.instance_id else None) if seen else _redacted(p))
+        codes = _codes(uow.session, {p.duplicate_of for p, seen in rows if seen and p.duplicate_of})
+        found = [(_info(p, due.get(p.instance_id) if p.instance_id else None, actor,
+                        codes.get(p.duplicate_of) if p.duplicate_of else None) if seen else _redacted(p))
                  for p, seen in rows]
     record_listing(ctx, actor, [(str(p.id), p.code) for p in found if p.confidential and not p.redacted],
                    "petition list")
+    record_identity_reads(ctx, actor, found, "petition list")
     return found
+
+
+def record_identity_reads(ctx: Context, actor: Actor, shown: list[PetitionInfo], what: str) -> None:
+    """One `identity_read` event for a read that showed the actor denouncers' identities, naming the petitions."""
+    items = [(str(p.id), p.code) for p in shown if _shows_identity(p)]
+    if not items or actor.system:
+        return
+    with ctx.uow() as uow:
+        identity.record_read(uow.session, actor, access.agency_id_of(uow.session, actor), items, what)
+        uow.commit()
 
 
 def record_listing(ctx: Context, actor: Actor, items: list[tuple[str, str]], what: str) -> None:
@@ -369,7 +458,15 @@ def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
             if inst is not None:
                 access.record_confidential_read(s, actor, inst, f"petition {found.code}")
                 uow.commit()
-        return _info(found, due)
+        codes = _codes(s, {found.duplicate_of} if found.duplicate_of else set())
+        later = s.execute(visible(s, actor, select(Petition)).where(
+            Petition.duplicate_of == found.id).order_by(Petition.submitted_at)).scalars()
+        info = _info(found, due, actor, codes.get(found.duplicate_of) if found.duplicate_of else None,
+                     tuple((p.id, p.code) for p in later))
+        if _shows_identity(info) and not actor.system:
+            identity.record_read(s, actor, found.agency_id, [(str(found.id), found.code)], f"petition {found.code}")
+            uow.commit()
+        return info
 
 
 def track(ctx: Context, tracking_code: str, address: str | None = None) -> PublicStatus:

@@ -19,7 +19,7 @@ from workflows import events as ev
 from ..roles import UNIT_KEY
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import ProcessInstance
-from . import agenda, facts, staffing
+from . import agenda, facts, identity, intake_checks, staffing
 
 PETITION_PROCESS = "petition"
 DIALOGUE_PROCESS = "dialogue"
@@ -27,6 +27,7 @@ DIALOGUE_MESSAGE = "dialogue_outcome"
 WITHDRAW_MESSAGE = "petition_withdrawn"
 AGENDA_TASK = "build_agenda"
 CONFERENCE_TASK = "hold_conference"
+INTAKE_TASK = "intake"
 REPORT_PROCESS = "periodic_report"
 REPORT_DRAFT_TASKS = ("draft_report_office", "draft_report_inspectorate")
 ENDED = "completed"
@@ -56,6 +57,8 @@ def before_completion(session: Session, process_key: str, element_id: str, inst:
         staffing.check_unit(session, inst.agency_id, data[UNIT_KEY])
     if process_key == DIALOGUE_PROCESS and element_id == CONFERENCE_TASK:
         agenda.check_outcomes(form, current(), data)
+    if process_key == PETITION_PROCESS and element_id == INTAKE_TASK:  # the conditions of the petition
+        return intake_checks.at_intake(session, inst.id, data, current(), facts.today(zone))
     if process_key == REPORT_PROCESS and element_id in REPORT_DRAFT_TASKS:
         from . import reports  # reports reads the register; imported here to keep the layers acyclic
 
@@ -89,6 +92,9 @@ def _petition_values(snapshot: ev.Snapshot, at: datetime) -> dict[str, Any]:
         text = _text(data, key, limit)
         if text is not None:
             values[column] = text
+    values |= intake_checks.columns_of(data)  # the type, the conditions found at intake, the earlier petition
+    if "handling_result" in data:
+        values["handling_result"] = _text(data, "handling_result", 20)
     answer = next((str(data[k]) for k in ANSWER_KEYS if data.get(k) not in (None, "")), None)
     if answer is not None:
         values["answer"] = answer
@@ -121,6 +127,8 @@ def project(session: Session, inst: ProcessInstance, process_key: str, snapshot:
     if process_key == PETITION_PROCESS:
         session.connection().execute(update(Petition).where(Petition.instance_id == inst.id)
                                      .values(**_petition_values(snapshot, at)))
+        if identity.protected(snapshot.data.get("petition_type")):  # a denouncer is not found by name
+            identity.protect_search(session, inst.id)
     elif process_key == DIALOGUE_PROCESS:
         held = bool(snapshot.data.get("held_on"))
         status = "closed" if snapshot.completed else "held" if held else "planning"

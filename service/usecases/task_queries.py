@@ -19,7 +19,7 @@ from workflows.errors import WorkflowError
 
 from .. import plan_rules
 from ..store.tables import HumanTask, ProcessInstance
-from . import access, clock, plan_queries
+from . import access, clock, identity, plan_queries
 from .context import Actor, Context
 from .errors import Forbidden, Invalid, NotFound
 from .form_description import describe_form
@@ -169,13 +169,16 @@ def get_task(ctx: Context, actor: Actor, task_id: uuid.UUID) -> TaskDetail:
     with ctx.uow(write=False) as uow:
         s = uow.session
         task, inst = load_visible(s, actor, task_id)
-        form, data = form_of(ctx, s, inst, task.form_key), _task_data(ctx, s, inst, task)
+        form = form_of(ctx, s, inst, task.form_key)
+        data, read = identity.shown_to(s, actor, inst.id, _task_data(ctx, s, inst, task))  # a denouncer is hidden
         detail = TaskDetail(row_of(task, inst.version, inst.business_key), form, data, describe_form(form, data))
         confidential = inst.confidential
-    if confidential:
+    if confidential or read:
         with ctx.uow() as uow:
             row = uow.session.get_one(ProcessInstance, inst.id)
             access.record_confidential_read(uow.session, actor, row, f"task {task_id}")
+            if read:
+                identity.record_read(uow.session, actor, read[0], [(read[1], read[2])], f"task {task_id}")
             uow.commit()
     return detail
 

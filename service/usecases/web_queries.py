@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select
 
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
-from . import access, accounts, clock, petitions, task_queries
+from . import access, accounts, clock, identity, petitions, task_queries
 from .context import Actor, Context
 from .errors import NotFound
 from .task_queries import TaskRow, row_of
@@ -87,7 +87,12 @@ def list_tasks(ctx: Context, actor: Actor, f: TaskFilter, limit: int = 200) -> T
         query = query.order_by(case((late, 0), else_=1), HumanTask.due_at.is_(None), HumanTask.due_at,
                                HumanTask.created_at, HumanTask.id).limit(limit)
         rows: list[Any] = list(s.execute(query).all())
-        items = [TaskItem(row_of(r[0], r[1], r[2], now), r[3], r[4], r[5], r[6], r[7],
+        denunciations = identity.protected_of_instances(s, [r[0].instance_id for r in rows])
+        secret = {i: identity.secrets_of(p) for i, p in denunciations.items()
+                  if not identity.may_see_identity(actor, p, p.submitted_by)}
+        items = [TaskItem(row_of(r[0], r[1], r[2], now), r[3],
+                          identity.redact_text(r[4], secret[r[0].instance_id])
+                          if r[4] and r[0].instance_id in secret else r[4], r[5], r[6], r[7],
                           (r[9], r[10], r[11]) if r[9] is not None else None) for r in rows]
         hidden = [(str(r[0].instance_id), r[3] or str(r[0].instance_id)) for r in rows if r[8]]
     petitions.record_listing(ctx, actor, sorted(set(hidden)), "task list")
@@ -139,7 +144,10 @@ def history(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> InstanceHisto
                          .order_by(AuditEvent.seq)).scalars().all()
         open_tasks = s.execute(select(HumanTask).where(HumanTask.instance_id == inst.id,
                                                        HumanTask.status == "ready")).scalars().all()
-    events = [HistoryEvent(e.event_type, e.actor, e.at, e.element_id, e.task_id, dict(e.data or {})) for e in rows]
+        hidden = identity.hidden_for(s, actor, inst.id)  # a denunciation's denouncer, for those not handling it
+    events = [HistoryEvent(e.event_type, e.actor, e.at, e.element_id, e.task_id,
+                           dict(e.data or {}) if hidden is None else identity.redact(dict(e.data or {}), hidden))
+              for e in rows]
     completed = sorted({e.element_id for e in events if e.event_type in PATH_EVENTS and e.element_id})
     data: dict[str, Any] = {}
     for e in events:

@@ -22,6 +22,8 @@ from .security import staff_required
 
 bp = Blueprint("petitions", __name__)
 
+INTAKE_CHECKS = ("petition_type", "petition_date", "identity_document", "signer_count", "representatives")
+"""The reception form's fields of a petition's kind and conditions, as typed (the use case checks them)."""
 FIELDS = ("science", "technology", "standards", "ip", "administration", "personnel", "other")
 
 
@@ -32,6 +34,10 @@ def intake_data(form: MultiDict[str, str], public: bool) -> dict[str, Any]:
     data["content"] = form.get("content", "")
     data["channel"] = "electronic" if public else form.get("channel", "reception")
     data["confidential"] = False if public else form.get("confidential") == "on"
+    if not public:  # the reception records the petition's kind and conditions (`intake_checks`)
+        data |= {key: form.get(key, "").strip() for key in INTAKE_CHECKS if form.get(key, "").strip()}
+        if form.get("signed") in ("yes", "no"):
+            data["signed"] = form.get("signed") == "yes"
     return data
 
 

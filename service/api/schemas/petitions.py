@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from ...usecases.comments import MAX_LENGTH as COMMENT_LENGTH
@@ -23,6 +25,18 @@ class SubmitSchema(Schema):
     confidential = fields.Boolean(load_default=False)
     agency = fields.String(validate=validate.Length(min=1, max=32),
                            metadata={"description": "the department addressed (public submissions only)"})
+    petition_type = fields.String(validate=validate.Length(min=1, max=20), metadata={
+        "description": "khieu_nai, to_cao, kien_nghi or phan_anh (the intake form's choices); a denunciation "
+                       "(to_cao) keeps its denouncer's identity from everyone not handling it"})
+    petition_date = fields.Date(metadata={"description": "the date written on the petition"})
+    signed = fields.Boolean(metadata={"description": "signed or fingerprinted by the petitioner"})
+    identity_document = fields.String(validate=validate.Length(max=100))
+    signer_count = fields.Integer(validate=validate.Range(min=1, max=100000),
+                                  metadata={"description": "how many people signed it"})
+    representatives = fields.String(validate=validate.Length(max=500),
+                                    metadata={"description": "the representatives' names, when several signed"})
+    evidence_clear = fields.Boolean(metadata={"description": "an anonymous denunciation with clear content "
+                                                             "and evidence (Luật Tố cáo art. 25)"})
 
 
 class IdempotencySchema(Schema):
@@ -101,6 +115,29 @@ class PetitionSchema(Schema):
     due_at = fields.DateTime(allow_none=True, metadata={"description": "the earliest due date of its open tasks"})
     redacted = fields.Boolean(metadata={"description": "a confidential petition the caller may not see: only its "
                                                        "number and date are given"})
+    petition_type = fields.String(allow_none=True)
+    restriction = fields.String(metadata={"description": "none, confidential (its content), identity_protected "
+                                                         "(its denouncer's identity) or "
+                                                         "confidential_identity_protected"})
+    identity_hidden = fields.Boolean(metadata={"description": "the denouncer's identity is withheld from the "
+                                                              "caller: the identity fields read a placeholder"})
+    petition_date = fields.Date(allow_none=True)
+    signed = fields.Boolean(allow_none=True)
+    identity_document = fields.String(allow_none=True)
+    signer_count = fields.Integer(allow_none=True)
+    representatives = fields.String(allow_none=True)
+    evidence_clear = fields.Boolean(allow_none=True)
+    intake_flags = fields.List(fields.String(), metadata={"description": "the conditions intake found unmet"})
+    duplicate_of = fields.Method("_duplicate_of", metadata={
+        "description": "the earlier petition this one repeats: {id, code}, or null"})
+    duplicates = fields.Method("_duplicates", metadata={
+        "description": "the later petitions that repeat this one: [{id, code}] (on one petition's read)"})
+
+    def _duplicate_of(self, p: Any) -> dict[str, str] | None:
+        return {"id": str(p.duplicate_of[0]), "code": p.duplicate_of[1]} if p.duplicate_of else None
+
+    def _duplicates(self, p: Any) -> list[dict[str, str]]:
+        return [{"id": str(i), "code": c} for i, c in p.duplicates]
 
 
 class PetitionPageSchema(Schema):
