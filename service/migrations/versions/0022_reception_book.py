@@ -1,7 +1,7 @@
 """The reception book: reception sessions and the petitions they produced (issue 13 point 8).
 
 Revision ID: 0022
-Revises: 0016
+Revises: 0021
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0016"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Attachments of petitions, their bytes kept in the database (issue 14 point 2).
 
 Revision ID: 0023
-Revises: 0016
+Revises: 0022
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0016"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Notifications: the outbox of e-mails and other messages to people, preferences, users' e-mail (issue 14 point 5).
 
 Revision ID: 0024
-Revises: 0016
+Revises: 0023
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0016"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ TT 02/2021/TT-TTCP statistics (issue 14 points 3-4). Branch `lawpath` adds the s
 this migration adds them only where they are missing, so either order of the two is safe.
 
 Revision ID: 0025
-Revises: 0016
+Revises: 0024
 Create Date: 2026-11-30
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0016"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
