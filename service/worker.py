@@ -23,15 +23,15 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from . import limits
-from .usecases import audit_checks, clock, timers
+from .usecases import audit_checks, clock, petition_deadlines, timers
 from .usecases.context import Context
 from .usecases.timers import Outcome
 
@@ -100,6 +100,7 @@ class Worker:
         """Times the database could not be reached and the worker waited for it (for tests and logs)."""
         self.counts: dict[str, int] = {}
         self._next_checkpoint = time.monotonic() + ctx.settings.audit_checkpoint_interval_s
+        self._alerts_at: datetime | None = None
 
     def stop(self) -> None:
         """Ask the loop to finish the unit of work in hand and return."""
@@ -153,9 +154,21 @@ class Worker:
             if self._stop.is_set():
                 break
             full = step() or full
+        self._deadline_alerts()
         self._audit_checkpoint()
         self.rounds += 1
         return full
+
+    def _deadline_alerts(self) -> None:
+        """Reminders before deadlines and "Cảnh báo quá hạn" after them, at most once a minute (issue 13)."""
+        now = clock.now()
+        if self._alerts_at is not None and now - self._alerts_at < timedelta(seconds=60):
+            return
+        self._alerts_at = now
+        try:
+            petition_deadlines.raise_alerts(self.ctx, now)
+        except SQLAlchemyError as exc:  # the next round tries again; the database loop reports outages
+            log.warning("deadline alerts not raised: %s", (str(exc).strip().splitlines() or [type(exc).__name__])[0])
 
     def _audit_checkpoint(self) -> None:
         """Every `PETITIONFLOW_AUDIT_CHECKPOINT_INTERVAL_S`: check each agency's audit chains, seal a checkpoint."""

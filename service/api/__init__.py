@@ -26,10 +26,24 @@ DOCS_ASSETS = f"{PREFIX}/docs/assets/"
 
 def blueprints() -> list[Blueprint]:
     """Every API blueprint, in the order they appear in the OpenAPI document."""
-    from . import audit, auth, dialogues, documents, instances, messages, models, petitions, tasks, tokens, users
+    from . import (
+        audit,
+        auth,
+        deadlines,  # issue 13: extensions and deadline alerts
+        dialogues,
+        documents,
+        instances,
+        messages,
+        models,
+        petitions,
+        tasks,
+        tokens,
+        users,
+    )
 
     return [auth.blp, tokens.blp, petitions.blp, documents.blp, petitions.tracking, tasks.blp, instances.blp,
-            dialogues.blp, dialogues.report_blp, models.blp, audit.blp, users.blp, messages.blp]
+            dialogues.blp, dialogues.report_blp, models.blp, audit.blp, users.blp, messages.blp,
+            deadlines.blp]
 
 
 def init_api(app: Flask, ctx: Context) -> ProblemApi:

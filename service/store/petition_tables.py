@@ -58,6 +58,8 @@ class Petition(Base):
     stage: Mapped[str] = mapped_column(String(40))
     urgency: Mapped[str | None] = mapped_column(String(16))
     competence: Mapped[str | None] = mapped_column(String(16))
+    petition_type: Mapped[str | None] = mapped_column(String(20))
+    handling_result: Mapped[str | None] = mapped_column(String(20))
     assigned_unit: Mapped[str | None] = mapped_column(String(32))
     outcome: Mapped[str | None] = mapped_column(String(32))
     answer: Mapped[str | None] = mapped_column(Text)
@@ -70,6 +72,13 @@ class Petition(Base):
     """Number, title, petitioner's name and contact, folded (`service.search_text`)."""
     search_body: Mapped[str] = mapped_column(Text, default="")
     """The content, folded."""
+    deadline_at: Mapped[datetime | None]
+    """The petition's statutory deadline: the handling decision's (10 working days from receipt) until it is
+    accepted, then the resolution deadline its type sets, moved on by each recorded extension."""
+    deadline_extensions: Mapped[int] = mapped_column(Integer, default=0)
+    """How many times the resolution deadline was extended by a recorded decision."""
+    deadline_rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The rule the deadline came from (the decision table's outputs: duration, extensions allowed, length)."""
 
 
 class PetitionComment(Base):

@@ -73,6 +73,14 @@ class PetitionInfo:
     """Address, telephone or e-mail: for those handling the petition, never for the public."""
     due_at: datetime | None = None
     """The earliest due date of its open tasks (None when no open task has one)."""
+    petition_type: str | None = None
+    """`khieu_nai`, `to_cao`, `kien_nghi` or `phan_anh` (the intake form's select; changeable at classification)."""
+    handling_result: str | None = None
+    """The 10-day handling decision: `thu_ly`, `chuyen_don`, `huong_dan` or `luu_don`."""
+    deadline_at: datetime | None = None
+    """The statutory deadline in working days (`petition_deadlines`): the handling decision's, then the resolution's."""
+    deadline_extensions: int = 0
+    """How many times the resolution deadline was extended by a recorded decision."""
     redacted: bool = False
     """A confidential petition the reader may not see, listed by its number and date only (so the register's
     numbering has no unexplained gaps); every other field is empty and the id is the nil UUID."""
@@ -112,7 +120,8 @@ def _info(p: Petition, due_at: datetime | None = None) -> PetitionInfo:
     return PetitionInfo(p.id, p.code, p.tracking_code, p.instance_id, p.source, p.channel, p.field, p.title,
                         p.content, p.petitioner_name, p.confidential, p.stage, p.urgency, p.competence,
                         p.assigned_unit, p.outcome, p.answer, p.dialogue_id, p.submitted_at, p.answered_at,
-                        p.closed_at, p.petitioner_contact, due_at)
+                        p.closed_at, p.petitioner_contact, due_at, p.petition_type, p.handling_result, p.deadline_at,
+                        p.deadline_extensions or 0)
 
 
 def _due_dates(s: Session, found: list[Petition]) -> dict[uuid.UUID, datetime]:

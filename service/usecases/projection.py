@@ -189,7 +189,7 @@ def persist(
             session.execute(delete(MessageWait).where(MessageWait.instance_id == inst.id))
         session.add_all(MessageWait(instance_id=inst.id, agency_id=inst.agency_id, name=w.name[:200],
                                     correlation=correlation_key(w.correlations)) for w in waits_after)
-    registers.project(session, inst, instance.model.key, snapshot, at)
+    registers.project(session, inst, instance.model.key, snapshot, at, zone)
     # Imported here: documents reach the petition use cases, which import this module (an import circle
     # at load time); the runtime should reach the domain through a registered hook (issue 13's refactor).
     from . import documents
