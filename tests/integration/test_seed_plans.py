@@ -17,8 +17,8 @@ from service.usecases.context import Context
 from service.usecases.errors import Forbidden
 from tests.integration.department import (
     Department,
+    answer_in_writing,
     consolidate,
-    escalate,
     finish_outcome,
     hold_dialogue,
     notify,
@@ -27,9 +27,9 @@ from tests.integration.department import (
 from tests.integration.reporting import run_reports
 
 EXPECTED = {
-    "000": ["answered", "answered", "dialogue_failed", "unfounded", "written_reply"],
-    "001": ["answered", "escalated", "written_reply"],
-    "002": ["answered", "dialogue_failed", "escalated", "written_reply"],
+    "000": ["answered", "answered", "dialogue_failed", "filed", "written_reply"],
+    "001": ["answered", "escalated", "written_reply", "written_reply"],
+    "002": ["answered", "dialogue_failed", "forwarded", "written_reply"],
     "003": ["answered", "withdrawn", "written_reply"],
     "004": ["answered", "escalated", "written_reply"],
 }
@@ -63,7 +63,7 @@ def test_000_sonla_science_2022_periodic_q3_and_adhoc(ctx: Context, monkeypatch:
                             content="Đã được trả lời năm 2021.", petitioner_name="Ông C")
     assert dept.petition(staff).stage == "consolidate_office"
     assert dept.petition(citizen).stage == "consolidate_inspectorate"
-    consolidate(dept, unfounded, disposition="unfounded", reason="Đã được giải quyết năm 2021")
+    consolidate(dept, unfounded, handling_result="luu_don", filing_reason="trung_lap")
     notify(dept, unfounded)
     for p, unit in ((staff, "administration"), (citizen, "science"), (org, "technology")):
         prepare_for_dialogue(dept, p, unit)
@@ -91,6 +91,10 @@ def test_001_hagiang_science_2023_administrative_procedures(ctx: Context, monkey
                        content="Đề nghị giao đất.", petitioner_name="Bà D")
     fee = dept.submit(date(2023, 5, 2), source="citizen", field="standards", title="Phí kiểm định phương tiện đo",
                       content="Hỏi mức phí kiểm định.", petitioner_name="Ông E")
+    licence = dept.submit(date(2023, 1, 9), source="citizen", field="administration", title="Cấp phép tổ chức hội thảo",
+                          content="Đề nghị hướng dẫn thủ tục.", petitioner_name="Ông Q", petition_type="phan_anh")
+    answer_in_writing(dept, licence, "administration")  # no dialogue until Q2 under plan 001: answered in writing
+    assert dept.petition(licence).closed_at is not None
     with pytest.raises(Forbidden, match="no ad-hoc dialogue"):
         dialogues.create(ctx, dept.staff("director"), "adhoc", "Đột xuất", "Không được phép theo kế hoạch")
     for p, unit in ((procedure, "administration"), (land, "administration"), (fee, "standards")):
@@ -114,8 +118,9 @@ def test_002_sonla_home_affairs_2019_staff_and_citizens(ctx: Context, monkeypatc
                          content="Người dân đề nghị giữ tên thôn.", petitioner_name="Trưởng thôn H")
     policy = dept.submit(date(2019, 8, 19), source="citizen", field="administration", title="Chế độ người có uy tín",
                          content="Đề nghị bổ sung chế độ.", petitioner_name="Ông I")
-    consolidate(dept, merger, competence="beyond")
-    escalate(dept, merger)
+    consolidate(dept, merger, handling_result="chuyen_don", forward_to="UBND huyện Mường La")
+    dept.step(merger, "forward_petition", {"forward_to": "UBND huyện Mường La", "forwarded_on": dept.today(),
+                                           "petitioner_notified": True})
     notify(dept, merger)
     for p in (salary, training):
         prepare_for_dialogue(dept, p, "personnel")
@@ -180,6 +185,6 @@ def test_004_quangtri_science_2024_mass_mobilisation(ctx: Context, monkeypatch: 
 
 def test_every_outcome_kind_occurs_across_the_seeds() -> None:
     """The journeys above assert their actual outcomes against these lists; together they cover every kind."""
-    kinds = {"answered", "written_reply", "escalated", "dialogue_failed", "withdrawn", "unfounded"}
+    kinds = {"answered", "written_reply", "escalated", "dialogue_failed", "withdrawn", "filed", "forwarded"}
     covered = {o for outcomes in EXPECTED.values() for o in outcomes}
     assert covered == kinds
