@@ -200,9 +200,10 @@ def _add(s: Session, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
     insert = postgresql_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = s.execute(insert(DeadlineAlert).values(rows).on_conflict_do_nothing(
-        index_elements=[DeadlineAlert.subject, DeadlineAlert.kind, DeadlineAlert.due_at]))
-    return int(getattr(result, "rowcount", 0) or 0)
+    made = s.execute(insert(DeadlineAlert).values(rows).on_conflict_do_nothing(
+        index_elements=[DeadlineAlert.subject, DeadlineAlert.kind, DeadlineAlert.due_at])
+        .returning(DeadlineAlert.id)).scalars().all()
+    return len(made)
 
 
 def raise_alerts(ctx: Context, now: datetime | None = None, limit: int = 500) -> int:
