@@ -146,7 +146,8 @@ def test_especially_complex_denunciation_may_be_extended_twice(dept: Department)
     accept(dept, p, complex_case=True)
     director = dept.staff("director")
     for number in (1, 2):
-        assert petition_deadlines.extend(dept.ctx, director, p.id, f"{number}/QĐ", ACCEPTED, "Phức tạp").number == number
+        extended = petition_deadlines.extend(dept.ctx, director, p.id, f"{number}/QĐ", ACCEPTED, "Phức tạp")
+        assert extended.number == number
     with pytest.raises(Conflict):
         petition_deadlines.extend(dept.ctx, director, p.id, "3/QĐ", ACCEPTED, "Lần 3")
     assert local_day(dept.petition(p).deadline_at) == working_day(ACCEPTED, 90)
