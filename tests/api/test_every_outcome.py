@@ -217,7 +217,7 @@ def test_every_outcome_of_the_demo_pack_through_the_task_forms(demo: tuple[Flask
         if final == "withdrawn":
             assert petition["handling_result"] is None and not kinds & {"acceptance", "forwarding", "guidance"}
             continue
-        assert petition["petition_type"] == choices.get("petition_type", "khieu_nai"), title
+        assert petition["petition_type"] == choices.get("petition_type", "kien_nghi"), title
         assert petition["handling_result"] == result and petition["deadline_at"], title
         assert notice is None or notice in kinds, (title, kinds)
     assert ("draft_answer", "donvi_technology") in dept.completed  # the director's choice had someone to do it

@@ -38,7 +38,7 @@ def test_the_approval_task_shows_the_draft_and_the_thread(open_page: Any) -> Non
     submit_task(reception)
 
     _task(inspectorate, code, "Thanh tra tổng hợp", {
-        "urgency": "high", "competence": "within", "disposition": "proceed",
+        "urgency": "high", "handling_result": "thu_ly",
         "consolidation_note": "Bà con đã kiến nghị nhiều lần, cần trả lời sớm."})
     open_task(director, code, "Giao đơn vị")
     assert director.input_value('[name="f.assigned_unit"]') == "science"  # the proposed unit

@@ -162,7 +162,7 @@ class Journey:
 
     def consolidate(self, user: str, values: dict[str, Any], mark: str) -> None:
         name = "Thanh tra tổng hợp" if user == "thanhtra" else "Văn phòng tổng hợp"
-        self.task(user, name, "tong-hop", {"urgency": "normal", "competence": "within", "disposition": "proceed",
+        self.task(user, name, "tong-hop", {"urgency": "normal", "handling_result": "thu_ly",
                                            "consolidation_note": mark, **values},
                   sees=("0987 654 321",) if user == "thanhtra" else ("0912 111 222",), mark=mark)
 

@@ -47,7 +47,7 @@ def test_petition_to_a_written_reply(open_page: Any, live: Live) -> None:
     open_task(office, code, "Văn phòng tổng hợp")
     assert office.locator('[data-key="unfounded_reason"]').is_hidden()
     shot(office, "task-consolidate")
-    fill_form(office, {"urgency": "normal", "competence": "within", "disposition": "proceed"})
+    fill_form(office, {"urgency": "normal", "handling_result": "thu_ly"})
     submit_task(office)
     _task(director, code, "Giao đơn vị", {"assigned_unit": "science", "draft_deadline": "P15D"})
     _task(unit, code, "Nghiên cứu, dự thảo", {"draft_answer": "Dự thảo: Sở sẽ rà soát mức công tác phí."})
