@@ -126,7 +126,8 @@ def due_kinds(p: Petition, data: Mapping[str, Any], dialogue: Dialogue | None) -
     """The kinds a petition's data calls for after a step (see the module's doc)."""
     kinds = ["receipt"]
     notice = data.get("notice_kind")  # the handling decision's notice, as the pack's decision table names it
-    if isinstance(notice, str) and notice and data.get("handling_result") in HANDLING_NOTICES:
+    if isinstance(notice, str) and notice and data.get("handling_result") in HANDLING_NOTICES and (
+            data.get("handling_result") == "thu_ly" or data.get("forward_to")):  # a slip names its addressee
         kinds.append(notice)
     if dialogue is not None and dialogue.planned_on is not None:
         kinds.append("invitation")
