@@ -227,7 +227,8 @@ def raise_alerts(ctx: Context, now: datetime | None = None, limit: int = 500) ->
             assert task.due_at is not None
             who = f"unit:{task.unit_code}" if task.candidate_role == "unit" and task.unit_code else (
                 task.candidate_role or ESCALATE_TO)
-            what = f"{task.name} ({code})" if code else task.name
+            name = task.name.split(" / ")[0]  # the Vietnamese half of the step's name
+            what = f"{name} ({code})" if code else name
             rows += _alerts_for(f"task:{task.id}", task.agency_id, petition_id, task.id, what, who, task.due_at, now,
                                 holidays)
         petitions = s.execute(select(Petition).where(

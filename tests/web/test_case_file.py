@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from service.usecases import clock, petitions, tasks
+from service.usecases import clock, petition_deadlines, petitions, tasks
 from service.usecases.context import Context
 from tests.e2e.helpers import ready_task
 from tests.web.conftest import actor, csrf, petition_at_draft, signed_in
@@ -90,3 +90,16 @@ def test_deadlines_are_shown_and_marked_and_the_list_sorts_by_them(web: tuple[Fl
     client = signed_in(app, "unit_science")
     listing = client.get("/tasks").text
     assert "Quá hạn" in listing.split(info.code)[1].split("</tr>")[0]
+
+
+def test_the_task_list_shows_the_overdue_alerts_of_the_readers_role(web: tuple[Flask, Context]) -> None:
+    app, ctx = web
+    info, _draft = petition_at_draft(ctx)
+    due_at = petitions.get(ctx, actor(ctx, "giamdoc"), info.id).due_at
+    assert due_at is not None
+    assert petition_deadlines.raise_alerts(ctx, due_at + timedelta(days=1)) >= 1
+    page = signed_in(app, "giamdoc").get("/tasks")
+    assert page.status_code == 200
+    alerts = page.text.split('data-testid="deadline-alerts"')[1].split("</section>")[0]
+    assert "Cảnh báo quá hạn: Nghiên cứu, dự thảo" in alerts and info.code in alerts and " / " not in alerts
+    assert 'data-testid="deadline-alerts"' not in signed_in(app, "tiepnhan").get("/tasks").text  # not reception's
