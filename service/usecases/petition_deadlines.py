@@ -281,6 +281,8 @@ def list_alerts(ctx: Context, actor: Actor, unread_only: bool = True, limit: int
 
 def mark_read(ctx: Context, actor: Actor, alert_id: int) -> AlertInfo:
     """Mark one of the actor's alerts as read (it stays on record)."""
+    if not 0 < alert_id < 2**62:  # no such row, and no number the database cannot hold
+        raise NotFound(f"alert {alert_id} does not exist")
     with ctx.uow() as uow:
         s = uow.session
         alert = s.get(DeadlineAlert, alert_id)
