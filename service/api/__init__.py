@@ -26,24 +26,12 @@ DOCS_ASSETS = f"{PREFIX}/docs/assets/"
 
 def blueprints() -> list[Blueprint]:
     """Every API blueprint, in the order they appear in the OpenAPI document."""
-    from . import (
-        audit,
-        auth,
-        deadlines,  # issue 13: extensions and deadline alerts
-        dialogues,
-        documents,
-        instances,
-        messages,
-        models,
-        petitions,
-        tasks,
-        tokens,
-        users,
-    )
+    from . import audit, auth, dialogues, documents, instances, messages, models, petitions, tasks, tokens, users
+    from .deadlines import blp as deadlines_blp  # issue 13: extensions and deadline alerts
 
     return [auth.blp, tokens.blp, petitions.blp, documents.blp, petitions.tracking, tasks.blp, instances.blp,
             dialogues.blp, dialogues.report_blp, models.blp, audit.blp, users.blp, messages.blp,
-            deadlines.blp]
+            deadlines_blp]
 
 
 def init_api(app: Flask, ctx: Context) -> ProblemApi:

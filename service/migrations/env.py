@@ -5,13 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from service.store import (  # noqa: F401  (registers those tables)
-    deadline_tables,
-    document_tables,
-    petition_tables,
-    session_tables,
-    throttle_tables,
-)
+import service.store.deadline_tables  # noqa: F401  (registers the deadline alerts, issue 13)
+from service.store import document_tables, petition_tables, session_tables, throttle_tables  # noqa: F401  (registers those tables)
 from service.store.tables import Base
 
 config = context.config
