@@ -23,15 +23,15 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from . import limits, notifiers
-from .usecases import audit_checks, clock, notifications, notify_delivery, notify_digest, timers
+from .usecases import audit_checks, clock, notifications, notify_delivery, notify_digest, petition_deadlines, timers
 from .usecases.context import Context
 from .usecases.timers import Outcome
 
@@ -105,6 +105,7 @@ class Worker:
         """The channels notifications can be sent on; those of other channels wait in the outbox."""
         self._next_notice_scan = 0.0
         self._unrecorded: list[tuple[notify_delivery.Claimed, datetime]] = []
+        self._alerts_at: datetime | None = None
 
     def stop(self) -> None:
         """Ask the loop to finish the unit of work in hand and return."""
@@ -159,9 +160,21 @@ class Worker:
                 break
             full = step() or full
         self._staff_notices()
+        self._deadline_alerts()
         self._audit_checkpoint()
         self.rounds += 1
         return full
+
+    def _deadline_alerts(self) -> None:
+        """Reminders before deadlines and "Cảnh báo quá hạn" after them, at most once a minute (issue 13)."""
+        now = clock.now()
+        if self._alerts_at is not None and now - self._alerts_at < timedelta(seconds=60):
+            return
+        self._alerts_at = now
+        try:
+            petition_deadlines.raise_alerts(self.ctx, now)
+        except SQLAlchemyError as exc:  # the next round tries again; the database loop reports outages
+            log.warning("deadline alerts not raised: %s", (str(exc).strip().splitlines() or [type(exc).__name__])[0])
 
     def _audit_checkpoint(self) -> None:
         """Every `PETITIONFLOW_AUDIT_CHECKPOINT_INTERVAL_S`: check each agency's audit chains, seal a checkpoint."""

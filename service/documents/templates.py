@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-KINDS = ("receipt", "acceptance", "refusal", "forwarding", "guidance", "invitation", "minutes",
+KINDS = ("receipt", "acceptance", "acceptance_complaint", "refusal", "forwarding", "guidance", "invitation", "minutes",
          "written_reply", "notice_of_results", "periodic_report")
 """Every kind of document a petition's steps (or the periodic report) issue, in the order they come."""
 SIGNERS = ("director", "deputy", "chair")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import service.store.deadline_tables
 import service.store.publication_tables  # noqa: F401  (registers the publications table)
 from service.store import (  # noqa: F401  (registers those tables)
     attachment_tables,

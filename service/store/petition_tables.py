@@ -88,6 +88,13 @@ class Petition(Base):
     """The earlier petition of the same petitioner with the same content, found at intake."""
     intake_flags: Mapped[list[str] | None] = mapped_column(JSON)
     """The conditions intake found unmet (`service.usecases.intake_checks`), for the handling decision."""
+    deadline_at: Mapped[datetime | None]
+    """The petition's statutory deadline: the handling decision's (10 working days from receipt) until it is
+    accepted, then the resolution deadline its type sets, moved on by each recorded extension."""
+    deadline_extensions: Mapped[int] = mapped_column(Integer, default=0)
+    """How many times the resolution deadline was extended by a recorded decision."""
+    deadline_rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The rule the deadline came from (the decision table's outputs: duration, extensions allowed, length)."""
 
 
 class PetitionComment(Base):

@@ -8,10 +8,12 @@ is filled with are kept on the document, so rendering it again (or after a templ
 the same number, date and content; the template version each rendering used is recorded on the row.
 
 Which documents a step issues follows from what the petition's data holds after it (`due_kinds`):
-the receipt from the first step, the acceptance or forwarding slip once competence is settled, the
+the receipt from the first step, the handling decision's notice once it is decided, the
 invitation when the petition sits on a dialogue's agenda with a date, the minutes when the dialogue's
 outcome for it arrives, the written reply when the director signs it, the notice of results when it ends.
-The pack has no step deciding a refusal or a guidance letter; `issue` makes them on request.
+The handling decision's notice is the one the pack's decision table names (`notice_kind`: the acceptance
+notice, for a complaint also sent to the Inspectorate; the forwarding slip; the guidance letter). The pack
+has no step deciding a refusal; `issue` makes it on request.
 """
 
 from __future__ import annotations
@@ -45,9 +47,13 @@ OUTCOMES = {"answered": "đã trả lời tại hội nghị đối thoại", "w
             "dialogue_failed": "đối thoại không thành", "escalated": "chuyển cơ quan có thẩm quyền",
             "unfounded": "nội dung đơn không có cơ sở", "withdrawn": "người gửi đã rút đơn",
             "completed": "đã kết thúc xử lý", "terminated": "dừng xử lý", "failed": "đối thoại không thành",
-            "beyond_competence": "vượt thẩm quyền, chuyển cấp có thẩm quyền"}
+            "beyond_competence": "vượt thẩm quyền, chuyển cấp có thẩm quyền",
+            "filed": "lưu đơn, không xử lý", "forwarded": "đã chuyển đơn đến cơ quan có thẩm quyền",
+            "guided": "đã hướng dẫn người gửi đơn đến cơ quan có thẩm quyền"}
 """The words a document uses for each final outcome the petition process records, and for each outcome
 the conference records for an agenda item (`failed`, `beyond_competence`)."""
+HANDLING_NOTICES = ("thu_ly", "chuyen_don", "huong_dan")
+"""Handling decisions that send the petitioner a notice (a filed petition gets none: anonymous, duplicate...)."""
 UNSIGNED = "……………………"
 """The signer's name when neither the plan nor the issuing user gives one: a line to write it on."""
 REPORTERS = ("office", "inspectorate", "director", "admin")
@@ -107,6 +113,7 @@ def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str,
         "unit_name": p.assigned_unit or "đơn vị chuyên môn",
         "forward_to": str(data.get("forward_to") or "cơ quan có thẩm quyền"), "reason": str(data.get("reason") or ""),
         "reply_text": _reply_text(s, p, data),
+        "resolution_days": "".join(ch for ch in str(data.get("resolution_deadline") or "") if ch.isdigit()) or "……",
     }
     dialogue = s.get(Dialogue, p.dialogue_id) if p.dialogue_id else None
     if dialogue is not None:
@@ -148,10 +155,10 @@ def _reply_text(s: Session, p: Petition, data: Mapping[str, Any]) -> str:
 def due_kinds(p: Petition, data: Mapping[str, Any], dialogue: Dialogue | None) -> list[str]:
     """The kinds a petition's data calls for after a step (see the module's doc)."""
     kinds = ["receipt"]
-    if p.competence == "within":
-        kinds.append("acceptance")
-    elif p.competence == "beyond":
-        kinds.append("forwarding")
+    notice = data.get("notice_kind")  # the handling decision's notice, as the pack's decision table names it
+    if isinstance(notice, str) and notice and data.get("handling_result") in HANDLING_NOTICES and (
+            data.get("handling_result") == "thu_ly" or data.get("forward_to")):  # a slip names its addressee
+        kinds.append(notice)
     if dialogue is not None and dialogue.planned_on is not None:
         kinds.append("invitation")
     if isinstance(data.get("dialogue_result"), Mapping):

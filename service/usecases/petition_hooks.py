@@ -33,7 +33,7 @@ class RegisterHooks(ProcessHooks):
 
     def after_step(self, session: Session, inst: ProcessInstance, snapshot: ev.Snapshot, actor: str,
                    at: datetime, zone: str | None) -> None:
-        registers.project(session, inst, self.process_key, snapshot, at)
+        registers.project(session, inst, self.process_key, snapshot, at, zone)
         if self.process_key == registers.PETITION_PROCESS:
             documents.issue_due(session, inst.id, snapshot.data, actor, at, zone)
         elif self.process_key == registers.DIALOGUE_PROCESS:

@@ -86,11 +86,17 @@ class PetitionInfo:
     """Address, telephone or e-mail: for those handling the petition, never for the public."""
     due_at: datetime | None = None
     """The earliest due date of its open tasks (None when no open task has one)."""
+    petition_type: str | None = None
+    """`khieu_nai`, `to_cao`, `kien_nghi` or `phan_anh` (the intake form's select; changeable at classification)."""
+    handling_result: str | None = None
+    """The 10-day handling decision: `thu_ly`, `chuyen_don`, `huong_dan` or `luu_don`."""
+    deadline_at: datetime | None = None
+    """The statutory deadline in working days (`petition_deadlines`): the handling decision's, then the resolution's."""
+    deadline_extensions: int = 0
+    """How many times the resolution deadline was extended by a recorded decision."""
     redacted: bool = False
     """A confidential petition the reader may not see, listed by its number and date only (so the register's
     numbering has no unexplained gaps); every other field is empty and the id is the nil UUID."""
-    petition_type: str | None = None
-    """`khieu_nai`, `to_cao`, `kien_nghi` or `phan_anh` (the intake form's select), once known."""
     restriction: str = "none"
     """What restricts it (`identity.RESTRICTIONS`): its content, its denouncer's identity, both or nothing."""
     identity_hidden: bool = False
@@ -157,6 +163,7 @@ def _info(p: Petition, due_at: datetime | None = None, actor: Actor | None = Non
         scrubbed(p.content) or "", shown(p.petitioner_name) or "", p.confidential, p.stage, p.urgency, p.competence,
         p.assigned_unit, p.outcome, scrubbed(p.answer), p.dialogue_id, p.submitted_at, p.answered_at, p.closed_at,
         shown(p.petitioner_contact) or "", due_at, petition_type=p.petition_type,
+        handling_result=p.handling_result, deadline_at=p.deadline_at, deadline_extensions=p.deadline_extensions or 0,
         restriction=identity.restriction_of(p.confidential, p.petition_type), identity_hidden=hide,
         petition_date=p.petition_date, signed=p.signed, identity_document=shown(p.identity_document),
         signer_count=p.signer_count, representatives=shown(p.representatives), evidence_clear=p.evidence_clear,

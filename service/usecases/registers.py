@@ -19,7 +19,7 @@ from workflows import events as ev
 from ..roles import UNIT_KEY
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import ProcessInstance
-from . import agenda, facts, identity, intake_checks, staffing
+from . import agenda, facts, identity, intake_checks, petition_deadlines, staffing
 
 PETITION_PROCESS = "petition"
 DIALOGUE_PROCESS = "dialogue"
@@ -88,6 +88,7 @@ def _petition_values(snapshot: ev.Snapshot, at: datetime) -> dict[str, Any]:
     if isinstance(data.get("confidential"), bool):
         values["confidential"] = data["confidential"]
     for column, key, limit in (("urgency", "urgency", 16), ("competence", "competence", 16),
+                               ("petition_type", "petition_type", 20), ("handling_result", "handling_result", 20),
                                ("assigned_unit", "assigned_unit", 32), ("outcome", "final_outcome", 32)):
         text = _text(data, key, limit)
         if text is not None:
@@ -122,13 +123,15 @@ def _dialogue_details(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def project(session: Session, inst: ProcessInstance, process_key: str, snapshot: ev.Snapshot, at: datetime) -> None:
-    """Update the register row of `inst`, if its process has one."""
+def project(session: Session, inst: ProcessInstance, process_key: str, snapshot: ev.Snapshot, at: datetime,
+            zone: str | None = None) -> None:
+    """Update the register row of `inst`, if its process has one (a petition's deadline counts days in `zone`)."""
     if process_key == PETITION_PROCESS:
         session.connection().execute(update(Petition).where(Petition.instance_id == inst.id)
                                      .values(**_petition_values(snapshot, at)))
         if identity.protected(snapshot.data.get("petition_type")):  # a denouncer is not found by name
             identity.protect_search(session, inst.id)
+        petition_deadlines.project(session, inst, snapshot, at, zone)
     elif process_key == DIALOGUE_PROCESS:
         held = bool(snapshot.data.get("held_on"))
         status = "closed" if snapshot.completed else "held" if held else "planning"

@@ -16,6 +16,7 @@ from ..usecases import (
     comments,
     dialogues,
     files,
+    petition_deadlines,
     petitions,
     staffing,
     task_queries,
@@ -93,7 +94,8 @@ def task_list() -> str:
                                args.get("overdue") == "1")
     listing = web_queries.list_tasks(security.context(), actor, f)
     may_all = actor.has(*task_queries.OVERSEERS)
-    return render_template("tasks/list.html", listing=listing, f=f, may_all=may_all)
+    alerts = petition_deadlines.list_alerts(security.context(), actor, limit=20)  # reminders, "Cảnh báo quá hạn"
+    return render_template("tasks/list.html", listing=listing, f=f, may_all=may_all, alerts=alerts)
 
 
 def _expected() -> Expected | None:

@@ -35,14 +35,22 @@ Choice = Callable[[str, dict[str, Any], list[Any]], Any]
 
 CASES: dict[str, tuple[dict[str, str], str | None, str]] = {
     # title: (choices by field, dialogue outcome, the register's final outcome)
-    "Trả lời tại hội nghị": ({}, "answered", "answered"),
-    "Trả lời bằng văn bản": ({"assigned_unit": "technology"}, "written_reply", "written_reply"),
-    "Vượt thẩm quyền tại hội nghị": ({"assigned_unit": "standards"}, "beyond_competence", "escalated"),
-    "Đối thoại không thành": ({"assigned_unit": "personnel"}, "failed", "dialogue_failed"),
-    "Vượt thẩm quyền khi tổng hợp": ({"competence": "beyond"}, None, "escalated"),
-    "Không đủ điều kiện xử lý": ({"disposition": "unfounded"}, None, "unfounded"),
+    "Trả lời tại hội nghị": ({"answer_mode": "dialogue"}, "answered", "answered"),
+    "Trả lời bằng văn bản sau hội nghị": ({"assigned_unit": "technology", "answer_mode": "dialogue",
+                                          "petition_type": "kien_nghi"}, "written_reply", "written_reply"),
+    "Vượt thẩm quyền tại hội nghị": ({"assigned_unit": "standards", "answer_mode": "dialogue"}, "beyond_competence",
+                                     "escalated"),
+    "Đối thoại không thành": ({"assigned_unit": "personnel", "answer_mode": "dialogue"}, "failed", "dialogue_failed"),
+    "Trả lời bằng văn bản ngay khi duyệt": ({"petition_type": "to_cao", "answer_mode": "written"}, None,
+                                            "written_reply"),
+    "Phản ánh trả lời bằng văn bản": ({"petition_type": "phan_anh", "answer_mode": "written"}, None, "written_reply"),
+    "Chuyển đơn": ({"handling_result": "chuyen_don"}, None, "forwarded"),
+    "Hướng dẫn người gửi đơn": ({"handling_result": "huong_dan"}, None, "guided"),
+    "Lưu đơn": ({"handling_result": "luu_don", "filing_reason": "trung_lap"}, None, "filed"),
     "Rút đơn": ({}, None, "withdrawn"),
 }
+HANDLING = {"forwarded": ("chuyen_don", "forwarding"), "guided": ("huong_dan", "guidance"), "filed": ("luu_don", None)}
+"""The handling decisions that end a petition early, with the notice each issues."""
 
 
 @pytest.fixture
@@ -200,7 +208,18 @@ def test_every_outcome_of_the_demo_pack_through_the_task_forms(demo: tuple[Flask
         assert (petition["stage"], petition["outcome"]) == ("closed", final), title
     steps = {element for element, _ in dept.completed}
     assert {"hold_conference", "record_minutes", "escalate_superior", "draft_written_reply",
-            "publish_results"} <= steps
+            "publish_results", "forward_petition", "guide_petitioner"} <= steps
+    for title, (choices, _, final) in CASES.items():
+        petition = reception.get(f"/api/v1/petitions/{ids[title]}").json or {}
+        kinds = {d["kind"] for d in (reception.get(f"/api/v1/petitions/{ids[title]}/documents").json or [])}
+        result, notice = HANDLING.get(final, ("thu_ly", "acceptance_complaint" if petition["petition_type"] ==
+                                              "khieu_nai" else "acceptance"))
+        if final == "withdrawn":
+            assert petition["handling_result"] is None and not kinds & {"acceptance", "forwarding", "guidance"}
+            continue
+        assert petition["petition_type"] == choices.get("petition_type", "kien_nghi"), title
+        assert petition["handling_result"] == result and petition["deadline_at"], title
+        assert notice is None or notice in kinds, (title, kinds)
     assert ("draft_answer", "donvi_technology") in dept.completed  # the director's choice had someone to do it
     still_open = office.get("/api/v1/tasks?scope=all").json or {}
     assert still_open["items"] == []
@@ -214,10 +233,13 @@ def test_a_wrong_or_missing_outcome_is_refused_with_the_reason_and_the_chair_kee
         "source": "citizen", "channel": "reception", "field": "science", "title": "Kiến nghị về đề tài",
         "content": "Nội dung", "petitioner_name": "Trần Văn Bình"})
     petition = (sent.json or {})["id"]
-    dept.work(lambda name, shown, allowed: None)
+    def to_dialogue(name: str, shown: dict[str, Any], allowed: list[Any]) -> Any:
+        return "dialogue" if name == "answer_mode" else None
+
+    dept.work(to_dialogue)
     decided = dept.clients["vanphong"].post("/api/v1/dialogues", json={"kind": "periodic", "title": "Đối thoại"})
     dialogue = decided.json or {}
-    dept.work(lambda name, shown, allowed: None, skip=frozenset({"hold_conference"}))
+    dept.work(to_dialogue, skip=frozenset({"hold_conference"}))
     director = dept.clients["giamdoc"]
     [task] = [t for t in (director.get("/api/v1/tasks").json or {})["items"] if t["element_id"] == "hold_conference"]
     detail = director.get(f"/api/v1/tasks/{task['id']}").json or {}

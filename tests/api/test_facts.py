@@ -44,7 +44,7 @@ def _received(app: Flask) -> tuple[Api, str]:
     return reception, instance
 
 
-def test_received_date_in_the_future_and_escalation_before_receipt(app: Flask, ctx: Context) -> None:
+def test_received_date_in_the_future_and_forwarding_before_receipt(app: Flask, ctx: Context) -> None:
     deploy_sample(ctx, "petition.bpmn")
     reception, instance = _received(app)
     refused = _complete(reception, instance, "intake", {**INTAKE, "received_on": "2031-01-05"}, 422)
@@ -52,14 +52,13 @@ def test_received_date_in_the_future_and_escalation_before_receipt(app: Flask, c
     received = (TODAY - timedelta(days=10)).isoformat()
     _complete(reception, instance, "intake", {**INTAKE, "received_on": received})
     _complete(Api(app, "thanhtra"), instance, "consolidate_inspectorate",
-              {"field": "science", "urgency": "normal", "competence": "beyond", "disposition": "proceed"})
+              {"field": "science", "urgency": "normal", "handling_result": "chuyen_don", "forward_to": "UBND tỉnh"})
     office = Api(app, "vanphong")
-    escalation = {"superior_authority": "provincial_committee", "superior_authority_name": "UBND tỉnh",
-                  "escalation_summary": "Ngoài thẩm quyền của Sở."}
-    early = _complete(office, instance, "escalate_superior",
-                      {**escalation, "escalated_on": (TODAY - timedelta(days=20)).isoformat()}, 422)
-    assert _fields(early) == {"escalated_on": f"Must not be before the day the petition was received ({received})."}
-    _complete(office, instance, "escalate_superior", {**escalation, "escalated_on": TODAY.isoformat()})
+    forwarding = {"forward_to": "UBND tỉnh", "petitioner_notified": True}
+    early = _complete(office, instance, "forward_petition",
+                      {**forwarding, "forwarded_on": (TODAY - timedelta(days=20)).isoformat()}, 422)
+    assert _fields(early) == {"forwarded_on": f"Must not be before the day the petition was received ({received})."}
+    _complete(office, instance, "forward_petition", {**forwarding, "forwarded_on": TODAY.isoformat()})
 
 
 def test_dialogue_dates_and_publication_links(app: Flask, ctx: Context) -> None:

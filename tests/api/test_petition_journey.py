@@ -60,12 +60,13 @@ def test_public_petition_to_written_reply_through_the_api(app: Flask, ctx: Conte
     assert petition["title"] == "Hỗ trợ sấy nông sản <b>gấp</b>"  # stored as text, as sent
     _complete(reception, instance, "intake", {
         "source": "citizen", "petitioner_name": "Nguyễn Văn A", "channel": "electronic", "field": "science",
-        "title": petition["title"], "content": petition["content"], "received_on": "2026-08-01"})
+        "title": petition["title"], "content": petition["content"], "received_on": "2026-08-01",
+        "petition_type": "kien_nghi"})
     _complete(inspectorate, instance, "consolidate_inspectorate",
-              {"field": "science", "urgency": "high", "competence": "within", "disposition": "proceed"})
+              {"field": "science", "urgency": "high", "handling_result": "thu_ly"})
     _complete(director, instance, "assign_unit", {"assigned_unit": "science", "draft_deadline": "P7D"})
     _complete(unit, instance, "draft_answer", {"draft_answer": "Sở sẽ hướng dẫn lập dự án chuyển giao."})
-    _complete(director, instance, "review_draft", {"review_decision": "approve"})
+    _complete(director, instance, "review_draft", {"review_decision": "approve", "answer_mode": "dialogue"})
     assert (office.get(f"/api/v1/petitions/{receipt['id']}").json or {})["stage"] == "awaiting_dialogue"
 
     made = office.post("/api/v1/dialogues", json={"kind": "periodic", "title": "Đối thoại định kỳ", "quarter": 3})

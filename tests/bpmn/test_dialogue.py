@@ -107,12 +107,13 @@ def test_outcomes_reach_the_petitions_that_wait_for_them() -> None:
     for pid in ("KN-1", "KN-2"):
         petition = Walk("petition.bpmn", {"petition_id": pid})
         petition.complete("intake", {"source": "citizen", "petitioner_name": "A", "channel": "paper",
-                                     "field": "science", "title": "T", "content": "C", "received_on": "2022-06-01"})
+                                     "field": "science", "title": "T", "content": "C", "received_on": "2022-06-01",
+                                     "petition_type": "khieu_nai"})
         petition.complete("consolidate_inspectorate", {"field": "science", "urgency": "normal",
-                                                       "competence": "within", "disposition": "proceed"})
+                                                       "handling_result": "thu_ly"})
         petition.complete("assign_unit", {"assigned_unit": "science", "draft_deadline": "P15D"})
         petition.complete("draft_answer", {"draft_answer": "Dự thảo"})
-        petition.complete("review_draft", {"review_decision": "approve"})
+        petition.complete("review_draft", {"review_decision": "approve", "answer_mode": "dialogue"})
         petitions[pid] = petition
     walk = Walk("dialogue.bpmn", PERIODIC)
     walk.complete("plan_periodic", {"planned_quarter": "Q3", "planned_date": "2022-09-15"})

@@ -1,5 +1,5 @@
-"""The other ends of `bpmn/petition.bpmn`: unfounded, escalations, failed dialogue, redraft, timers,
-withdrawal, and messages the petition refuses."""
+"""The other ends of `bpmn/petition.bpmn`: escalation after a dialogue, failed dialogue, redraft, deadlines
+that are task properties (no timers), withdrawal, and messages the petition refuses."""
 
 from __future__ import annotations
 
@@ -22,46 +22,6 @@ def escalate(walk: Walk) -> None:
     assert walk.ready() == ["record_superior_answer"]
     walk.complete("record_superior_answer", {"superior_answer": "UBND tỉnh giao Sở TN&MT giải quyết.",
                                              "superior_answered_on": "2024-05-02"})
-
-
-def test_unfounded_item_is_closed_with_its_reason_and_still_notified() -> None:
-    walk = start()
-    consolidate(walk, disposition="unfounded", unfounded_reason="  Nội dung đã được giải quyết năm 2023.  ")
-    assert gateway_targets(walk.last, "gw_disposition") == [["close_unfounded"]]
-    data = walk.data("notify_results_inspectorate")
-    assert data["final_outcome"] == "unfounded"
-    assert data["closure_reason"] == "Nội dung đã được giải quyết năm 2023."
-    assert "draft_deadline" not in data  # never classified, never assigned
-    final = notify_and_close(walk)
-    assert final["final_outcome"] == "unfounded" and final["title"]  # nothing deleted
-
-
-@pytest.mark.parametrize("reason", [None, "", "   "])
-def test_unfounded_without_a_reason_goes_back_to_consolidation(reason: str | None) -> None:
-    walk = start()
-    changes: dict[str, object] = {"disposition": "unfounded"}
-    if reason is not None:
-        changes["unfounded_reason"] = reason
-    consolidate(walk, **changes)
-    assert gateway_targets(walk.last, "gw_disposition") == [["gw_route"]]
-    assert walk.ready() == ["consolidate_inspectorate"]
-    assert walk.data("consolidate_inspectorate")["unfounded_reason"] == ""
-    consolidate(walk, disposition="unfounded", unfounded_reason="Trùng với kiến nghị KN-2023-017")
-    assert notify_and_close(walk)["closure_reason"] == "Trùng với kiến nghị KN-2023-017"
-
-
-def test_beyond_competence_at_classification_is_escalated() -> None:
-    walk = start(source="organisation")
-    consolidate(walk, competence="beyond")
-    assert gateway_targets(walk.last, "gw_competence") == [["gw_escalate"]]
-    assert walk.ready() == ["escalate_superior"]
-    assert walk.task("escalate_superior").lane == "office"
-    escalate(walk)
-    final = notify_and_close(walk)
-    assert final["final_outcome"] == "escalated"
-    assert final["superior_authority_name"] == "Ủy ban nhân dân tỉnh Sơn La"
-    assert final["superior_answer"].startswith("UBND tỉnh")
-    assert "outcome" not in final  # never went to a dialogue
 
 
 def test_beyond_competence_at_the_dialogue_is_escalated() -> None:
@@ -110,46 +70,11 @@ def test_returned_draft_loops_back_to_the_unit() -> None:
     data = walk.data("draft_answer")
     assert data["draft_answer"] == "v1" and data["review_note"] == "Chưa đủ căn cứ"
     walk.complete("draft_answer", {"draft_answer": "v2", "legal_basis": "Luật Khoa học và Công nghệ 2013"})
-    walk.complete("review_draft", {"review_decision": "approve"})
+    walk.complete("review_draft", {"review_decision": "approve", "answer_mode": "dialogue"})
     assert gateway_targets(walk.last, "gw_review") == [["wait_dialogue"]]
     dialogue(walk, "answered")
     final = notify_and_close(walk)
     assert final["draft_answer"] == "v2" and final["assigned_unit"] == "technology"
-
-
-def test_drafting_timers_remind_the_office_then_alert_the_director() -> None:
-    walk = start()
-    consolidate(walk)
-    walk.complete("assign_unit", {"assigned_unit": "science", "draft_deadline": "PT0.02S"})
-    assert walk.ready() == ["draft_answer"]
-    assert walk.data("draft_answer")["draft_escalation_after"] == "P20D"
-    first = walk.fire_after(0.05)
-    assert [e.name for e in kinds(first, "escalation_thrown")] == ["draft_reminder"]
-    assert [e.element_id for e in kinds(first, "timer_fired")] == ["draft_reminder_timer"]
-    assert walk.ready() == ["draft_answer"]
-    assert walk.instance.snapshot().next_timer_at is not None  # the director's alert is still pending
-    walk.complete("draft_answer", {"draft_answer": "Dự thảo muộn."})
-    assert walk.instance.snapshot().next_timer_at is None  # finishing the draft ends both timers
-    walk.complete("review_draft", {"review_decision": "approve"})
-    dialogue(walk, "answered")
-    assert notify_and_close(walk)["final_outcome"] == "answered"
-
-
-def test_overdue_draft_alerts_the_director_without_taking_the_task_away() -> None:
-    walk = start()
-    consolidate(walk)
-    walk.complete("assign_unit", {"assigned_unit": "science", "draft_deadline": "PT0.02S",
-                                  "draft_escalation_after": "PT0.06S"}, extra=("draft_escalation_after",))
-    reminders = kinds(walk.fire_after(0.03), "escalation_thrown")
-    alerts = kinds(walk.fire_after(0.06), "escalation_thrown")
-    assert [e.name for e in reminders] == ["draft_reminder"]
-    assert [e.name for e in alerts] == ["draft_overdue"] and alerts[0].data["code"] == "draft_overdue"
-    assert walk.ready() == ["draft_answer"] and walk.instance.snapshot().next_timer_at is None
-    assert walk.fire_after(0).events == ()
-    walk.complete("draft_answer", {"draft_answer": "Cuối cùng cũng xong."})
-    walk.complete("review_draft", {"review_decision": "approve"})
-    dialogue(walk, "answered")
-    notify_and_close(walk)
 
 
 @pytest.mark.parametrize("stage", ["consolidation", "drafting", "dialogue", "written_reply"])
@@ -189,7 +114,7 @@ def test_messages_for_another_petition_or_at_the_wrong_time_are_refused() -> Non
         walk.instance.deliver_message("dialogue_outcome", {"petition_id": "KN-2024-001", "outcome": "answered"}, KEY)
     walk.complete("assign_unit", {"assigned_unit": "science", "draft_deadline": "P15D"})
     walk.complete("draft_answer", {"draft_answer": "x"})
-    walk.complete("review_draft", {"review_decision": "approve"})
+    walk.complete("review_draft", {"review_decision": "approve", "answer_mode": "dialogue"})
     for name in ("dialogue_outcome", "petition_withdrawn"):
         with pytest.raises(MessageNotExpected):
             walk.instance.deliver_message(name, {"petition_id": "KN-2024-999", "outcome": "answered"}, other)
@@ -205,3 +130,16 @@ def test_consolidation_data_reaches_the_end_unchanged() -> None:
     consolidate(walk, field="administration", consolidation_note="Tiếp nhận tại hội nghị")
     assert walk.data("assign_unit")["default_unit"] == "administration"
     assert {k: walk.data("assign_unit")[k] for k in CONSOLIDATION} == {**CONSOLIDATION, "field": "administration"}
+
+
+def test_deadlines_are_task_properties_in_working_days_and_no_timer_runs() -> None:
+    model = Walk("petition.bpmn", {"petition_id": "KN-2024-001"}, shadow=False).model
+    due = {t.element_id: (t.properties.get("dueIn"), t.properties.get("dueInVariable"), t.properties.get("dueDays"))
+           for t in model.human_tasks.values()}
+    assert due["consolidate_inspectorate"] == ("P10D", None, "working")  # the handling decision: TT 05/2021
+    assert due["consolidate_office"] == ("P10D", None, "working")
+    assert due["draft_answer"] == ("P15D", "draft_deadline", "working")
+    assert due["draft_written_reply"] == ("P5D", "reply_deadline", "working")
+    assert all(d[0] and d[2] == "working" for k, d in due.items() if k not in ("intake", "publish_results",
+                                                                             "record_superior_answer",
+                                                                             "report_failure", "record_direction"))

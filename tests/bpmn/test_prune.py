@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import workflows.engine
-from tests.bpmn.test_petition import KEY, consolidate, dialogue, notify_and_close, start
+from tests.bpmn.test_petition import KEY, PLAN, consolidate, dialogue, notify_and_close, start
 from tests.bpmn.walk import Walk
 from workflows.prune import prune
 
@@ -22,7 +22,7 @@ ASSIGN = {"assigned_unit": "science", "draft_deadline": "P15D"}
 
 def _to_drafting(walk: Walk) -> None:
     consolidate(walk)
-    walk.complete("assign_unit", ASSIGN, extra=("draft_escalation_after", "reply_deadline"))
+    walk.complete("assign_unit", ASSIGN, extra=("reply_deadline",))
 
 
 def _return_drafts(walk: Walk, times: int) -> None:
@@ -33,7 +33,7 @@ def _return_drafts(walk: Walk, times: int) -> None:
 
 def _finish(walk: Walk) -> dict[str, Any]:
     walk.complete("draft_answer", {"draft_answer": "Dự thảo cuối cùng."})
-    walk.complete("review_draft", {"review_decision": "approve"})
+    walk.complete("review_draft", {"review_decision": "approve", "answer_mode": "dialogue"})
     dialogue(walk, "answered", "Đã đối thoại")
     return notify_and_close(walk)
 
@@ -59,7 +59,7 @@ def _journey(walk: Walk) -> dict[str, Any]:
 
 def test_a_whole_journey_ends_the_same_with_and_without_pruning() -> None:
     pruned = start()
-    unpruned = Walk("petition.bpmn", {"petition_id": "KN-2024-001"}, shadow=False, prune=False)
+    unpruned = Walk("petition.bpmn", {"petition_id": "KN-2024-001", **PLAN}, shadow=False, prune=False)
     unpruned.complete("intake", pruned.results[1].events[0].data["submitted"])
     assert _journey(pruned) == _journey(unpruned)
     assert pruned.trace == unpruned.trace

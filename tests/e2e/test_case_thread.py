@@ -37,10 +37,10 @@ def test_the_approval_task_shows_the_draft_and_the_thread(open_page: Any) -> Non
     assert reception.input_value('[name="f.title"]') == "Đề nghị hỗ trợ kỹ thuật trồng cà phê"  # not retyped
     submit_task(reception)
 
-    _task(inspectorate, code, "Thanh tra tổng hợp", {
-        "urgency": "high", "competence": "within", "disposition": "proceed",
+    _task(inspectorate, code, "Thanh tra phân loại, xử lý đơn", {
+        "urgency": "high", "handling_result": "thu_ly",
         "consolidation_note": "Bà con đã kiến nghị nhiều lần, cần trả lời sớm."})
-    open_task(director, code, "Giao đơn vị")
+    open_task(director, code, "giao đơn vị chủ trì")
     assert director.input_value('[name="f.assigned_unit"]') == "science"  # the proposed unit
     fill_form(director, {"draft_deadline": "P3D", "assignment_note": "Phối hợp Trạm khuyến nông."})
     submit_task(director)
@@ -75,7 +75,7 @@ def test_the_approval_task_shows_the_draft_and_the_thread(open_page: Any) -> Non
                  "Đã gọi điện cho bà Mai"):
         assert seen in thread, seen
     shot(director, "task-review-draft-thread")
-    fill_form(director, {"review_decision": "approve"})
+    fill_form(director, {"review_decision": "approve", "answer_mode": "dialogue"})
     submit_task(director)
     director.goto("/petitions")
     director.locator("tr", has_text=code).locator("a").first.click()

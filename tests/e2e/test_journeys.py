@@ -3,7 +3,8 @@ demo pack: the citizen (public form) or reception records it, reception takes it
 or the Office consolidates, the director assigns, the unit drafts, the director approves, the Office
 decides the dialogue, builds the agenda and sends invitations, the information centre publishes the
 plan, the director records each outcome on the dialogue page, and the petition goes on to its end
-(written reply and signature, escalation, minutes of a failed dialogue, notice, publication). At each
+(written reply and signature, escalation, minutes of a failed dialogue, notice, publication); or the handling
+decision ends it early (forwarded, guided, filed), or the director answers it in writing at once. At each
 step the person sees what they decide on, the thread so far and the deadline; each page speaks
 Vietnamese and is saved as test-results/screenshots/journey-<outcome>-<nn>-<step>.png."""
 
@@ -23,7 +24,8 @@ TODAY = service_today().isoformat()
 FINAL_LABEL = {
     "answered": "Đã trả lời tại hội nghị", "written_reply": "Văn bản trả lời",
     "escalated": "Đã báo cáo cấp trên", "dialogue_failed": "Đối thoại không thành",
-    "unfounded": "Đóng do không đủ điều kiện xử lý", "withdrawn": "Đã rút",
+    "withdrawn": "Đã rút", "filed": "Lưu đơn, không xử lý", "forwarded": "Chuyển đơn đến cơ quan có thẩm quyền",
+    "guided": "Hướng dẫn người gửi đơn đến cơ quan có thẩm quyền",
 }
 
 
@@ -73,6 +75,7 @@ class Journey:
         self.tracking = ""
         self.marks: list[str] = []
         self.draft = ""
+        self.petition_type = "kien_nghi"
 
     def page(self, user: str | None) -> Any:
         key = user or "public"
@@ -157,23 +160,25 @@ class Journey:
         self.tracking = page.locator("[role=status]").inner_text().rsplit(":", 1)[-1].strip()
 
     def intake(self, title: str) -> None:
-        page = self.task("tiepnhan", "Tiếp nhận", "tiep-nhan", {"received_on": TODAY}, sees=(title,))
+        page = self.task("tiepnhan", "Tiếp nhận", "tiep-nhan", {"petition_type": self.petition_type,
+                                                                "received_on": TODAY}, sees=(title,))
         assert page is not None
 
     def consolidate(self, user: str, values: dict[str, Any], mark: str) -> None:
-        name = "Thanh tra tổng hợp" if user == "thanhtra" else "Văn phòng tổng hợp"
-        self.task(user, name, "tong-hop", {"urgency": "normal", "competence": "within", "disposition": "proceed",
+        name = "Thanh tra phân loại, xử lý đơn" if user == "thanhtra" else "Văn phòng phân loại, xử lý đơn"
+        self.task(user, name, "tong-hop", {"urgency": "normal", "handling_result": "thu_ly",
                                            "consolidation_note": mark, **values},
                   sees=("0987 654 321",) if user == "thanhtra" else ("0912 111 222",), mark=mark)
 
-    def draft_and_approve(self, draft: str) -> None:
+    def draft_and_approve(self, draft: str, answer_mode: str = "dialogue") -> None:
         self.draft = draft
-        self.task("giamdoc", "Giao đơn vị", "giao-don-vi",
+        self.task("giamdoc", "giao đơn vị chủ trì", "giao-don-vi",
                   {"assigned_unit": "science", "draft_deadline": "P15D", "assignment_note": "Khoa học chủ trì."},
                   mark="Khoa học chủ trì.")
         self.task(UNIT_USER, "Nghiên cứu, dự thảo", "du-thao", {"draft_answer": draft}, mark=draft,
                   due=True)
-        page = self.task("giamdoc", "Duyệt dự thảo", "duyet-du-thao", {"review_decision": "approve"}, sees=(draft,))
+        page = self.task("giamdoc", "Duyệt dự thảo", "duyet-du-thao",
+                         {"review_decision": "approve", "answer_mode": answer_mode}, sees=(draft,))
         assert page is not None
 
     # the dialogue --------------------------------------------------------------------------------
@@ -272,6 +277,11 @@ class Journey:
         staff.wait_for_selector("#diagram[data-ready='1']")
         record = staff.locator("main").inner_text()
         assert FINAL_LABEL[outcome] in record, f"the petition page does not show {FINAL_LABEL[outcome]!r}"
+        kind = {"kien_nghi": "Kiến nghị", "khieu_nai": "Khiếu nại", "to_cao": "Tố cáo", "phan_anh": "Phản ánh"}
+        assert kind[self.petition_type] in staff.locator("[data-testid=petition-type]").inner_text()
+        if outcome != "withdrawn":  # the handling decision is on record, with the deadline it ran under
+            assert staff.locator("[data-testid=handling-result]").inner_text().strip() not in ("", "Chưa xác định")
+            assert "ngày làm việc" in staff.locator("[data-testid=statutory-deadline]").inner_text()
         assert "Đã kết thúc" in staff.locator("[data-testid=stage]").inner_text()
         assert "Chưa có quyết định" not in record, "a closed petition shows a document as still undecided"
         self.look(staff, "don-ket-qua")
@@ -333,22 +343,48 @@ def test_a_dialogue_outcome_through_the_pages(person: Any, live: Live, outcome: 
     j.ends(final)
 
 
-def test_beyond_competence_at_consolidation(person: Any, live: Live) -> None:
-    j = Journey(person, live, "beyond_competence-tong-hop")
-    consolidator = _start(j, "Kiến nghị về đất đai bản Hụm", "citizen")
-    j.consolidate(consolidator, {"competence": "beyond"}, "Việc đất đai không thuộc thẩm quyền của Sở.")
-    j.escalate("vanphong")
-    j.notice_and_publish("thanhtra", "Thông báo: đã chuyển UBND tỉnh xem xét.")
-    j.ends("escalated")
+@pytest.mark.parametrize(("result", "petition_type"), [("chuyen_don", "khieu_nai"), ("huong_dan", "phan_anh")])
+def test_not_within_competence_forwarded_or_guided(person: Any, live: Live, result: str, petition_type: str) -> None:
+    j = Journey(person, live, result)
+    j.petition_type = petition_type
+    consolidator = _start(j, f"Đơn về đất đai bản Hụm ({result})", "citizen")
+    j.consolidate(consolidator, {"handling_result": result, "forward_to": "UBND huyện Mai Sơn"},
+                  "Việc đất đai không thuộc thẩm quyền của Sở.")
+    if result == "chuyen_don":
+        j.task("vanphong", "Chuyển đơn", "chuyen-don", {"forward_to": "UBND huyện Mai Sơn", "forwarded_on": TODAY,
+                                                       "petitioner_notified": True}, sees=("UBND huyện Mai Sơn",))
+    else:
+        j.task("vanphong", "Gửi văn bản hướng dẫn", "huong-dan", {"forward_to": "UBND huyện Mai Sơn",
+                                                                 "guided_on": TODAY}, sees=("UBND huyện Mai Sơn",))
+    j.notice_and_publish("thanhtra", "Thông báo: đơn đã được chuyển, hướng dẫn đến UBND huyện Mai Sơn.")
+    j.ends("forwarded" if result == "chuyen_don" else "guided")
+    notices = j.page("thanhtra").locator("[data-testid=issued-documents]").inner_text()
+    assert ("PHIẾU CHUYỂN ĐƠN" if result == "chuyen_don" else "hướng dẫn") in notices, notices
 
 
-def test_unfounded_at_consolidation(person: Any, live: Live) -> None:
-    j = Journey(person, live, "unfounded")
-    consolidator = _start(j, "Kiến nghị không rõ nội dung", "citizen")
-    reason = "Đơn không nêu nội dung cụ thể, đã xác minh với người gửi."
-    j.consolidate(consolidator, {"disposition": "unfounded", "unfounded_reason": reason}, reason)
-    j.notice_and_publish("thanhtra", "Thông báo: kiến nghị không có căn cứ để xem xét.")
-    j.ends("unfounded")
+def test_filed_at_the_handling_decision(person: Any, live: Live) -> None:
+    j = Journey(person, live, "filed")
+    consolidator = _start(j, "Đơn trùng nội dung đã giải quyết", "citizen")
+    j.consolidate(consolidator, {"handling_result": "luu_don", "filing_reason": "trung_lap"},
+                  "Đơn trùng lặp, đã được trả lời năm trước.")
+    j.notice_and_publish("thanhtra", "Thông báo: đơn trùng lặp, lưu đơn.")
+    j.ends("filed")
+
+
+def test_a_denunciation_answered_in_writing_as_soon_as_approved(person: Any, live: Live) -> None:
+    j = Journey(person, live, "written-now")
+    j.petition_type = "to_cao"
+    consolidator = _start(j, "Đơn tố cáo sai phạm nghiệm thu đề tài", "citizen")
+    j.consolidate(consolidator, {}, "Đủ điều kiện thụ lý tố cáo.")
+    draft = "Dự thảo kết luận: nội dung tố cáo đúng một phần."
+    j.draft_and_approve(draft, answer_mode="written")
+    reply = "Kết luận nội dung tố cáo số 05/KL-SKHCN."
+    j.task(UNIT_USER, "Dự thảo văn bản trả lời", "du-thao-van-ban", {"written_reply": reply}, sees=(draft,),
+           mark=reply, due=True)
+    j.task("giamdoc", "Ký văn bản trả lời", "ky-van-ban", {"sign_decision": "sign", "signed_on": TODAY}, sees=(reply,))
+    j.notice_and_publish("thanhtra", "Thông báo kết quả giải quyết tố cáo.")
+    j.ends("written_reply")
+    assert "THÔNG BÁO" in j.page("thanhtra").locator("[data-testid=issued-documents]").inner_text()
 
 
 def test_withdrawn_from_the_petition_page(person: Any, live: Live) -> None:

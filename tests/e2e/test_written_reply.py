@@ -44,14 +44,14 @@ def test_petition_to_a_written_reply(open_page: Any, live: Live) -> None:
     check_vietnamese(reception)
     _task(reception, code, "Tiếp nhận", {"received_on": TODAY})
 
-    open_task(office, code, "Văn phòng tổng hợp")
-    assert office.locator('[data-key="unfounded_reason"]').is_hidden()
+    open_task(office, code, "Văn phòng phân loại, xử lý đơn")
+    assert office.locator('[data-key="filing_reason"]').is_hidden()  # only when the petition is filed
     shot(office, "task-consolidate")
-    fill_form(office, {"urgency": "normal", "competence": "within", "disposition": "proceed"})
+    fill_form(office, {"urgency": "normal", "handling_result": "thu_ly"})
     submit_task(office)
-    _task(director, code, "Giao đơn vị", {"assigned_unit": "science", "draft_deadline": "P15D"})
+    _task(director, code, "giao đơn vị chủ trì", {"assigned_unit": "science", "draft_deadline": "P15D"})
     _task(unit, code, "Nghiên cứu, dự thảo", {"draft_answer": "Dự thảo: Sở sẽ rà soát mức công tác phí."})
-    _task(director, code, "Duyệt dự thảo", {"review_decision": "approve"})
+    _task(director, code, "Duyệt dự thảo", {"review_decision": "approve", "answer_mode": "dialogue"})
 
     office.goto("/dialogues")
     check_vietnamese(office)

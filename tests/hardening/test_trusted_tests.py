@@ -11,10 +11,10 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from tests.bpmn.test_petition import consolidate, start
-from tests.bpmn.walk import kinds
+from tests.bpmn.walk import Walk, kinds
 from tests.conftest import ROOT
 from tests.integration.diagrams import wait_until
 from workflows.clock import ManualClock
@@ -23,20 +23,19 @@ WORKER = [sys.executable, "-c", "from service.cli import main; main()", "worker"
 
 
 def test_engine_timers_follow_the_test_clock_not_real_time() -> None:
-    # The clock stands an hour in the past: on real time both drafting timers would be long due.
+    # The clock stands an hour in the past: on real time the report's drafting date is already past. (The
+    # petition pack has no timers any more: its deadlines are working days the service counts.)
     with ManualClock() as clock:
         clock.advance(-3600)
-        walk = start()
-        consolidate(walk)
-        walk.complete("assign_unit", {"assigned_unit": "science", "draft_deadline": "PT0.02S",
-                                      "draft_escalation_after": "PT0.06S"}, extra=("draft_escalation_after",))
+        due = datetime.now() - timedelta(minutes=10)
+        walk = Walk("periodic_report.bpmn", {"period_start": "2026-01-01", "period_end": "2026-06-15",
+                                             "due_date": due.isoformat(), "lead_days": 0, "recipients": ["Sở Nội vụ"],
+                                             "drafter_role": "office", "figures": {}})
+        assert walk.ready() == []
         assert walk.instance.fire_due_timers().events == ()  # nothing is due until the clock moves
-        clock.advance(0.03)
-        reminders = kinds(walk.instance.fire_due_timers(), "escalation_thrown")
-        clock.advance(0.06)
-        alerts = kinds(walk.instance.fire_due_timers(), "escalation_thrown")
-        assert [e.name for e in reminders] == ["draft_reminder"]  # one at a time, never together
-        assert [e.name for e in alerts] == ["draft_overdue"]
+        clock.advance(3600)
+        fired = kinds(walk.instance.fire_due_timers(), "timer_fired")
+        assert [e.element_id for e in fired] == ["wait_drafting"]
 
 
 def test_worker_says_ready_after_installing_its_stop_handler(tmp_path: Path) -> None:

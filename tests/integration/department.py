@@ -62,14 +62,14 @@ class Department:
     def staff(self, role: str) -> Actor:
         return Actor(f"{role.replace(':', '-')}.{self.agency}", self.agency, frozenset({role}))
 
-    def submit(self, day: date, **data: Any) -> PetitionInfo:
+    def submit(self, day: date, petition_type: str = "kien_nghi", **data: Any) -> PetitionInfo:
         self.at(day)
         receiver = self.staff("reception")
         info = petitions.submit(self.ctx, receiver, {"channel": "reception", **data})
         self.step(info, "intake", {"source": info.source, "petitioner_name": info.petitioner_name or "Ẩn danh",
                                    "channel": "reception", "field": info.field, "title": info.title,
                                    "content": info.content, "received_on": day.isoformat(),
-                                   "confidential": info.confidential})
+                                   "confidential": info.confidential, "petition_type": petition_type})
         self.received.append(info)
         return info
 
@@ -111,21 +111,35 @@ def plan_file_agency(plan_file: str) -> str:
     return str(parse_plan((BPMN / "plans" / plan_file).read_bytes(), plan_file)["agency"]["code"])
 
 
-def consolidate(dept: Department, p: PetitionInfo, urgency: str = "normal", competence: str = "within",
-                disposition: str = "proceed", reason: str = "") -> None:
-    element = dept.petition(p).stage  # the lane the plan routes this audience to consolidates it
+def consolidate(dept: Department, p: PetitionInfo, urgency: str = "normal", handling_result: str = "thu_ly",
+                **more: Any) -> None:
+    """The handling decision (xử lý đơn) by the Office or the Inspectorate, whichever the plan routes this audience
+    to; `more`: the form's other fields (`filing_reason`, `forward_to`, `complex_case`, `classified_type`,
+    `type_change_reason`)."""
+    element = dept.petition(p).stage
     assert element in ("consolidate_office", "consolidate_inspectorate"), element
-    data = {"field": p.field, "urgency": urgency, "competence": competence, "disposition": disposition}
-    dept.step(p, element, data | ({"unfounded_reason": reason} if reason else {}))
+    dept.step(p, element, {"field": p.field, "urgency": urgency, "handling_result": handling_result, **more})
+
+
+def prepare_for_review(dept: Department, p: PetitionInfo, unit: str, urgency: str = "normal", **more: Any) -> None:
+    """Accepted, assigned and drafted: the director reviews the draft answer."""
+    consolidate(dept, p, urgency, **more)
+    dept.step(p, "assign_unit", {"assigned_unit": unit})
+    dept.step(p, "draft_answer", {"draft_answer": f"Dự thảo trả lời: {p.title}"})
 
 
 def prepare_for_dialogue(dept: Department, p: PetitionInfo, unit: str, urgency: str = "normal") -> None:
-    """Consolidated, assigned, drafted and approved: the petition waits for its dialogue."""
-    consolidate(dept, p, urgency)
-    dept.step(p, "assign_unit", {"assigned_unit": unit, "draft_deadline": "P15D"})
-    dept.step(p, "draft_answer", {"draft_answer": f"Dự thảo trả lời: {p.title}"})
-    dept.step(p, "review_draft", {"review_decision": "approve"})
+    """Accepted, assigned, drafted, approved and put on a dialogue by the director: it waits for its dialogue."""
+    prepare_for_review(dept, p, unit, urgency)
+    dept.step(p, "review_draft", {"review_decision": "approve", "answer_mode": "dialogue"})
     assert dept.petition(p).stage == "awaiting_dialogue"
+
+
+def answer_in_writing(dept: Department, p: PetitionInfo, unit: str, **more: Any) -> None:
+    """Accepted and answered in writing as soon as the director approves the draft, then noticed."""
+    prepare_for_review(dept, p, unit, **more)
+    dept.step(p, "review_draft", {"review_decision": "approve", "answer_mode": "written"})
+    finish_outcome(dept, p, "written_reply")
 
 
 def hold_dialogue(dept: Department, kind: str, day: date,

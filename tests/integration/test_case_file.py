@@ -37,7 +37,7 @@ def test_the_deadline_and_the_thread_reach_the_drafting_unit(ctx: Context, monke
         "source": "citizen", "channel": "electronic", "field": "science", "title": "Giống cà phê",
         "content": "Đề nghị hỗ trợ.", "petitioner_name": "Lò Văn A", "received_on": date(2026, 3, 2).isoformat()})
     tasks.complete(ctx, INSPECTORATE, _ready(ctx, info.instance_id, "consolidate_inspectorate").id, {
-        "field": "science", "urgency": "urgent", "competence": "within", "disposition": "proceed",
+        "field": "science", "urgency": "urgent", "handling_result": "thu_ly",
         "consolidation_note": "Cần trả lời gấp."})
     tasks.complete(ctx, DIRECTOR, _ready(ctx, info.instance_id, "assign_unit").id, {
         "assigned_unit": "science", "draft_deadline": "P3D", "assignment_note": "Làm ngay."})
@@ -54,5 +54,6 @@ def test_the_deadline_and_the_thread_reach_the_drafting_unit(ctx: Context, monke
     assert notes["consolidation_note"] == "Cần trả lời gấp." and notes["assignment_note"] == "Làm ngay."
     assert notes["comment"] == "Đã báo người kiến nghị."
     deadline = next(c for s in cf.steps for c in s.choices if c.key == "draft_deadline")
-    assert (deadline.label, deadline.choice) == ("Thời hạn dự thảo trả lời", "3 ngày / 3 days")
+    assert (deadline.label, deadline.choice) == ("Thời hạn dự thảo trả lời (ngày làm việc)",
+                                                "3 ngày làm việc / 3 working days")
     assert [d.key for d in cf.latest] == ["assignment_note"]

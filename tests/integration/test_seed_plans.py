@@ -17,8 +17,8 @@ from service.usecases.context import Context
 from service.usecases.errors import Forbidden
 from tests.integration.department import (
     Department,
+    answer_in_writing,
     consolidate,
-    escalate,
     finish_outcome,
     hold_dialogue,
     notify,
@@ -28,9 +28,9 @@ from tests.integration.reporting import run_reports
 from tests.integration.statistics_checks import check_statistics
 
 EXPECTED = {
-    "000": ["answered", "answered", "dialogue_failed", "unfounded", "written_reply"],
-    "001": ["answered", "escalated", "written_reply"],
-    "002": ["answered", "dialogue_failed", "escalated", "written_reply"],
+    "000": ["answered", "answered", "dialogue_failed", "filed", "written_reply"],
+    "001": ["answered", "escalated", "written_reply", "written_reply"],
+    "002": ["answered", "dialogue_failed", "forwarded", "written_reply"],
     "003": ["answered", "withdrawn", "written_reply"],
     "004": ["answered", "escalated", "written_reply"],
 }
@@ -64,7 +64,7 @@ def test_000_sonla_science_2022_periodic_q3_and_adhoc(ctx: Context, monkeypatch:
                             content="Đã được trả lời năm 2021.", petitioner_name="Ông C")
     # §III.1.1/§III.1.4: every item reaches the Director through the Office, citizens' too (not plan 002's way)
     assert {dept.petition(p).stage for p in (staff, citizen, org, urgent, unfounded)} == {"consolidate_office"}
-    consolidate(dept, unfounded, disposition="unfounded", reason="Đã được giải quyết năm 2021")
+    consolidate(dept, unfounded, handling_result="luu_don", filing_reason="trung_lap")
     notify(dept, unfounded)
     for p, unit in ((staff, "administration"), (citizen, "science"), (org, "technology")):
         prepare_for_dialogue(dept, p, unit)
@@ -93,6 +93,10 @@ def test_001_hagiang_science_2023_administrative_procedures(ctx: Context, monkey
                        content="Đề nghị giao đất.", petitioner_name="Bà D")
     fee = dept.submit(date(2023, 5, 2), source="citizen", field="standards", title="Phí kiểm định phương tiện đo",
                       content="Hỏi mức phí kiểm định.", petitioner_name="Ông E")
+    licence = dept.submit(date(2023, 1, 9), source="citizen", field="administration", title="Cấp phép tổ chức hội thảo",
+                          content="Đề nghị hướng dẫn thủ tục.", petitioner_name="Ông Q", petition_type="phan_anh")
+    answer_in_writing(dept, licence, "administration")  # no dialogue until Q2 under plan 001: answered in writing
+    assert dept.petition(licence).closed_at is not None
     with pytest.raises(Forbidden, match="no ad-hoc dialogue"):
         dialogues.create(ctx, dept.staff("director"), "adhoc", "Đột xuất", "Không được phép theo kế hoạch")
     for p, unit in ((procedure, "administration"), (land, "administration"), (fee, "standards")):
@@ -119,8 +123,9 @@ def test_002_sonla_home_affairs_2019_staff_and_citizens(ctx: Context, monkeypatc
                          content="Đề nghị bổ sung chế độ.", petitioner_name="Ông I")
     assert dept.petition(salary).stage == "consolidate_office"  # §III.1: staff through the Office,
     assert dept.petition(merger).stage == "consolidate_inspectorate"  # citizens through the Inspectorate
-    consolidate(dept, merger, competence="beyond")
-    escalate(dept, merger)
+    consolidate(dept, merger, handling_result="chuyen_don", forward_to="UBND huyện Mường La")
+    dept.step(merger, "forward_petition", {"forward_to": "UBND huyện Mường La", "forwarded_on": dept.today(),
+                                           "petitioner_notified": True})
     notify(dept, merger)
     for p in (salary, training):
         prepare_for_dialogue(dept, p, "personnel")
@@ -188,6 +193,6 @@ def test_004_quangtri_science_2024_mass_mobilisation(ctx: Context, monkeypatch: 
 
 def test_every_outcome_kind_occurs_across_the_seeds() -> None:
     """The journeys above assert their actual outcomes against these lists; together they cover every kind."""
-    kinds = {"answered", "written_reply", "escalated", "dialogue_failed", "withdrawn", "unfounded"}
+    kinds = {"answered", "written_reply", "escalated", "dialogue_failed", "withdrawn", "filed", "forwarded"}
     covered = {o for outcomes in EXPECTED.values() for o in outcomes}
     assert covered == kinds

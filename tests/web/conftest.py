@@ -79,7 +79,7 @@ def petition_at_draft(ctx: Context, **changes: Any) -> tuple[petitions.PetitionI
         "received_on": service_today().isoformat(), "confidential": bool(changes.get("confidential"))})
     step = ready_task(ctx, info.instance_id, "consolidate_inspectorate")
     web_tasks.complete(ctx, actor(ctx, "thanhtra"), step, {"field": "science", "urgency": "normal",
-                                                           "competence": "within", "disposition": "proceed"})
+                                                           "handling_result": "thu_ly"})
     step = ready_task(ctx, info.instance_id, "assign_unit")
     tasks.complete(ctx, actor(ctx, "giamdoc"), step, {"assigned_unit": "science", "draft_deadline": "P15D"})
     return info, ready_task(ctx, info.instance_id, "draft_answer")

@@ -63,10 +63,10 @@ def test_the_assignment_starts_at_the_proposed_unit(web: tuple[Flask, Context]) 
     tasks.complete(ctx, actor(ctx, "tiepnhan"), ready_task(ctx, info.instance_id, "intake"), {
         **INTAKE, "field": "ip", "received_on": service_today().isoformat(), "confidential": False})
     tasks.complete(ctx, actor(ctx, "thanhtra"), ready_task(ctx, info.instance_id, "consolidate_inspectorate"),
-                   {"field": "ip", "urgency": "urgent", "competence": "within", "disposition": "proceed"})
+                   {"field": "ip", "urgency": "urgent", "handling_result": "thu_ly"})
     page = signed_in(app, "giamdoc").get(f"/tasks/{ready_task(ctx, info.instance_id, 'assign_unit')}").text
     assert '<option value="ip" selected>' in page  # route_petition.dmn's proposal
-    assert '<option value="P3D" selected>' in page  # classify_petition.dmn's deadline for urgent items
+    assert '<option value="P10D" selected>' in page  # classify_petition.dmn: a recommendation's draft, the plan's days
 
 
 def test_a_dialogue_keeps_its_date_and_venue(web: tuple[Flask, Context]) -> None:

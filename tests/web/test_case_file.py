@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from service.usecases import clock, tasks
+from service.usecases import clock, petition_deadlines, petitions, tasks
 from service.usecases.context import Context
 from tests.e2e.helpers import ready_task
 from tests.web.conftest import actor, csrf, petition_at_draft, signed_in
@@ -31,7 +31,7 @@ def test_the_approval_task_shows_the_draft_the_thread_and_what_changed(web: tupl
     assert "Dòng hai cũ." in decide and "Dự thảo nội dung trả lời" in decide and "Chưa có quyết định" in decide
     thread = _text(page.text.split('data-testid="thread"')[1])
     assert "Mức độ cấp thiết: Bình thường" in thread or "Mức độ cấp thiết" in thread
-    assert "Thời hạn dự thảo trả lời: 15 ngày" in thread  # the director's choice, by its form label
+    assert "Thời hạn dự thảo trả lời (ngày làm việc): 15 ngày làm việc" in thread  # the director's choice
     assert "0912 345 678, Chiềng Lề, Sơn La" in page.text  # the contact, for handlers
 
     tasks.complete(ctx, actor(ctx, "giamdoc"), review, {"review_decision": "return",
@@ -79,12 +79,27 @@ def test_deadlines_are_shown_and_marked_and_the_list_sorts_by_them(web: tuple[Fl
     page = client.get(f"/tasks/{step}").text
     due = page.split('data-testid="task-due"')[1].split("</dd>")[0]
     assert "Không có hạn" not in due and "Quá hạn" not in due  # P15D chosen by the director
-    later = clock.now() + timedelta(days=14)
+    due_at = petitions.get(ctx, actor(ctx, "giamdoc"), info.id).due_at  # 15 working days: three weeks on
+    assert due_at is not None and due_at - clock.now() >= timedelta(days=20)
+    later = due_at - timedelta(days=1)
     monkeypatch.setattr(clock, "now", lambda: later)
-    client = signed_in(app, "unit_science")  # two weeks on, yesterday's session has ended
+    client = signed_in(app, "unit_science")  # weeks on, yesterday's session has ended
     assert "Sắp đến hạn" in client.get(f"/tasks/{step}").text.split('data-testid="task-due"')[1].split("</dd>")[0]
     assert "Sắp đến hạn" in client.get(f"/petitions/{info.id}").text.split('data-testid="petition-due"')[1]
     monkeypatch.setattr(clock, "now", lambda: later + timedelta(days=2))
     client = signed_in(app, "unit_science")
     listing = client.get("/tasks").text
     assert "Quá hạn" in listing.split(info.code)[1].split("</tr>")[0]
+
+
+def test_the_task_list_shows_the_overdue_alerts_of_the_readers_role(web: tuple[Flask, Context]) -> None:
+    app, ctx = web
+    info, _draft = petition_at_draft(ctx)
+    due_at = petitions.get(ctx, actor(ctx, "giamdoc"), info.id).due_at
+    assert due_at is not None
+    assert petition_deadlines.raise_alerts(ctx, due_at + timedelta(days=1)) >= 1
+    page = signed_in(app, "giamdoc").get("/tasks")
+    assert page.status_code == 200
+    alerts = page.text.split('data-testid="deadline-alerts"')[1].split("</section>")[0]
+    assert "Cảnh báo quá hạn: Nghiên cứu, dự thảo" in alerts and info.code in alerts and " / " not in alerts
+    assert 'data-testid="deadline-alerts"' not in signed_in(app, "tiepnhan").get("/tasks").text  # not reception's

@@ -28,7 +28,7 @@ def awaiting_dialogue(ctx: Context, title: str) -> petitions.PetitionInfo:
     tasks.complete(ctx, actor(ctx, "unit_science"), draft, {"draft_answer": f"Dự thảo: {title}"})
     assert info.instance_id is not None
     tasks.complete(ctx, actor(ctx, "giamdoc"), ready_task(ctx, info.instance_id, "review_draft"),
-                   {"review_decision": "approve"})
+                   {"review_decision": "approve", "answer_mode": "dialogue"})
     assert petitions.get(ctx, actor(ctx, "vanphong"), info.id).stage == "awaiting_dialogue"
     return info
 

@@ -38,7 +38,7 @@ def test_assigning_to_a_unit_where_nobody_works_is_refused_beside_the_choice(web
         assert info.instance_id is not None
         finish_step(ctx, "tiepnhan", info.instance_id, "intake")
         tasks.complete(ctx, actor(ctx, "thanhtra"), ready_task(ctx, info.instance_id, "consolidate_inspectorate"),
-                       {"field": "science", "urgency": "normal", "competence": "within", "disposition": "proceed"})
+                       {"field": "science", "urgency": "normal", "handling_result": "thu_ly"})
         step = ready_task(ctx, info.instance_id, "assign_unit")
         director = signed_in(app, "giamdoc")
         shown = director.get(f"/tasks/{step}").text

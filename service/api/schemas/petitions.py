@@ -113,6 +113,12 @@ class PetitionSchema(Schema):
     answered_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     due_at = fields.DateTime(allow_none=True, metadata={"description": "the earliest due date of its open tasks"})
+    petition_type = fields.String(allow_none=True, metadata={"description": "khieu_nai, to_cao, kien_nghi or phan_anh"})
+    handling_result = fields.String(allow_none=True, metadata={
+        "description": "the 10-day handling decision: thu_ly, chuyen_don, huong_dan or luu_don"})
+    deadline_at = fields.DateTime(allow_none=True, metadata={
+        "description": "the statutory deadline in working days: the handling decision's, then the resolution's"})
+    deadline_extensions = fields.Integer(metadata={"description": "extensions decided so far"})
     redacted = fields.Boolean(metadata={"description": "a confidential petition the caller may not see: only its "
                                                        "number and date are given"})
     petition_type = fields.String(allow_none=True)

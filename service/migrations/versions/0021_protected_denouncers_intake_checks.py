@@ -3,7 +3,7 @@
 The type and handling result columns are the ones every branch shares (branch `lawpath` adds them too).
 
 Revision ID: 0021
-Revises: 0016
+Revises: 0020
 Create Date: 2026-11-30
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0016"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
