@@ -241,6 +241,20 @@ def task_recipients(s: Session, task: HumanTask) -> list[Recipient]:
     return _recipients(s, User.id.in_(holders))
 
 
+def notify_role(s: Session, agency_id: int, role: str, kind: str, subject: str, body: str, urgent: bool = False,
+                *, petition_id: uuid.UUID | None = None, dedupe_key: str = "") -> int:
+    """Queue `subject` to everyone holding `role` in the agency (`unit:<code>` for a unit's staff), each as their
+    preference says; how many were queued. `dedupe_key` (with the username added) keeps a repeat from queueing twice."""
+    granted = f"{UNIT_PREFIX}{role.removeprefix('unit:')}" if role.startswith("unit:") else role
+    holders = select(RoleGrant.user_id).where(RoleGrant.agency_id == agency_id, RoleGrant.role == granted)
+    queued = 0
+    for who in _recipients(s, User.id.in_(holders)):
+        made = notify_user(s, agency_id, who.username, kind, subject, body, urgent, petition_id=petition_id,
+                           dedupe_key=f"{dedupe_key}:{who.username}" if dedupe_key else None)
+        queued += made is not None
+    return queued
+
+
 _CHOICES_CACHE: dict[str, list[tuple[str, str]]] = {}
 
 

@@ -36,7 +36,7 @@ from ..config import Settings
 from ..store.deadline_tables import DeadlineAlert
 from ..store.petition_tables import Petition
 from ..store.tables import Agency, Holiday, HumanTask, ProcessInstance
-from . import audit, clock
+from . import audit, clock, notifications
 from . import calendar as days
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -196,14 +196,28 @@ def _remind_from(due: datetime, holidays: set[date]) -> date:
     return day
 
 
-def _add(s: Session, rows: list[dict[str, Any]]) -> int:
+def _add(s: Session, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
-        return 0
+        return []
     insert = postgresql_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    made = s.execute(insert(DeadlineAlert).values(rows).on_conflict_do_nothing(
+    return list(s.execute(insert(DeadlineAlert).values(rows).on_conflict_do_nothing(
         index_elements=[DeadlineAlert.subject, DeadlineAlert.kind, DeadlineAlert.due_at])
-        .returning(DeadlineAlert.id)).scalars().all()
-    return len(made)
+        .returning(DeadlineAlert.id)).scalars().all())
+
+
+def _notify(s: Session, alert_ids: list[int]) -> None:
+    """Send each new alert on a petition's own deadline to the people it is for, by their notification preference
+    (an overdue one at once). Alerts on a task's deadline are not sent again: the staff notices of
+    `notifications` already tell a task's workers it is due soon or overdue."""
+    if not alert_ids:
+        return
+    for alert in s.execute(select(DeadlineAlert).where(DeadlineAlert.id.in_(alert_ids),
+                                                       DeadlineAlert.task_id.is_(None))).scalars():
+        body = (f"{alert.title}\nHạn: {alert.due_at:%d/%m/%Y} (tính theo ngày làm việc)."
+                + (f" Đã quá hạn {alert.days_late} ngày làm việc." if alert.days_late else ""))
+        notifications.notify_role(s, alert.agency_id, alert.role, f"deadline_{alert.kind}", alert.title, body,
+                                  urgent=alert.kind == "overdue", petition_id=alert.petition_id,
+                                  dedupe_key=f"alert:{alert.id}")
 
 
 def raise_alerts(ctx: Context, now: datetime | None = None, limit: int = 500) -> int:
@@ -213,7 +227,6 @@ def raise_alerts(ctx: Context, now: datetime | None = None, limit: int = 500) ->
     """
     now = now or clock.now()
     horizon = now + timedelta(days=REMIND_WORKING_DAYS * 2 + 14)  # wide enough for weekends and holidays
-    made = 0
     with ctx.uow() as uow:
         s = uow.session
         holidays = set(s.execute(select(Holiday.day).where(Holiday.day >= (now - timedelta(days=1)).date()))
@@ -238,9 +251,10 @@ def raise_alerts(ctx: Context, now: datetime | None = None, limit: int = 500) ->
             assert p.deadline_at is not None
             rows += _alerts_for(f"petition:{p.id}", p.agency_id, p.id, None, f"{p.code}: {p.title}", FOLLOW_UP,
                                 p.deadline_at, now, holidays)
-        made = _add(s, rows)
+        added = _add(s, rows)
+        _notify(s, added)
         uow.commit()
-    return made
+    return len(added)
 
 
 def _alerts_for(subject: str, agency_id: int, petition_id: uuid.UUID | None, task_id: uuid.UUID | None, what: str,

@@ -17,8 +17,9 @@ import pytest
 from docx import Document as Docx
 from sqlalchemy import select
 
+from service.store.notification_tables import Notification
 from service.store.tables import AuditEvent, HumanTask
-from service.usecases import deadlines, documents, petition_deadlines, petitions
+from service.usecases import accounts, deadlines, documents, petition_deadlines, petitions
 from service.usecases.context import Actor, Context
 from service.usecases.errors import Conflict, Forbidden
 from service.usecases.petitions import PetitionInfo
@@ -61,19 +62,20 @@ def received(dept: Department, petition_type: str, title: str, **data: object) -
     assert info.petition_type == petition_type and info.handling_result is None
     # the handling decision is due 10 working days after receipt (Thông tư 05/2021/TT-TTCP): across the holidays
     assert local_day(info.deadline_at) == working_day(RECEIVED, 10) == date(2022, 9, 7)
+    # plan 000 (§III.1.1): every item, citizens' too, reaches the handling decision through the Office
     [task] = dept.ready(p.instance_id)
-    assert task.element_id == "consolidate_inspectorate" and local_day(task.due_at) == date(2022, 9, 7)
+    assert task.element_id == "consolidate_office" and local_day(task.due_at) == date(2022, 9, 7)
     return p
 
 
 def kinds_of(dept: Department, p: PetitionInfo) -> set[str]:
     """The kinds of the petition's documents (several share the fixed test moment, so no order is asserted)."""
-    return {d.kind for d in documents.list_for_petition(dept.ctx, dept.staff("inspectorate"), p.id)}
+    return {d.kind for d in documents.list_for_petition(dept.ctx, dept.staff("director"), p.id)}
 
 
 def text_of(dept: Department, p: PetitionInfo, kind: str) -> str:
-    [doc] = [d for d in documents.list_for_petition(dept.ctx, dept.staff("inspectorate"), p.id) if d.kind == kind]
-    _, _, content = documents.render(dept.ctx, dept.staff("inspectorate"), doc.id, "docx")
+    [doc] = [d for d in documents.list_for_petition(dept.ctx, dept.staff("director"), p.id) if d.kind == kind]
+    _, _, content = documents.render(dept.ctx, dept.staff("director"), doc.id, "docx")
     parsed = Docx(io.BytesIO(content))
     cells = [c.text for t in parsed.tables for row in t.rows for c in row.cells]
     return "\n".join([p.text for p in parsed.paragraphs] + cells)
@@ -168,7 +170,7 @@ def test_recommendation_follows_the_plan_deadlines_and_its_type_changes_with_a_r
     q = received(dept, "kien_nghi", "Đề nghị xem xét lại quyết định xử phạt")
     dept.at(ACCEPTED)
     consolidate(dept, q, classified_type="khieu_nai")  # no reason: the decision goes back
-    assert dept.petition(q).stage == "consolidate_inspectorate" and dept.petition(q).petition_type == "kien_nghi"
+    assert dept.petition(q).stage == "consolidate_office" and dept.petition(q).petition_type == "kien_nghi"
     consolidate(dept, q, classified_type="khieu_nai", type_change_reason="Nội dung là khiếu nại quyết định hành chính")
     changed = dept.petition(q)
     assert changed.petition_type == "khieu_nai" and local_day(changed.deadline_at) == working_day(ACCEPTED, 30)
@@ -199,6 +201,9 @@ def test_reflection_not_handled_here_is_forwarded_guided_or_filed(dept: Departme
 
 
 def test_reminders_before_and_overdue_alerts_after_reach_a_person(dept: Department) -> None:
+    system = Actor("system", dept.agency, frozenset({"admin"}), system=True)
+    accounts.add_user(dept.ctx, system, f"giamdoc.{dept.agency}", "petitionflow-director", ["director"], dept.agency,
+                      "Giám đốc Sở", email="giamdoc@sokhcn.example.vn")  # someone the overdue alert reaches by e-mail
     p = received(dept, "to_cao", "Tố cáo chậm giải quyết hồ sơ")
     accept(dept, p)
     deadline = working_day(ACCEPTED, 30)
@@ -229,3 +234,9 @@ def test_reminders_before_and_overdue_alerts_after_reach_a_person(dept: Departme
         ctx, director)}
     assert petitions.get(ctx, director, p.id).deadline_at is not None
     assert uuid.UUID(int=0) not in {a.petition_id for a in overdue}
+    with ctx.uow(write=False) as uow:  # the petition's own overdue alert is also mailed to the director, once
+        mailed = uow.session.execute(select(Notification.kind, Notification.recipient, Notification.status).where(
+            Notification.petition_id == p.id, Notification.kind.like("deadline_%"))).all()
+    assert [(k, r) for k, r, _status in mailed if k == "deadline_overdue"] == [
+        ("deadline_overdue", "giamdoc@sokhcn.example.vn")]
+    assert all(status != "digest" for k, _r, status in mailed if k == "deadline_overdue")  # urgent: not in a digest
