@@ -132,6 +132,20 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
         (lambda c, w: c.get(f"/api/v1/petitions/{w.petition()}/documents"), PETITION_READERS),
     ("GET", "/api/v1/petitions/<uuid:petition_id>/documents/<uuid:document_id>.<any(docx, pdf):fmt>"):
         (lambda c, w: c.get(f"{w.receipt()}.pdf"), PETITION_READERS),
+    ("GET", "/api/v1/petitions/<uuid:petition_id>/attachments"):
+        (lambda c, w: c.get(f"/api/v1/petitions/{w.petition()}/attachments"), PETITION_READERS),
+    ("POST", "/api/v1/petitions/<uuid:petition_id>/attachments"):
+        (lambda c, w: c.post(f"/api/v1/petitions/{w.petition()}/attachments", content_type="multipart/form-data",
+                             data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "don.pdf")}),
+         PETITION_READERS - {"auditor"}),
+    ("GET", "/api/v1/petitions/<uuid:petition_id>/attachments/<uuid:attachment_id>"):  # none such: 404 for readers
+        (lambda c, w: c.get(f"/api/v1/petitions/{w.petition()}/attachments/{uuid.uuid4()}"), PETITION_READERS),
+    ("POST", "/api/v1/petitions/<uuid:petition_id>/extensions"):
+        (lambda c, w: c.post(f"/api/v1/petitions/{w.petition()}/extensions", json={
+            "decision_number": "1/QĐ-SKHCN", "decided_on": "2025-03-10", "reason": "Cần xác minh thêm"}),
+         frozenset({"director"})),
+    ("GET", "/api/v1/alerts"): (lambda c, w: c.get("/api/v1/alerts"), SIGNED_IN),
+    ("POST", "/api/v1/alerts/<int:alert_id>/read"): (lambda c, w: c.post("/api/v1/alerts/1/read"), SIGNED_IN),
     ("GET", "/api/v1/public/petitions/<string:tracking_code>"):
         (lambda c, w: c.get("/api/v1/public/petitions/no-such-code"), EVERYONE),
     ("GET", "/api/v1/public/agencies/<string:agency>/publications"):

@@ -66,7 +66,7 @@ def _denunciation(app: Flask, ctx: Context) -> dict[str, Any]:
     intake = dict(DENUNCIATION) | {"received_on": today, "petition_date": today}
     _complete(app, ctx, "tiepnhan", instance, "intake", intake)
     _complete(app, ctx, "thanhtra", instance, "consolidate_inspectorate",
-              {"field": "science", "urgency": "high", "competence": "within", "disposition": "proceed"})
+              {"field": "science", "urgency": "high", "handling_result": "thu_ly"})
     _complete(app, ctx, "giamdoc", instance, "assign_unit", {"assigned_unit": "science", "draft_deadline": "P7D"})
     noted = Api(app, "thanhtra").post(f"/api/v1/petitions/{petition['id']}/comments",
                                       json={"body": f"Đã làm việc trực tiếp với ông {NAME}."})  # a note naming him

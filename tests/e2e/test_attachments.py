@@ -37,7 +37,7 @@ def _carry_to_the_unit(live: Live) -> tuple[str, Any]:
         "content": p.content, "petitioner_name": p.petitioner_name, "received_on": service_today().isoformat(),
         "confidential": False})
     web_tasks.complete(ctx, who("thanhtra"), ready_task(ctx, p.instance_id, "consolidate_inspectorate"),
-                       {"field": "science", "urgency": "normal", "competence": "within", "disposition": "proceed"})
+                       {"field": "science", "urgency": "normal", "handling_result": "thu_ly"})
     tasks.complete(ctx, who("giamdoc"), ready_task(ctx, p.instance_id, "assign_unit"),
                    {"assigned_unit": "science", "draft_deadline": "P15D"})
     return str(p.id), ready_task(ctx, p.instance_id, "draft_answer")
