@@ -67,10 +67,14 @@ def _drag(page: Any, source: str, target: str) -> None:
     page.mouse.up()
 
 
-def _open_petition_draft(page: Any) -> None:
+def _open_draft(page: Any, key: str) -> None:
     page.goto("/designer")
-    page.locator("tr[data-key=petition]").first.locator("button").click()
+    page.locator(f"tr[data-key={key}]").first.locator("button").click()
     page.wait_for_selector("#modeler[data-ready='1']")
+
+
+def _open_petition_draft(page: Any) -> None:
+    _open_draft(page, "petition")
 
 
 def test_designer_sets_form_deadline_condition_timer_in_the_panel(open_page: Any, live: Live) -> None:
@@ -101,15 +105,6 @@ def test_designer_sets_form_deadline_condition_timer_in_the_panel(open_page: Any
     _wait_model(page, """() => window.petitionflowModeler.get('elementRegistry').get('f_outcome_answered')
       .businessObject.conditionExpression.body.includes('is not None')""", None)
 
-    # a timer: the designer types an ISO 8601 duration, the panel quotes it for the engine
-    _select(page, "draft_reminder_timer")
-    _group(page, "pf-timer")
-    page.fill("#bio-properties-panel-pf-timerValue", "P3D")
-    _wait_model(page, """() => window.petitionflowModeler.get('elementRegistry').get('draft_reminder_timer')
-      .businessObject.eventDefinitions[0].timeDuration.body === '"P3D"'""", None)
-    assert page.input_value("#bio-properties-panel-pf-timerValue") == "P3D"
-    shot(page, "designer-panel-timer")
-
     page.click("#save")
     page.wait_for_selector("[data-testid=designer-status].ok")
     saved = _saved(live, draft_id)
@@ -122,14 +117,32 @@ def test_designer_sets_form_deadline_condition_timer_in_the_panel(open_page: Any
     assert props["dueInVariable"] == "draft_deadline"  # what the panel did not touch stays
     condition = root.find(".//bpmn:sequenceFlow[@id='f_outcome_answered']/bpmn:conditionExpression", NS)
     assert condition is not None and condition.text == 'outcome == "answered" and petition_id is not None'
-    timer = root.find(".//bpmn:boundaryEvent[@id='draft_reminder_timer']//bpmn:timeDuration", NS)
-    assert timer is not None and timer.text == '"P3D"'
 
     # the server's validation (the engine's parser) accepts what the panel wrote
     page.click("#validate")
     page.wait_for_selector("[data-testid=designer-status].ok")
     assert "quy trình petition" in page.inner_text("[data-testid=designer-status]")
     check_vietnamese(page)
+
+    # a timer (the petition pack counts its deadlines in working days and has none; the periodic report waits
+    # for its drafting date): the designer types an ISO 8601 duration, the panel quotes it for the engine
+    _open_draft(page, "periodic_report")
+    report_id = _draft_id(page)
+    _select(page, "wait_drafting")
+    _group(page, "pf-timer")
+    page.select_option("#bio-properties-panel-pf-timerKind", "timeDuration")
+    page.fill("#bio-properties-panel-pf-timerValue", "P3D")
+    _wait_model(page, """() => window.petitionflowModeler.get('elementRegistry').get('wait_drafting')
+      .businessObject.eventDefinitions[0].timeDuration.body === '"P3D"'""", None)
+    assert page.input_value("#bio-properties-panel-pf-timerValue") == "P3D"
+    shot(page, "designer-panel-timer")
+    page.click("#save")
+    page.wait_for_selector("[data-testid=designer-status].ok")
+    report = etree.fromstring(_saved(live, report_id).bpmn_xml.encode())
+    timer = report.find(".//bpmn:intermediateCatchEvent[@id='wait_drafting']//bpmn:timeDuration", NS)
+    assert timer is not None and timer.text == '"P3D"'
+    page.click("#validate")
+    page.wait_for_selector("[data-testid=designer-status].ok")
 
 
 def test_designer_edits_a_decision_table_cell_in_dmn_js(open_page: Any, live: Live) -> None:
@@ -138,22 +151,22 @@ def test_designer_edits_a_decision_table_cell_in_dmn_js(open_page: Any, live: Li
     draft_id = _draft_id(page)
     page.click("[data-testid=resources] a:text-is('classify_petition.dmn')")
     page.wait_for_selector("#dmn-editor[data-ready='1']")
-    cell = page.locator('td[data-row-id="Rule_urgent"][data-col-id="Output_draft_deadline"] [contenteditable]')
-    assert cell.inner_text().strip() == '"P3D"'
+    cell = page.locator('td[data-row-id="Rule_complaint"][data-col-id="Output_draft_deadline"] [contenteditable]')
+    assert cell.inner_text().strip() == '"P20D"'
     cell.click()
     page.keyboard.press("Control+A")
-    page.keyboard.type('"P4D"')
+    page.keyboard.type('"P21D"')
     page.click("h1")  # leave the cell
     page.wait_for_function("""() => {
       const rules = window.petitionflowDmn.getDefinitions().drgElement
         .find(d => d.id === 'classify_petition').decisionLogic.rule;
-      return rules.find(r => r.id === 'Rule_urgent').outputEntry[0].text === '"P4D"';
+      return rules.find(r => r.id === 'Rule_complaint').outputEntry[2].text === '"P21D"';
     }""")
     shot(page, "designer-dmn-cell")
     page.click("#save")
     page.wait_for_selector("[data-testid=designer-status].ok")
     dmn = _saved(live, draft_id).resources["classify_petition.dmn"]
-    assert "<text>\"P4D\"</text>" in dmn.replace("&#34;", '"').replace("&quot;", '"')
+    assert "<text>\"P21D\"</text>" in dmn.replace("&#34;", '"').replace("&quot;", '"')
     page.goto(f"/designer/drafts/{draft_id}")
     page.wait_for_selector("#modeler[data-ready='1']")
     page.click("#validate")
