@@ -278,7 +278,7 @@ class Journey:
         record = staff.locator("main").inner_text()
         assert FINAL_LABEL[outcome] in record, f"the petition page does not show {FINAL_LABEL[outcome]!r}"
         kind = {"kien_nghi": "Kiến nghị", "khieu_nai": "Khiếu nại", "to_cao": "Tố cáo", "phan_anh": "Phản ánh"}
-        assert kind[self.petition_type] in staff.locator("[data-testid=petition-type]").inner_text()
+        assert kind[self.petition_type].lower() in staff.locator("[data-testid=petition-type]").inner_text().lower()
         if outcome != "withdrawn":  # the handling decision is on record, with the deadline it ran under
             assert staff.locator("[data-testid=handling-result]").inner_text().strip() not in ("", "Chưa xác định")
             assert "ngày làm việc" in staff.locator("[data-testid=statutory-deadline]").inner_text()
