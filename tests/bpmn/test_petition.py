@@ -128,6 +128,8 @@ def test_accepted_petition_is_answered_in_writing_as_soon_as_approved(petition_t
     walk.complete("review_draft", {"review_decision": "approve", "answer_mode": "written"})
     assert gateway_targets(walk.last, "gw_review") == [["gw_reply"]]
     assert walk.ready() == ["draft_written_reply"] and walk.task("draft_written_reply").lane == "unit"
+    # the unit starts from the draft the director approved, not from an empty letter
+    assert walk.data("draft_written_reply")["written_reply"] == walk.data("draft_written_reply")["draft_answer"]
     assert walk.waiting() == {"petition_withdrawn": KEY}  # no dialogue is awaited
     sign_reply(walk)
     final = notify_and_close(walk)
