@@ -55,7 +55,7 @@ def place_date(place: str, day: date) -> str:
     """'Sơn La, ngày 29 tháng 11 năm 2026' (day and month under 10 written 01-09, as the decree asks
     for days 1-9 and months 1-2: leading zero)."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place.strip() or '……'}, ngày {day.day:02d} tháng {month} năm {day.year}"  # dots: for the clerk to fill
 
 
 def fill(text: str, values: dict[str, Any]) -> str:
