@@ -57,7 +57,7 @@ def test_urgency_chart_follows_the_forms_order(web: tuple[Flask, Context]) -> No
     page = signed_in(app, "giamdoc").get("/reports").text
     chart = page.split("Đơn theo mức độ")[-1].split("</svg>")[0] if "Đơn theo mức độ" in page else page
     labels = re.findall(r'text-anchor="end" font-size="13">([^<]+)<', chart)
-    assert labels[:4] == ["Khẩn cấp, bức xúc", "Cao", "Bình thường", "Thấp"], labels
+    assert labels[:4] == ["Rất cấp thiết", "Cấp thiết", "Bình thường", "Không cấp thiết"], labels
 
 
 def test_long_chart_labels_are_not_clipped() -> None:
