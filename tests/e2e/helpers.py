@@ -63,7 +63,11 @@ def check_vietnamese(page: Any) -> None:
 def no_overflow(page: Any) -> None:
     """Nothing is wider than the screen (no horizontal scrolling)."""
     wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert wide <= 0, f"{page.url} overflows the {page.viewport_size['width']} px screen by {wide} px"
+    culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
+      .filter(e => !e.closest('svg') && e.getBoundingClientRect().right > window.innerWidth + 0.5)
+      .slice(-5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '')
+        + ' ' + (e.textContent || '').trim().slice(0, 40))""") if wide > 0 else []
+    assert wide <= 0, f"{page.url} overflows the {page.viewport_size['width']} px screen by {wide} px: {culprits}"
 
 
 def open_task(page: Any, code: str, element_name_vi: str) -> None:
