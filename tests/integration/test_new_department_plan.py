@@ -51,12 +51,12 @@ def test_the_natural_resources_department_runs_its_year(ctx: Context, monkeypatc
         tasks.complete(ctx, dept.staff("director"), assign.id, {"assigned_unit": "science", "draft_deadline": "P15D"})
     _assign_as_director(dept, land, "land_fund")
     dept.step(land, "draft_answer", {"draft_answer": "Dự thảo trả lời về đơn giá bồi thường."})
-    dept.step(land, "review_draft", {"review_decision": "approve"})
+    dept.step(land, "review_draft", {"review_decision": "approve", "answer_mode": "dialogue"})
 
     consolidate(dept, mine)
     _assign_as_director(dept, mine, "water_minerals")
     dept.step(mine, "draft_answer", {"draft_answer": "Dự thảo: phối hợp kiểm tra khai thác cát."})
-    dept.step(mine, "review_draft", {"review_decision": "approve"})
+    dept.step(mine, "review_draft", {"review_decision": "approve", "answer_mode": "dialogue"})
 
     spring = hold_dialogue(dept, "periodic", date(2024, 5, 28), {land: "answered", mine: "written_reply"})
     assert spring.quarter == 2  # the first of the plan's two periodic dialogues
@@ -66,7 +66,7 @@ def test_the_natural_resources_department_runs_its_year(ctx: Context, monkeypatc
     consolidate(dept, staff)
     _assign_as_director(dept, staff, "administration")
     dept.step(staff, "draft_answer", {"draft_answer": "Dự thảo: rút ngắn quy trình."})
-    dept.step(staff, "review_draft", {"review_decision": "approve"})
+    dept.step(staff, "review_draft", {"review_decision": "approve", "answer_mode": "dialogue"})
     autumn = hold_dialogue(dept, "periodic", date(2024, 11, 26), {staff: "answered"})
     assert autumn.quarter == 4  # the second, with staff, tied to the year-end review
     finish_outcome(dept, staff, "answered")

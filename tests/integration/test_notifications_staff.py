@@ -129,7 +129,7 @@ def test_a_task_of_the_most_urgent_level_goes_at_once_to_digest_users(ctx: Conte
     assert level == "urgent"  # the first value the consolidation form's urgency select lists
     inspectorate = Actor("thanhtra", AGENCY, frozenset({"inspectorate"}))
     instances.complete_task(ctx, inspectorate, consolidate.id, {"field": "other", "urgency": level,
-                                                                "competence": "within", "disposition": "proceed"})
+                                                                "handling_result": "thu_ly"})
     urgent = [n for n in _rows(ctx, kind="task_new") if n.urgent]
     assert urgent and all(n.status == "pending" for n in urgent)  # digest users too, at once
     assert {n.username for n in urgent} <= {"giamdoc", "thanhtra", "tiepnhan", "tiepnhan2"}

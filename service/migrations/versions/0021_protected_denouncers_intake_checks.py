@@ -1,6 +1,6 @@
 """Petition types, the denouncer's protection and the conditions intake checks (issue 13 points 5 and 6).
 
-The type and handling result columns are the ones every branch shares (branch `lawpath` adds them too).
+The type and handling result columns come with 0020.
 
 Revision ID: 0021
 Revises: 0020
@@ -18,8 +18,6 @@ branch_labels = None
 depends_on = None
 
 COLUMNS = (
-    ("petition_type", sa.String(20)),
-    ("handling_result", sa.String(20)),
     ("petition_date", sa.Date()),
     ("signed", sa.Boolean()),
     ("identity_document", sa.String(100)),

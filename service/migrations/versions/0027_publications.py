@@ -1,7 +1,7 @@
 """Publications on the agencies' public pages (issue 14 point 6).
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0024
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
