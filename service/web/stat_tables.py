@@ -93,8 +93,7 @@ def resolution_table(st: Statistics) -> Table:
     total = _total(rows)
     total[-1] = ""
     rows.append(total)
-    note = _("A petition is resolved in time when it is closed within its time limit, counted from the day it "
-             "was received; one still being resolved is late when the limit passed before the period ended.")
+    note = _("A petition is resolved in time when it is closed within its time limit, counted from the day it was received; one still being resolved is late when the limit passed before the period ended.")  # noqa: E501
     return Table("resolution", _("Complaints and denunciations resolved"), heads, rows, note,
                  _("Sheet: resolution"))
 
@@ -110,9 +109,7 @@ def reception_table(st: Statistics) -> Table:
     r = st.receptions
     rows: list[list[str | int]] = [[1, _("Citizens received"), r.visits, r.people, r.cases, r.delegations,
                                      r.delegation_people]]
-    note = "" if r.recorded else _("The citizen-reception book is not kept in this service yet: "
-                                   "these figures are zero.")
-    return Table("receptions", _("Citizen reception"), heads, rows, note, _("Sheet: reception"))
+    return Table("receptions", _("Citizen reception"), heads, rows, "", _("Sheet: reception"))
 
 
 def detail_table(st: Statistics) -> Table:

@@ -87,14 +87,14 @@ def _assumed(value: Any, path: str = "") -> set[str]:
     return found
 
 
-ASSUMED = {
-    "000": {"/reports/0", "/reports/1"},
-    "001": {"/dialogue"},
-    "002": set(),
-    "003": {"/dialogue", "/reception"},
-    "004": {"/dialogue", "/reception", "/units/0", "/reports/0", "/reports/1"},
+ASSUMED = {  # every plan also assumes TT02's statistics cut-off ("/statistics"): none names one
+    "000": {"/reports/0", "/reports/1", "/statistics"},
+    "001": {"/dialogue", "/statistics"},
+    "002": {"/statistics"},
+    "003": {"/dialogue", "/reception", "/statistics"},
+    "004": {"/dialogue", "/reception", "/units/0", "/reports/0", "/reports/1", "/statistics"},
     "005": {"/dialogue", "/dialogue/periodic/0", "/dialogue/periodic/1", "/deadlines", "/reception", "/units/5",
-            "/reports/0", "/reports/1"},
+            "/reports/0", "/reports/1", "/statistics"},
 }
 
 

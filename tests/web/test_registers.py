@@ -85,9 +85,10 @@ def test_register_workbook_has_one_numbered_line_per_petition(
     assert [r[0] for r in rows[1:]] == [1, 2, 3, 4, 5]
     assert [r[2] for r in rows[1:]] == [year[x].code for x in "ABCDE"]
     b = rows[2]
-    assert b[3] == "Người gửi B" and b[5] == "Sổ đơn B" and b[6] == "Đơn tố cáo" and b[9] == "Thụ lý giải quyết"
+    assert b[3] == "Người gửi B" and b[5] == "Sổ đơn B" and b[6] == "Đơn tố cáo"  # the intake form's labels
+    assert b[9].startswith("Thụ lý giải quyết")
     assert isinstance(b[1], datetime) and b[1].date() == date(2031, 2, 1)
-    assert rows[3][6] == "Đơn kiến nghị, phản ánh" and rows[4][10] == "Đang xử lý"
+    assert rows[3][6] == "Đơn kiến nghị" and rows[4][10] == "Đang xử lý"
 
 
 def test_the_office_does_not_read_a_denouncers_name(
@@ -104,8 +105,7 @@ def test_statistics_page_adds_up_for_the_year_and_carries_over(
     client = signed_in(app, "thanhtra")
     html = client.get(f"/reports/statistics?period=year&year={YEAR}").text
     for text in ("Năm 2031", "số liệu tính từ ngày 15/12/2030 đến ngày 14/12/2031", "Đơn khiếu nại", "Đơn tố cáo",
-                 "Đơn kiến nghị, phản ánh", "Kỳ trước chuyển sang", "Đúng hạn", "Quá hạn", "Kết quả tiếp công dân",
-                 "Sổ tiếp công dân chưa được ghi trên hệ thống"):
+                 "Đơn kiến nghị, phản ánh", "Kỳ trước chuyển sang", "Đúng hạn", "Quá hạn", "Tiếp công dân"):
         assert text in html, text
     assert 'data-testid="received">5<' in html and 'data-testid="open-at-end">2<' in html
     q2 = client.get(f"/reports/statistics?period=q2&year={YEAR}").text
@@ -141,7 +141,8 @@ def test_statistics_workbook_has_the_forms_merged_headers_and_figures(
     assert rows["Đơn khiếu nại"][11] == 40
     detail = list(book["Chi tiết"].iter_rows(min_row=7, values_only=True))
     assert detail[-1][1] == "Tổng cộng" and detail[-1][5] == 5 == sum(int(r[5]) for r in detail[:-1])
-    assert ("Đơn tố cáo", "Khoa học", "Chưa xác định", "Thụ lý giải quyết", 1) in {r[1:] for r in detail}
+    assert any(r[1:4] == ("Đơn tố cáo", "Khoa học", "Chưa xác định") and r[4].startswith("Thụ lý giải quyết")
+               and r[5] == 1 for r in detail)
 
 
 def test_reception_may_not_read_registers_and_the_report_keeps_its_charts(
