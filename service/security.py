@@ -15,7 +15,7 @@
   database cannot store: no NUL or lone surrogate escapes, no NaN or Infinity, no number of more
   than `MAX_NUMBER_CHARS` characters (else 400). Form fields, the path and the query string may not
   hold NUL either (400; pages say so in words).
-- Public tracking lookups are throttled in the use case (`petitions.track`): only failed ones count
+- Public tracking lookups are throttled in the use case (`petition_tracking.track`): only failed ones count
   against the client address, so a busy one-stop-shop desk is never blocked.
 """
 

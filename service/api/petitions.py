@@ -9,7 +9,7 @@ from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..usecases import comments, petitions
+from ..usecases import comments, petition_tracking, petitions
 from ..usecases.context import Actor
 from .common import PREFIX, actor, context, public
 from .schemas.petitions import (
@@ -113,4 +113,4 @@ class Tracking(MethodView):
         Any case, spaces and dashes are accepted. Only failed lookups count against the caller's address;
         too many answer 429 with `Retry-After`.
         """
-        return petitions.track(context(), tracking_code, address=request.remote_addr or "unknown")
+        return petition_tracking.track(context(), tracking_code, address=request.remote_addr or "unknown")

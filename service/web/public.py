@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import clock, files, petitions
+from ..usecases import clock, files, petition_tracking, petitions
 from ..usecases.context import Actor
 from ..usecases.errors import Invalid, NotFound
 from ..usecases.publications import listing as published_listing
@@ -72,7 +72,7 @@ def track() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     if not code:
         return render_template("public/track.html", status=None, code="", missing=False)
     try:
-        status = petitions.track(security.context(), code, address=request.remote_addr or "unknown")
+        status = petition_tracking.track(security.context(), code, address=request.remote_addr or "unknown")
     except NotFound:
         return render_template("public/track.html", status=None, code=code, missing=True)
     except Throttled as exc:

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import update
 
 from service.store.petition_tables import Petition
-from service.usecases import petitions
+from service.usecases import petition_tracking, petitions
 from service.usecases.context import Context
 from tests.web.conftest import INTAKE, actor
 
@@ -16,7 +16,7 @@ CODE = re.compile(r"[A-HJKMNP-Z2-9]{4}(-[A-HJKMNP-Z2-9]{4}){4}")
 
 
 def test_codes_use_an_unambiguous_alphabet() -> None:
-    codes = [petitions.new_tracking_code() for _ in range(200)]
+    codes = [petition_tracking.new_tracking_code() for _ in range(200)]
     assert all(CODE.fullmatch(c) for c in codes) and len(set(codes)) == 200
     assert not set("".join(codes)) & set("IlLO01")
 
@@ -28,7 +28,7 @@ def test_codes_are_accepted_in_any_case_with_spaces_and_dashes(web: tuple[Flask,
     compact = info.tracking_code.replace("-", "")
     for typed in (info.tracking_code, info.tracking_code.lower(), compact.lower(),
                   " ".join(compact[i:i + 4] for i in range(0, 20, 4)), f"  {compact[:7]} - {compact[7:]} "):
-        assert petitions.track(ctx, typed).code == info.code, typed
+        assert petition_tracking.track(ctx, typed).code == info.code, typed
         page = app.test_client().get("/public/track", query_string={"code": typed},
                                      environ_base={"REMOTE_ADDR": "10.9.0.1"})
         assert 'data-testid="track-status"' in page.text and info.code in page.text, typed
@@ -40,8 +40,8 @@ def test_codes_made_before_keep_working(web: tuple[Flask, Context]) -> None:
     with ctx.uow() as uow:
         uow.session.execute(update(Petition).where(Petition.id == info.id).values(tracking_code="aB3_x-Yz09lIO1qQ"))
         uow.commit()
-    assert petitions.track(ctx, "aB3_x-Yz09lIO1qQ").code == info.code
-    assert petitions.track(ctx, " aB3_x-Yz09lIO1qQ ").code == info.code
+    assert petition_tracking.track(ctx, "aB3_x-Yz09lIO1qQ").code == info.code
+    assert petition_tracking.track(ctx, " aB3_x-Yz09lIO1qQ ").code == info.code
 
 
 def test_a_busy_desk_is_never_blocked_and_guessing_is(web: tuple[Flask, Context]) -> None:
