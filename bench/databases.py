@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 from service.config import Settings
+from service.domain.demo import DEMO_PASSWORD, load_demo
 from service.store.db import temporary_postgres_database, unreachable
 from service.store.migrate import upgrade
 from service.usecases import accounts
 from service.usecases.context import Actor, Context
-from service.usecases.demo import DEMO_PASSWORD, load_demo
 
 from .journey import UNIT, UNIT_USER
 from .settings import BPMN, POSTGRES_URL

@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import event, select, text
 
+from service.domain import petitions
 from service.store.tables import ProcessInstance
-from service.usecases import audit_queries, petitions, task_queries
+from service.usecases import audit_queries, task_queries
 from service.usecases.context import Actor, Context
 
 from . import bulk, databases, journey

@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from service.domain import petitions
 from service.store.tables import HumanTask
-from service.usecases import instances, petitions, tasks
+from service.usecases import instances, tasks
 from service.usecases.context import Actor, Context
 
 from . import journey

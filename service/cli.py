@@ -171,7 +171,7 @@ def user_password(username: str, password_stdin: bool) -> None:
 @clear_errors
 def demo(pack: Path | None) -> None:
     """Load the process pack and the demo users (safe to run again)."""
-    from .usecases.demo import DEMO_PASSWORD, load_demo
+    from .domain.demo import DEMO_PASSWORD, load_demo
 
     ctx = context()
     report = load_demo(ctx, pack or Path(ctx.settings.bpmn_dir))
@@ -193,7 +193,7 @@ def plan() -> None:
 @clear_errors
 def plan_load(file: Path) -> None:
     """Load a plan file (TOML); its agency is created if new and its reports are scheduled."""
-    from .usecases.plans import load_plan
+    from .domain.plans import load_plan
 
     ctx = context()
     info = load_plan(ctx, _admin(ctx, None), file.read_bytes(), file.name)

@@ -20,7 +20,7 @@ class Settings:
     """PETITIONFLOW_SECRET_KEY: signs session cookies; when unset, a key drawn once and kept in the database."""
     bpmn_dir: str = str(Path(__file__).resolve().parent.parent / "bpmn")
     """PETITIONFLOW_BPMN_DIR: the process pack `demo` deploys."""
-    process_hooks: str = "service.usecases.petition_hooks:install"
+    process_hooks: str = "service.domain.petition_hooks:install"
     """PETITIONFLOW_PROCESS_HOOKS: the domain the workflow runtime calls after each step ("module:function")."""
     default_agency: str = "demo"
     """PETITIONFLOW_DEFAULT_AGENCY: code of the agency used when a command names none."""

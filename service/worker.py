@@ -31,7 +31,8 @@ import psycopg
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from . import limits, notifiers
-from .usecases import audit_checks, clock, notifications, notify_delivery, notify_digest, petition_deadlines, timers
+from .domain import petition_deadlines
+from .usecases import audit_checks, clock, notifications, notify_delivery, notify_digest, timers
 from .usecases.context import Context
 from .usecases.timers import Outcome
 

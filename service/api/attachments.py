@@ -12,8 +12,8 @@ from marshmallow import Schema
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
+from ..domain import attachments
 from ..files.download import download_headers
-from ..usecases import attachments
 from .common import PREFIX, actor, context
 from .schemas.attachments import AttachmentSchema, AttachmentUploadSchema
 

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..usecases import petition_deadlines
+from ..domain import petition_deadlines
 from .common import PREFIX, actor, context
 
 blp = Blueprint("deadlines", __name__, url_prefix=PREFIX, description="Deadlines and their alerts")

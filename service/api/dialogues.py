@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..usecases import dialogues, reports
+from ..domain import dialogues, reports
 from .common import PREFIX, actor, context
 from .schemas.petitions import (
     AgendaSchema,

@@ -9,7 +9,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..usecases import documents
+from ..domain import documents
 from .common import PREFIX, actor, context
 from .schemas.documents import DocumentSchema
 

@@ -9,7 +9,7 @@ from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..usecases import comments, petition_tracking, petitions
+from ..domain import comments, petition_tracking, petitions
 from ..usecases.context import Actor
 from .common import PREFIX, actor, context, public
 from .schemas.petitions import (

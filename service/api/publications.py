@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..usecases import publications
+from ..domain import publications
 from .common import PREFIX, context, public
 from .schemas.publications import PublicationListingSchema
 

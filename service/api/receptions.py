@@ -9,7 +9,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..usecases import reception_export, receptions
+from ..domain import reception_export, receptions
 from .common import PREFIX, actor, context
 from .schemas.receptions import (
     CalendarArgs,

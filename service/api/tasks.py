@@ -11,7 +11,8 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..usecases import staffing, task_queries, tasks
+from ..domain import staffing
+from ..usecases import task_queries, tasks
 from .common import PREFIX, actor, context, if_match, with_etag
 from .schemas.tasks import (
     AssignSchema,

@@ -87,7 +87,7 @@ class Petition(Base):
     duplicate_of: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     """The earlier petition of the same petitioner with the same content, found at intake."""
     intake_flags: Mapped[list[str] | None] = mapped_column(JSON)
-    """The conditions intake found unmet (`service.usecases.intake_checks`), for the handling decision."""
+    """The conditions intake found unmet (`service.domain.intake_checks`), for the handling decision."""
     deadline_at: Mapped[datetime | None]
     """The petition's statutory deadline: the handling decision's (10 working days from receipt) until it is
     accepted, then the resolution deadline its type sets, moved on by each recorded extension."""

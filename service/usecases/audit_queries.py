@@ -18,7 +18,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ..store.tables import AuditEvent, ProcessInstance
-from . import access, audit, audit_checks, identity
+from . import access, audit, audit_checks, hooks
 from .context import Actor, Context
 from .errors import Invalid
 
@@ -76,19 +76,10 @@ def _row(e: AuditEvent) -> EventRow:
 
 
 def _guarded(s: Session, actor: Actor, rows: list[EventRow]) -> list[EventRow]:
-    """The rows with a denunciation's identity taken out of the events of its instance, for a reader who does
-    not handle it (auditors never do: they review how it was handled, not who made it)."""
-    by_instance = identity.protected_of_instances(s, [r.instance_id for r in rows if r.instance_id is not None])
-    by_petition = identity.protected_petitions(s, [str(r.data.get("petition_id")) for r in rows
-                                                   if r.instance_id is None and r.data.get("petition_id")])
-    hidden = {key: identity.secrets_of(p) for key, p in [*by_instance.items(), *by_petition.items()]
-              if not identity.may_see_identity(actor, p, p.submitted_by)}
-
-    def shown(r: EventRow) -> EventRow:
-        key = r.instance_id if r.instance_id is not None else str(r.data.get("petition_id") or "")
-        return replace(r, data=identity.redact(r.data, hidden[key])) if key in hidden else r
-
-    return [shown(r) for r in rows]
+    """The rows as `actor` may read them: the domain takes out the personal data it protects (a denunciation's
+    denouncer, for a reader who does not handle it)."""
+    shown = hooks.reads().events(s, actor, [(r.instance_id, r.data) for r in rows])
+    return [r if data is r.data else replace(r, data=data) for r, data in zip(rows, shown, strict=True)]
 
 
 def _query(agency_id: int, f: AuditFilter) -> Select[AuditEvent]:

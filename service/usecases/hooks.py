@@ -11,15 +11,21 @@ can form) and a deployment could plug in another domain.
 from __future__ import annotations
 
 import importlib
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from workflows import events as ev
 
 from ..store.tables import ProcessInstance
+
+if TYPE_CHECKING:
+    from workflows.models import ProcessModel
+
+    from .context import Actor
 
 
 class ProcessHooks:
@@ -37,15 +43,43 @@ class ProcessHooks:
         value = data.get("confidential")
         return value if isinstance(value, bool) else current
 
-    def after_step(self, session: Session, inst: ProcessInstance, snapshot: ev.Snapshot, actor: str,
-                   at: datetime, zone: str | None) -> None:
+    def after_step(self, session: Session, inst: ProcessInstance, model: ProcessModel, result: ev.StepResult,
+                   actor: str, at: datetime, zone: str | None) -> None:
         """Keep the domain's own rows in step with the instance, in the step's transaction."""
 
     def terminated(self, session: Session, inst: ProcessInstance, at: datetime) -> None:
         """Close the domain's rows of an instance an administrator terminated."""
 
 
+class DomainReads:
+    """What a domain adds to every read of process data, whatever the process: personal data it protects
+    taken out for readers who may not see it (each read of it recorded), and forms adapted to the agency.
+    The defaults show everything as stored."""
+
+    def task_data(self, session: Session, actor: Actor, instance_id: uuid.UUID,
+                  data: dict[str, Any]) -> tuple[dict[str, Any], Recorder | None]:
+        """A task's data as `actor` may see it, and what to record of the read (called in a write unit)."""
+        return data, None
+
+    def submitted(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """A submission without the placeholders a redacted form sends back for protected fields."""
+        return dict(data)
+
+    def events(self, session: Session, actor: Actor,
+               items: list[tuple[uuid.UUID | None, dict[str, Any]]]) -> list[dict[str, Any]]:
+        """The data of audit events (each with its instance, if any) as `actor` may see it."""
+        return [data for _, data in items]
+
+    def form(self, session: Session, agency_id: int, year: int, form: dict[str, Any]) -> dict[str, Any]:
+        """A task's form as the agency's rules for `year` shape it (choices, fields)."""
+        return form
+
+
+Recorder = Callable[[Session, str], None]
+"""Records a read of protected data in the given (write) session, with what showed it."""
+
 _NONE = ProcessHooks()
+_reads: list[DomainReads] = [DomainReads()]
 _registered: dict[str, ProcessHooks] = {}
 _installed: set[str] = set()
 
@@ -53,6 +87,16 @@ _installed: set[str] = set()
 def register(process_key: str, hooks: ProcessHooks) -> None:
     """Make `hooks` the ones called for every instance of `process_key`."""
     _registered[process_key] = hooks
+
+
+def set_reads(reads: DomainReads) -> None:
+    """Make `reads` the domain's rules for every read of process data."""
+    _reads[0] = reads
+
+
+def reads() -> DomainReads:
+    """The domain's rules for reads of process data (the show-everything ones when none were set)."""
+    return _reads[0]
 
 
 def of(process_key: str) -> ProcessHooks:
@@ -66,5 +110,5 @@ def install(path: str) -> None:
         return
     module_name, _, attribute = path.partition(":")
     installer = getattr(importlib.import_module(module_name), attribute or "install")
-    installer(register)
+    installer(register, set_reads)
     _installed.add(path)

@@ -22,7 +22,6 @@ from ..store.tables import AuditEvent, Holiday, HumanTask, MessageWait, OutboxMe
 from . import audit, hooks, notifications
 from . import calendar as deadlines
 from .errors import LimitExceeded
-from .publications import record as record_publications
 
 DEFAULT_ZONE = Settings.timezone
 """The time zone working-day deadlines count in when the caller names none."""
@@ -193,8 +192,7 @@ def persist(
             session.execute(delete(MessageWait).where(MessageWait.instance_id == inst.id))
         session.add_all(MessageWait(instance_id=inst.id, agency_id=inst.agency_id, name=w.name[:200],
                                     correlation=correlation_key(w.correlations)) for w in waits_after)
-    domain.after_step(session, inst, snapshot, actor, at, zone)
-    record_publications(session, inst, instance.model, result, actor, at)
+    domain.after_step(session, inst, instance.model, result, actor, at, zone)
     notifications.tasks_created(session, inst, new_tasks, at)  # after the register: it reads the urgency
     session.add_all(
         OutboxMessage(agency_id=inst.agency_id, source_instance_id=inst.id, name=m.name[:200], payload=m.payload,

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 from workflows.engine import Instance
 from workflows.errors import WorkflowError
 
-from .. import plan_rules
 from ..store.tables import HumanTask, ProcessInstance
-from . import access, clock, identity, plan_queries
+from . import access, clock, hooks
 from .context import Actor, Context
 from .errors import Forbidden, Invalid, NotFound
 from .form_description import describe_form
@@ -143,14 +142,14 @@ def load_visible(session: Session, actor: Actor, task_id: uuid.UUID) -> tuple[Hu
 
 
 def form_of(ctx: Context, session: Session, inst: ProcessInstance, form_key: str | None) -> dict[str, Any] | None:
-    """The form definition a task names, from its process version's resources, with its unit, field,
-    audience and superior choices taken from the agency's plan in force (`plan_rules.form_for_plan`)."""
+    """The form definition a task names, from its process version's resources, as the domain shapes it for
+    the agency (the petition domain takes unit, field, audience and superior choices from its plan)."""
     if not form_key:
         return None
     form = ctx.catalog.model_by_id(session, inst.process_version_id).forms.get(form_key)
     if not isinstance(form, dict):
         return None
-    return plan_rules.form_for_plan(form, plan_queries.plan_body_for(session, inst.agency_id, inst.created_at.year))
+    return hooks.reads().form(session, inst.agency_id, inst.created_at.year, form)
 
 
 def _task_data(ctx: Context, session: Session, inst: ProcessInstance, task: HumanTask) -> dict[str, Any]:
@@ -170,7 +169,7 @@ def get_task(ctx: Context, actor: Actor, task_id: uuid.UUID) -> TaskDetail:
         s = uow.session
         task, inst = load_visible(s, actor, task_id)
         form = form_of(ctx, s, inst, task.form_key)
-        data, read = identity.shown_to(s, actor, inst.id, _task_data(ctx, s, inst, task))  # a denouncer is hidden
+        data, read = hooks.reads().task_data(s, actor, inst.id, _task_data(ctx, s, inst, task))  # a denouncer is hidden
         detail = TaskDetail(row_of(task, inst.version, inst.business_key), form, data, describe_form(form, data))
         confidential = inst.confidential
     if confidential or read:
@@ -178,7 +177,7 @@ def get_task(ctx: Context, actor: Actor, task_id: uuid.UUID) -> TaskDetail:
             row = uow.session.get_one(ProcessInstance, inst.id)
             access.record_confidential_read(uow.session, actor, row, f"task {task_id}")
             if read:
-                identity.record_read(uow.session, actor, read[0], [(read[1], read[2])], f"task {task_id}")
+                read(uow.session, f"task {task_id}")
             uow.commit()
     return detail
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..store.petition_tables import Petition
 from ..store.tables import HumanTask, ProcessInstance, User
 from ..store.uow import ConcurrentUpdate
-from . import access, audit, clock, files, forms, identity, instances, sessions
+from . import access, audit, clock, files, forms, hooks, instances, sessions
 from .access import Expected
 from .context import Actor, Context
 from .errors import Conflict, Forbidden, Invalid
@@ -138,7 +138,7 @@ def complete(
                 raise Forbidden(f"task {task_id} belongs to {where}; {actor.username} does not work there")
             _open(task, inst)
             access.check_expected(inst, expected)
-            data = identity.strip_hidden(data)  # a redacted form sends the placeholder back: keep the identity
+            data = hooks.reads().submitted(data)  # a redacted form sends placeholders back: keep what they hide
             cleaned = forms.check_submission(form_of(ctx, s, inst, task.form_key), data, task.name)
             info = instances.complete_loaded(ctx, s, actor, task, inst, cleaned)
             _store_files(s, actor, task, inst, checked)

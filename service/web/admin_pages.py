@@ -7,8 +7,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from ..domain import staffing
 from ..roles import LANE_ROLES, OTHER_ROLES, UNIT_PREFIX
-from ..usecases import accounts, incidents, staffing
+from ..usecases import accounts, incidents
 from ..usecases.errors import Conflict, Invalid
 from . import security
 from .i18n import translate as _

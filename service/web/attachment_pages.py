@@ -11,8 +11,9 @@ from flask import Blueprint, Response, redirect, request, url_for
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..domain import attachments
 from ..files.download import download_headers
-from ..usecases import attachments, files
+from ..usecases import files
 from ..usecases.errors import Invalid
 from . import security
 from .i18n import format_number

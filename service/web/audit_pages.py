@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..usecases import audit_queries, instance_queries, models, web_queries
+from ..domain import web_queries
+from ..usecases import audit_queries, instance_queries, models
 from ..usecases.audit_queries import AuditFilter
 from . import security
 from .diagram import element_names

@@ -10,7 +10,8 @@ from typing import Any
 from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import case_file, clock, comments, petitions
+from ..domain import case_file, comments, petitions
+from ..usecases import clock
 from ..usecases.errors import Invalid
 from . import security
 from .display import code_label

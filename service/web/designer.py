@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response
 
 from workflows import designer_kit
 
+from ..domain import web_queries
 from ..roles import LANE_ROLES
-from ..usecases import drafts, models, web_queries
+from ..usecases import drafts, models
 from ..usecases.errors import Invalid, NotFound
 from . import security
 from .i18n import translate as _

@@ -13,7 +13,7 @@ from datetime import date
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import dialogues, petitions, web_queries
+from ..domain import dialogues, petitions, web_queries
 from ..usecases.errors import Conflict, Invalid
 from . import security
 from .diagram import element_names

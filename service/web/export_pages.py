@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ..usecases import access, petitions, task_queries, web_queries
+from ..domain import petitions, web_queries
+from ..usecases import access, task_queries
 from . import security
 from .display import code_label
 from .i18n import bilingual

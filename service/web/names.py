@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import g, has_request_context
 
-from ..usecases import plans
+from ..domain import plans
 from . import security
 from .i18n import bilingual
 from .i18n import translate as _

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..usecases import access, receptions, reports
+from ..domain import receptions, reports
+from ..usecases import access
 from ..usecases.context import Actor
 from ..usecases.task_queries import OVERSEERS
 from .i18n import translate as _

@@ -12,7 +12,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from ..usecases import case_file, comments, documents, files, petitions, web_queries
+from ..domain import case_file, comments, documents, petitions, web_queries
+from ..usecases import files
 from ..usecases.errors import Conflict, Invalid
 from . import attachment_pages, security
 from .diagram import element_names

@@ -12,10 +12,11 @@ from datetime import timedelta
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from ..usecases import clock, files, petition_tracking, petitions
+from ..domain import petition_tracking, petitions
+from ..domain.publications import listing as published_listing
+from ..usecases import clock, files
 from ..usecases.context import Actor
 from ..usecases.errors import Invalid, NotFound
-from ..usecases.publications import listing as published_listing
 from ..usecases.throttle import Throttled
 from . import security
 from .attachment_pages import uploads

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
-from ..usecases.publications import Item, Listing
+from ..domain.publications import Item, Listing
 
 ATOM = "http://www.w3.org/2005/Atom"
 

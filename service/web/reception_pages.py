@@ -12,7 +12,8 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as Redirect
 
-from ..usecases import facts, reception_export, receptions
+from ..domain import reception_export, receptions
+from ..usecases import facts
 from ..usecases.errors import Invalid
 from . import security
 from .i18n import translate as _

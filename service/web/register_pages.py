@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, render_template, request
 
-from ..usecases import clock, models, register_book, statistics
+from ..domain import register_book, statistics
+from ..domain.periods import KINDS, Period
+from ..usecases import clock, models
 from ..usecases.errors import Invalid
-from ..usecases.periods import KINDS, Period
 from . import security
 from .display import code_label
 from .export_pages import XLSX, workbook

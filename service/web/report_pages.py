@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
 
-from ..usecases import clock, models, reports, statistics
+from ..domain import reports, statistics
+from ..usecases import clock, models
 from ..usecases.errors import Invalid
 from . import security
 from .charts import bar_chart

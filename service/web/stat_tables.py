@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from ..usecases.statistics import Statistics
+from ..domain.statistics import Statistics
 from .display import code_label
 from .i18n import bilingual
 from .i18n import translate as _

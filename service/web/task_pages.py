@@ -9,21 +9,18 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..roles import UNIT_KEY
-from ..usecases import (
-    access,
+from ..domain import (
     case_file,
     comments,
     dialogues,
-    files,
     petition_deadlines,
     petitions,
     staffing,
-    task_queries,
-    tasks,
     web_queries,
     web_tasks,
 )
+from ..roles import UNIT_KEY
+from ..usecases import access, files, task_queries, tasks
 from ..usecases.access import Expected
 from ..usecases.errors import Conflict, Forbidden, Invalid, NotFound
 from . import attachment_pages, formrender, security

@@ -11,9 +11,9 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from service.app import create_app
+from service.domain.demo import DEMO_USERS
 from service.usecases import accounts
 from service.usecases.context import Context
-from service.usecases.demo import DEMO_USERS
 from tests.conftest import ADMIN, AGENCY
 
 PASSWORD = "petitionflow"

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from flask import Flask
 
-from service.usecases import clock, petition_deadlines
+from service.domain import petition_deadlines
+from service.usecases import clock
 from service.usecases.context import Context
 from tests.api.conftest import Api
 from tests.api.test_petition_journey import _complete

@@ -21,11 +21,12 @@ from sqlalchemy import select
 
 from service.app import create_app
 from service.config import Settings
+from service.domain import staffing
+from service.domain.demo import load_demo
 from service.store.migrate import upgrade
 from service.store.tables import Agency
-from service.usecases import access, clock, sessions, staffing, timers
+from service.usecases import access, clock, sessions, timers
 from service.usecases.context import Context
-from service.usecases.demo import load_demo
 from tests.api.conftest import Api
 from tests.dates import service_today
 

@@ -17,7 +17,8 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from service.usecases import dialogues, documents, instances, lifecycle, petitions, receptions, tasks, tokens
+from service.domain import dialogues, documents, petitions, receptions
+from service.usecases import instances, lifecycle, tasks, tokens
 from service.usecases.context import Actor, Context
 from tests.api.conftest import ROLE_USERS, Api
 from tests.conftest import ADMIN, BPMN, actor, deploy_sample

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from service.usecases import petitions
+from service.domain import petitions
 from service.usecases.context import Actor, Context
 from tests.api.conftest import problem_of
 from tests.conftest import deploy_sample

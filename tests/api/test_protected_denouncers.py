@@ -14,8 +14,8 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from service.domain import identity
 from service.store.tables import AuditEvent, HumanTask
-from service.usecases import identity
 from service.usecases.context import Context
 from tests.api.conftest import Api
 from tests.conftest import deploy_sample

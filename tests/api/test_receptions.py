@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from flask import Flask
 from openpyxl import load_workbook
 
+from service.domain import periods, plans, receptions, statistics
 from service.store.tables import Agency
-from service.usecases import periods, plans, receptions, statistics
 from service.usecases.context import Context
 from tests.api.conftest import Api, problem_of
 from tests.conftest import ADMIN, AGENCY, BPMN, deploy_sample

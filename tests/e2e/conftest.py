@@ -16,10 +16,10 @@ from werkzeug.serving import make_server
 
 from service.app import create_app
 from service.config import Settings
+from service.domain.demo import DEMO_PASSWORD, load_demo
 from service.store.migrate import upgrade
 from service.usecases import accounts
 from service.usecases.context import Actor, Context
-from service.usecases.demo import DEMO_PASSWORD, load_demo
 from service.web import i18n
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from service.domain import web_tasks
 from service.store.tables import HumanTask, ProcessInstance
-from service.usecases import sessions, web_tasks
+from service.usecases import sessions
 from service.usecases.context import Context
 from service.web import i18n
 from tests.dates import service_today

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from service.domain import web_tasks
 from service.store.petition_tables import Petition
-from service.usecases import sessions, tasks, web_tasks
+from service.usecases import sessions, tasks
 from tests.dates import service_today
 from tests.e2e.conftest import UNIT_USER, Console, Live, shot
 from tests.e2e.helpers import check_vietnamese, ready_task

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.usecases import models, petitions, sessions, tasks
+from service.domain import petitions
+from service.usecases import models, sessions, tasks
 from service.usecases.context import Actor
 from tests.dates import service_today
 from tests.e2e.conftest import Live, shot

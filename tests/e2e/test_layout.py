@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.usecases import petitions
+from service.domain import petitions
 from service.usecases.context import Actor
 from tests.e2e.conftest import DESKTOP, PHONE, Live, shot
 from tests.e2e.helpers import check_vietnamese, no_overflow

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from service.usecases import dialogues, sessions
+from service.domain import dialogues
+from service.usecases import sessions
 from tests.dates import service_today
 from tests.e2e.conftest import PHONE, Live, shot
 from tests.e2e.helpers import check_vietnamese, fill_form, finish_step, no_overflow, ready_task, submit_task

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from service.usecases.demo import DEMO_PASSWORD
+from service.domain.demo import DEMO_PASSWORD
 from tests.dates import service_today
 from tests.e2e.conftest import DESKTOP, Live, shot
 from tests.e2e.helpers import check_vietnamese

@@ -11,8 +11,8 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from service.domain import petitions
 from service.store.petition_tables import Petition
-from service.usecases import petitions
 from service.usecases.context import Actor
 from tests.e2e.conftest import DEMO_PASSWORD, SHOTS, Live, shot
 from tests.e2e.helpers import check_vietnamese

@@ -45,7 +45,8 @@ def test_error_pages_are_vietnamese(open_page: Any, console: Console) -> None:
 
 
 def test_phone_cards_are_labelled_and_the_diagram_zooms(open_page: Any, live: Live) -> None:
-    from service.usecases import petitions, sessions
+    from service.domain import petitions
+    from service.usecases import sessions
 
     reception = sessions.actor_for(live.ctx, "tiepnhan", "demo")
     assert reception is not None

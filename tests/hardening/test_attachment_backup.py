@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from service.usecases import attachments, petitions
+from service.domain import attachments, petitions
 from service.usecases.context import Actor, Context
 from tests.conftest import AGENCY, actor, deploy_sample, make_context
 from tests.hardening.test_backup import _cli, _second_database

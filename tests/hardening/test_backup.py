@@ -11,9 +11,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from service.cli import main
+from service.domain import petitions
 from service.store.petition_tables import Petition
 from service.store.tables import AuditEvent, HumanTask, ProcessInstance
-from service.usecases import audit, petitions
+from service.usecases import audit
 from service.usecases.context import Actor, Context
 from tests.conftest import AGENCY, deploy_sample, make_context
 

@@ -10,8 +10,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select, text
 
+from service.domain import dialogues
 from service.store.tables import AuditEvent, HumanTask, ProcessInstance
-from service.usecases import dialogues, instances
+from service.usecases import instances
 from service.usecases.context import Actor, Context
 from tests.api.conftest import Api
 from tests.conftest import deploy_sample

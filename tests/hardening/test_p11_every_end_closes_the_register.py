@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from flask import Flask
 
-from service.usecases import models, reports
+from service.domain import reports
+from service.usecases import models
 from service.usecases.context import Context
 from tests.api.conftest import Api
 from tests.conftest import ADMIN, actor, deploy_sample

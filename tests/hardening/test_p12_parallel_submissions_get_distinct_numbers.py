@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import update
 
 from service.app import create_app
+from service.domain import petitions
 from service.store.petition_tables import PetitionCounter
-from service.usecases import petitions
 from service.usecases.context import Context
 from tests.api.conftest import add_demo_users
 from tests.conftest import actor, deploy_sample, make_context

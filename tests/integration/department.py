@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from service.domain import dialogues, petitions, plans
+from service.domain.petitions import PetitionInfo
 from service.store.tables import HumanTask
-from service.usecases import accounts, clock, dialogues, petitions, plans, timers
+from service.usecases import accounts, clock, timers
 from service.usecases.context import Actor, Context
-from service.usecases.petitions import PetitionInfo
 from tests.conftest import BPMN, deploy_sample
 from tests.dates import service_today
 

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from service.domain import plans
 from service.store.tables import Agency, ProcessInstance
-from service.usecases import instances, plans, timers
+from service.usecases import instances, timers
 from tests.integration.department import Department
 
 

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
+from service.domain import periods, statistics
+from service.domain.petitions import PetitionInfo
+from service.domain.statistics import Statistics
 from service.store.petition_tables import Petition
-from service.usecases import periods, statistics
-from service.usecases.petitions import PetitionInfo
-from service.usecases.statistics import Statistics
 from tests.integration.department import Department
 
 KINDS = ("khieu_nai", "to_cao", "kien_nghi", "phan_anh", None)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from service.domain import attachments, petitions
 from service.store.attachment_tables import Attachment
 from service.store.petition_tables import Petition
 from service.store.tables import AuditEvent, HumanTask
-from service.usecases import attachments, petitions
 from service.usecases.context import Actor, Context
 from service.usecases.errors import Forbidden, Invalid, NotFound
 from tests.conftest import AGENCY, actor, deploy_sample

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from service.domain import case_file, comments, petitions
 from service.store.tables import HumanTask
-from service.usecases import accounts, case_file, clock, comments, petitions, tasks
+from service.usecases import accounts, clock, tasks
 from service.usecases.context import Context
 from tests.conftest import ADMIN, actor, deploy_sample
 

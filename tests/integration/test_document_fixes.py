@@ -12,7 +12,8 @@ import pytest
 from docx import Document as Docx
 
 from service.documents import pdf_render
-from service.usecases import accounts, documents
+from service.domain import documents
+from service.usecases import accounts
 from service.usecases.context import Actor, Context
 from tests.conftest import make_context
 from tests.integration.department import Department, hold_dialogue, notify, prepare_for_dialogue

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
+from service.domain import documents, petitions
 from service.store.document_tables import Document
 from service.store.petition_tables import Petition
-from service.usecases import clock, documents, petitions
+from service.usecases import clock
 from service.usecases.context import Context
 from tests.conftest import actor, deploy_sample, make_context
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from service.usecases import documents, petitions
+from service.domain import documents, petitions
 from service.usecases.context import Context
 from service.usecases.errors import NotFound
 from tests.conftest import make_context

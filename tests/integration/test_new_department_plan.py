@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from service import plan_rules
-from service.usecases import dialogues, plans, tasks
+from service.domain import dialogues, plans
+from service.usecases import tasks
 from service.usecases.context import Context
 from service.usecases.errors import Invalid
 from service.usecases.task_queries import get_task

@@ -15,18 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from service import notifiers
+from service.domain import documents, petitions
 from service.store.notification_tables import Notification
 from service.store.tables import AuditEvent, Incident
-from service.usecases import (
-    audit,
-    clock,
-    documents,
-    incidents,
-    notification_admin,
-    notifications,
-    notify_delivery,
-    petitions,
-)
+from service.usecases import audit, clock, incidents, notification_admin, notifications, notify_delivery
 from service.usecases.context import Actor, Context
 from tests.conftest import ADMIN, deploy_sample
 from tests.integration.mailserver import Recorder, mail_server

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from service.domain import petitions
 from service.store.notification_tables import Notification
 from service.store.tables import AuditEvent
-from service.usecases import audit, petitions
+from service.usecases import audit
 from service.usecases.context import Actor, Context
 from tests.conftest import ROOT, deploy_sample, make_context
 from tests.integration.diagrams import wait_until

@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import select, update
 
 from service.config import Settings
+from service.domain import petitions
 from service.store.notification_tables import Notification
 from service.store.tables import HumanTask
-from service.usecases import accounts, clock, instances, notification_admin, notifications, notify_digest, petitions
+from service.usecases import accounts, clock, instances, notification_admin, notifications, notify_digest
 from service.usecases.context import Actor, Context
 from service.usecases.errors import Forbidden, Invalid
 from tests.conftest import ADMIN, AGENCY, deploy_sample

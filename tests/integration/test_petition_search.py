@@ -3,7 +3,7 @@ petitioner's name and telephone, and ranks the best matches first, on SQLite and
 
 from __future__ import annotations
 
-from service.usecases import petition_search, petitions
+from service.domain import petition_search, petitions
 from service.usecases.context import Context
 from tests.conftest import actor, deploy_sample
 

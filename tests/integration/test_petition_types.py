@@ -17,12 +17,13 @@ import pytest
 from docx import Document as Docx
 from sqlalchemy import select
 
+from service.domain import documents, petition_deadlines, petitions
+from service.domain.petitions import PetitionInfo
 from service.store.notification_tables import Notification
 from service.store.tables import AuditEvent, HumanTask
-from service.usecases import accounts, deadlines, documents, petition_deadlines, petitions
+from service.usecases import accounts, deadlines
 from service.usecases.context import Actor, Context
 from service.usecases.errors import Conflict, Forbidden
-from service.usecases.petitions import PetitionInfo
 from tests.integration.department import Department, consolidate, finish_outcome, notify, prepare_for_review
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")

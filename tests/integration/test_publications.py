@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.app import create_app
-from service.usecases import dialogues, publications
+from service.domain import dialogues, publications
 from service.usecases.context import Context
 from tests.integration.department import INVITATIONS, Department, finish_outcome, prepare_for_dialogue
 

@@ -12,7 +12,8 @@ from datetime import date
 
 import pytest
 
-from service.usecases import audit, dialogues, petitions, reports
+from service.domain import dialogues, petitions, reports
+from service.usecases import audit
 from service.usecases.context import Context
 from service.usecases.errors import Forbidden
 from tests.integration.department import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from service.usecases.case_file import Step, Value, _documents, _since_last_decision
+from service.domain.case_file import Step, Value, _documents, _since_last_decision
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 

@@ -128,8 +128,26 @@ def test_the_checker_flags_a_synthetic_violation() -> None:
 
 
 def test_relative_imports_resolve_to_their_package() -> None:
-    assert imported_modules("from ..store import repo", "service.usecases.petitions") >= {"service.store"}
+    assert imported_modules("from ..store import repo", "service.domain.petitions") >= {"service.store"}
     assert imported_modules("from . import events", "workflows.engine") >= {"workflows.events"}
+
+
+def runtime_imports_of_the_domain() -> list[str]:
+    """Modules of the workflow runtime (`service/usecases/`) that import the petition domain (`service/domain/`)."""
+    found = []
+    for path in python_files(ROOT / "service" / "usecases"):
+        names = imported_modules(path.read_text(encoding="utf-8"), module_name(path))
+        bad = sorted(n for n in names if n == "service.domain" or n.startswith("service.domain."))
+        if bad:
+            found.append(f"{path.relative_to(ROOT)} imports {', '.join(bad)}")
+    return found
+
+
+def test_the_runtime_reaches_the_domain_only_through_its_hooks() -> None:
+    assert list(python_files(ROOT / "service" / "domain")), "no service/domain/ sources found"
+    assert runtime_imports_of_the_domain() == []
+    planted = imported_modules("from ..domain import identity", "service.usecases.tasks")
+    assert "service.domain.identity" in planted  # the checker sees the import it forbids
 
 
 def test_every_service_module_imports_first() -> None:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from service.domain import periods
 from service.plan_format import parse_plan
-from service.usecases import periods
 from service.usecases.errors import Invalid
 from tests.conftest import BPMN
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from service.usecases import identity, intake_checks
+from service.domain import identity, intake_checks
 from service.usecases.context import Actor
 
 

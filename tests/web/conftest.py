@@ -14,10 +14,11 @@ from flask.testing import FlaskClient
 
 from service.app import create_app
 from service.config import Settings
+from service.domain import petitions, web_tasks
+from service.domain.demo import DEMO_PASSWORD, load_demo
 from service.store.migrate import upgrade
-from service.usecases import accounts, petitions, sessions, tasks, web_tasks
+from service.usecases import accounts, sessions, tasks
 from service.usecases.context import Actor, Context
-from service.usecases.demo import DEMO_PASSWORD, load_demo
 from tests.dates import service_today
 from tests.e2e.helpers import ready_task
 

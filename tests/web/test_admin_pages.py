@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from service.domain import petitions
+from service.domain.demo import DEMO_PASSWORD
 from service.store.tables import ProcessInstance
-from service.usecases import accounts, clock, incidents, petitions
+from service.usecases import accounts, clock, incidents
 from service.usecases.context import Context
-from service.usecases.demo import DEMO_PASSWORD
 from tests.web.conftest import INTAKE, actor, csrf, signed_in
 
 

@@ -8,7 +8,7 @@ import re
 
 from flask import Flask
 
-from service.usecases import attachments
+from service.domain import attachments
 from service.usecases.context import Context
 from tests.web.conftest import INTAKE, actor, csrf, petition_at_draft, signed_in
 
@@ -60,7 +60,7 @@ def test_a_unit_attaches_evidence_on_its_task_and_the_director_downloads_it(web:
 
 def test_the_signed_copy_of_a_document_is_attached_beside_it(web: tuple[Flask, Context]) -> None:
     app, ctx = web
-    from service.usecases import petitions
+    from service.domain import petitions
 
     info = petitions.submit(ctx, actor(ctx, "tiepnhan"), INTAKE)
     office = signed_in(app, "vanphong")
@@ -78,7 +78,7 @@ def test_the_signed_copy_of_a_document_is_attached_beside_it(web: tuple[Flask, C
 
 def test_the_audit_trail_names_uploads_and_downloads(web: tuple[Flask, Context]) -> None:
     app, ctx = web
-    from service.usecases import petitions
+    from service.domain import petitions
 
     info = petitions.submit(ctx, actor(ctx, "tiepnhan"), INTAKE, attachments=[attachments.Upload("a.pdf", PDF)])
     [item] = attachments.list_for_petition(ctx, actor(ctx, "giamdoc"), info.id)

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from service.domain import dialogues, petitions
 from service.store.petition_tables import Dialogue
-from service.usecases import dialogues, petitions, tasks
+from service.usecases import tasks
 from service.usecases.context import Context
 from tests.dates import service_today
 from tests.e2e.helpers import ready_task

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from flask import Flask
 
-from service.usecases import clock, petition_deadlines, petitions, tasks
+from service.domain import petition_deadlines, petitions
+from service.usecases import clock, tasks
 from service.usecases.context import Context
 from tests.e2e.helpers import ready_task
 from tests.web.conftest import actor, csrf, petition_at_draft, signed_in

@@ -9,7 +9,8 @@ import uuid
 
 from flask import Flask
 
-from service.usecases import dialogues, petitions, tasks
+from service.domain import dialogues, petitions
+from service.usecases import tasks
 from service.usecases.context import Context
 from tests.dates import service_today
 from tests.e2e.helpers import deliver_messages, ready_task

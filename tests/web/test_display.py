@@ -9,8 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import update
 
+from service.domain import petitions
 from service.store.petition_tables import Petition
-from service.usecases import clock, petitions
+from service.usecases import clock
 from service.usecases.context import Context
 from service.web import i18n
 from service.web.charts import bar_chart

@@ -6,7 +6,7 @@ import re
 
 from flask import Flask
 
-from service.usecases import petitions
+from service.domain import petitions
 from service.usecases.context import Context
 from tests.web.conftest import INTAKE, actor, signed_in
 

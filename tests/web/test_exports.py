@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import Flask
 from openpyxl import load_workbook
 
-from service.usecases import petitions
+from service.domain import petitions
 from service.usecases.context import Context
 from tests.web.conftest import INTAKE, actor, petition_at_draft, signed_in
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.usecases import petitions
+from service.domain import petitions
 from service.usecases.context import Context
 from tests.e2e.helpers import ready_task
 from tests.web.conftest import INTAKE, actor, csrf, signed_in

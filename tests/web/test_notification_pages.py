@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.usecases import notification_admin, petitions
+from service.domain import petitions
+from service.usecases import notification_admin
 from service.usecases.context import Actor, Context
 from tests.web.conftest import csrf, signed_in
 from tests.web.test_vietnamese import check

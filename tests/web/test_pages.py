@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.usecases import petitions
+from service.domain import petitions
 from service.usecases.context import Actor, Context
 from tests.web.conftest import INTAKE, actor, csrf, petition_at_draft, signed_in
 

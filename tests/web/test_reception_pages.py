@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from service import plan_rules
+from service.domain.demo import DEMO_PASSWORD, unit_username
 from service.plan_format import parse_plan
 from service.usecases import sessions
 from service.usecases.context import Context
-from service.usecases.demo import DEMO_PASSWORD, unit_username
 from tests.dates import service_today
 from tests.web.conftest import ROOT, csrf, signed_in
 from tests.web.test_vietnamese import check

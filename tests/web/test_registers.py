@@ -12,8 +12,8 @@ from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from service.domain import petitions
 from service.store.petition_tables import Petition
-from service.usecases import petitions
 from service.usecases.context import Context
 from tests.web.conftest import INTAKE, actor, signed_in
 

@@ -7,8 +7,8 @@ import re
 from flask import Flask
 from sqlalchemy import update
 
+from service.domain import petition_tracking, petitions
 from service.store.petition_tables import Petition
-from service.usecases import petition_tracking, petitions
 from service.usecases.context import Context
 from tests.web.conftest import INTAKE, actor
 

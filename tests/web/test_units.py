@@ -9,10 +9,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from service.domain import petitions, staffing
+from service.domain.demo import pack_units, unit_username
 from service.store.tables import AuditEvent, HumanTask
-from service.usecases import access, accounts, petitions, staffing, tasks
+from service.usecases import access, accounts, tasks
 from service.usecases.context import Context
-from service.usecases.demo import pack_units, unit_username
 from service.usecases.errors import Forbidden, Invalid
 from tests.e2e.helpers import finish_step, ready_task
 from tests.web.conftest import INTAKE, SYSTEM, actor, csrf, petition_at_draft, signed_in

@@ -10,7 +10,7 @@ import re
 import pytest
 from flask import Flask
 
-from service.usecases import petitions
+from service.domain import petitions
 from service.usecases.context import Actor, Context
 from service.web import i18n
 from tests.e2e.helpers import english_left

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.usecases import petitions
+from service.domain import petitions
 from service.usecases.context import Context
 from tests.web.conftest import actor, csrf, petition_at_draft, signed_in
 

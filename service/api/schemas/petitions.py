@@ -6,9 +6,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from ...usecases.comments import MAX_LENGTH as COMMENT_LENGTH
-from ...usecases.dialogues import KINDS
-from ...usecases.petitions import CHANNELS, LIMITS, MAX_KEY, SOURCES, WITHDRAWAL_REASON_LENGTH
+from ...domain.comments import MAX_LENGTH as COMMENT_LENGTH
+from ...domain.dialogues import KINDS
+from ...domain.petitions import CHANNELS, LIMITS, MAX_KEY, SOURCES, WITHDRAWAL_REASON_LENGTH
 from .common import PageArgs
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ...usecases.receptions import KINDS, MAX_TEXT
+from ...domain.receptions import KINDS, MAX_TEXT
 
 
 class ReceptionCreateSchema(Schema):

@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..store.petition_tables import Petition
-from . import clock, throttle, values
-from .context import Context
-from .errors import NotFound
+from ..usecases import clock, throttle, values
+from ..usecases.context import Context
+from ..usecases.errors import NotFound
 
 TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """Tracking-code characters: capitals and digits that cannot be mistaken for one another (no I, L, O, 0, 1)."""

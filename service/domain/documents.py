@@ -36,9 +36,10 @@ from ..documents import docx_render, layout, pdf_render, templates
 from ..store.document_tables import Document, DocumentCounter
 from ..store.petition_tables import Dialogue, Petition, Plan
 from ..store.tables import Agency, AuditEvent, RoleGrant, User
-from . import clock, identity, notifications, petitions, plans
-from .context import Actor, Context
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from ..usecases import clock, notifications
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Conflict, Forbidden, Invalid, NotFound
+from . import identity, petitions, plans
 
 DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
 FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

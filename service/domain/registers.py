@@ -19,7 +19,8 @@ from workflows import events as ev
 from ..roles import UNIT_KEY
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import ProcessInstance
-from . import agenda, facts, identity, intake_checks, petition_deadlines, staffing
+from ..usecases import facts
+from . import agenda, identity, intake_checks, petition_deadlines, staffing
 
 PETITION_PROCESS = "petition"
 DIALOGUE_PROCESS = "dialogue"

@@ -13,9 +13,9 @@ from .. import plan_rules
 from ..plan_format import PlanError, parse_plan, plan_as_json
 from ..store.petition_tables import Plan
 from ..store.tables import Agency, ProcessInstance, ProcessVersion
-from . import accounts, clock, instances, models
-from .context import Actor, Context
-from .errors import Forbidden, Invalid, NotFound
+from ..usecases import accounts, clock, instances, models
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Forbidden, Invalid, NotFound
 from .plan_queries import deadlines_for as deadlines_for  # plans.deadlines_for(session, agency, kind)
 from .plan_queries import plan_body_for as plan_body_for
 

@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session
 from ..plan_format import StatisticsSchema
 from ..store.petition_tables import Petition
 from ..store.tables import Agency
-from . import access, periods, petitions, plans, receptions
-from .context import Actor, Context
-from .errors import Forbidden, Invalid
+from ..usecases import access
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Forbidden, Invalid
+from . import periods, petitions, plans, receptions
 from .periods import Period
 from .reports import READERS, _bounds
 

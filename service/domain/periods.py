@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .errors import Invalid
+from ..usecases.errors import Invalid
 
 KINDS = ("q1", "q2", "q3", "q4", "h1", "m9", "year")
 """Quarter I-IV, the first six months, nine months, the whole year."""

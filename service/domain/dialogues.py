@@ -21,10 +21,11 @@ from .. import plan_rules
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import Agency, HumanTask, MessageWait, ProcessInstance
 from ..store.uow import ConcurrentUpdate
-from . import audit, clock, facts, instances, plans, registers, tasks
-from .context import Actor, Context
-from .errors import Conflict, Forbidden, Invalid, NotFound
-from .form_description import options
+from ..usecases import audit, clock, facts, instances, tasks
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Conflict, Forbidden, Invalid, NotFound
+from ..usecases.form_description import options
+from . import plans, registers
 
 KINDS = ("periodic", "adhoc")
 READERS = ("office", "inspectorate", "director", "infocenter", "auditor", "admin")

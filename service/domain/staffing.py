@@ -18,10 +18,10 @@ from ..roles import UNIT_KEY, UNIT_PREFIX
 from ..store.petition_tables import Petition
 from ..store.tables import HumanTask, ProcessInstance, RoleGrant, User
 from ..store.uow import ConcurrentUpdate
-from . import access, audit, clock
-from .context import Actor, Context
-from .errors import Conflict, Invalid, NotFound
-from .task_queries import TaskRow, row_of
+from ..usecases import access, audit, clock
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Conflict, Invalid, NotFound
+from ..usecases.task_queries import TaskRow, row_of
 
 MOVERS = ("office", "director", "inspectorate", "admin")
 """Who moves a unit's task to another unit."""

@@ -36,10 +36,10 @@ from ..config import Settings
 from ..store.deadline_tables import DeadlineAlert
 from ..store.petition_tables import Petition
 from ..store.tables import Agency, Holiday, HumanTask, ProcessInstance
-from . import audit, clock, notifications
-from . import calendar as days
-from .context import Actor, Context
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from ..usecases import audit, clock, notifications
+from ..usecases import calendar as days
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Conflict, Forbidden, Invalid, NotFound
 
 ACCEPTED = "thu_ly"
 """The handling decision after which the resolution deadline runs (SHARED_NAMES: `handling_result`)."""

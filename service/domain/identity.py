@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 
 from .. import search_text
 from ..store.petition_tables import Petition
-from . import audit, clock
-from .access import unit_codes
-from .context import Actor
+from ..usecases import audit, clock
+from ..usecases.access import unit_codes
+from ..usecases.context import Actor
 
 PROTECTED_TYPES = ("to_cao",)
 """Petition types whose petitioner's identity is kept secret (denunciations)."""
@@ -240,3 +240,21 @@ def protect_search(session: Session, instance_id: uuid.UUID) -> None:
     if head != row.search_head or body != row.search_body:
         session.execute(update(Petition).where(Petition.id == row.id).values(search_head=head, search_body=body),
                         execution_options={"synchronize_session": False})
+
+
+def guard_events(session: Session, actor: Actor,
+                 items: list[tuple[uuid.UUID | None, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The data of audit events with a denunciation's identity taken out of the events of its instance (or
+    naming its petition), for a reader who does not handle it (auditors never do: they review how it was
+    handled, not who made it). Data left as it was is returned as the same object."""
+    by_instance = protected_of_instances(session, [i for i, _ in items if i is not None])
+    by_petition = protected_petitions(session, [str(d.get("petition_id")) for i, d in items
+                                                if i is None and d.get("petition_id")])
+    hidden = {key: secrets_of(p) for key, p in [*by_instance.items(), *by_petition.items()]
+              if not may_see_identity(actor, p, p.submitted_by)}
+
+    def shown(instance_id: uuid.UUID | None, data: dict[str, Any]) -> dict[str, Any]:
+        key = instance_id if instance_id is not None else str(data.get("petition_id") or "")
+        return redact(data, hidden[key]) if key in hidden else data
+
+    return [shown(i, d) for i, d in items]

@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session
 
 from .. import search_text
 from ..store.petition_tables import Petition
-from . import facts, identity
+from ..usecases import facts
+from . import identity
 
 FIELDS = ("petition_type", "petition_date", "signed", "identity_document", "signer_count", "representatives",
           "evidence_clear")

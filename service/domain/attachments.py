@@ -23,10 +23,11 @@ from ..store.attachment_tables import Attachment
 from ..store.document_tables import Document
 from ..store.petition_tables import Petition
 from ..store.tables import ProcessInstance
-from . import access, audit, clock, comments, files, petitions, task_queries
-from .context import Actor, Context
-from .errors import Forbidden, Invalid, NotFound
-from .files import Upload
+from ..usecases import access, audit, clock, files, task_queries
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Forbidden, Invalid, NotFound
+from ..usecases.files import Upload
+from . import comments, petitions
 
 __all__ = ["AttachmentInfo", "Download", "Upload", "add", "download", "list_for_instance", "list_for_petition",
            "may_upload", "readable_petition"]

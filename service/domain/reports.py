@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from ..store.petition_tables import Petition
 from ..store.tables import Agency, HumanTask, ProcessInstance
-from . import access, clock, petitions
-from .context import Actor, Context
-from .errors import Forbidden, Invalid
+from ..usecases import access, clock
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Forbidden, Invalid
+from . import petitions
 
 READERS = ("office", "inspectorate", "director", "auditor", "admin")
 

@@ -11,8 +11,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from . import facts, receptions
-from .context import Actor, Context
+from ..usecases import facts
+from ..usecases.context import Actor, Context
+from . import receptions
 
 KIND_LABELS = {"periodic": "Định kỳ", "adhoc": "Đột xuất", "regular": "Thường xuyên"}
 HEADERS = ("STT", "Ngày tiếp", "Hình thức", "Người tiếp", "Chức vụ", "Họ tên, địa chỉ công dân", "Số người",

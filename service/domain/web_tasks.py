@@ -15,10 +15,11 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from . import attachments, files, forms, instances, task_queries, tasks
-from .access import Expected
-from .context import Actor, Context
-from .errors import Invalid
+from ..usecases import files, forms, instances, task_queries, tasks
+from ..usecases.access import Expected
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Invalid
+from . import attachments
 
 _COMPARE = re.compile(r'^=\s*([A-Za-z_][\w.]*)\s*(!=|=)\s*"([^"]*)"\s*$')
 

@@ -16,10 +16,11 @@ from sqlalchemy import case, func, select
 
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
-from . import access, accounts, clock, identity, petitions, task_queries
-from .context import Actor, Context
-from .errors import NotFound
-from .task_queries import TaskRow, row_of
+from ..usecases import access, accounts, clock, task_queries
+from ..usecases.context import Actor, Context
+from ..usecases.errors import NotFound
+from ..usecases.task_queries import TaskRow, row_of
+from . import identity, petitions
 
 PATH_EVENTS = ("element_completed", "task_completed")
 

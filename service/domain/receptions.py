@@ -23,10 +23,11 @@ from .. import plan_rules
 from ..store.petition_tables import Petition
 from ..store.reception_tables import ReceptionPetition, ReceptionSession
 from ..store.tables import Agency
-from . import audit, clock, deadlines, facts, plan_queries
-from . import values as stored
-from .context import Actor, Context
-from .errors import Forbidden, Invalid, NotFound
+from ..usecases import audit, clock, deadlines, facts
+from ..usecases import values as stored
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Forbidden, Invalid, NotFound
+from . import plan_queries
 
 READERS = ("reception", "office", "inspectorate", "director", "auditor", "admin")
 RECORDERS = ("reception", "office", "inspectorate", "director")

@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..store.petition_tables import Dialogue, Petition
-from .errors import Conflict, Invalid
-from .form_description import options
+from ..usecases.errors import Conflict, Invalid
+from ..usecases.form_description import options
 
 
 def check_agenda(session: Session, instance_id: uuid.UUID, agency_id: int, data: Mapping[str, Any]) -> None:

@@ -20,9 +20,10 @@ from ..pack import pack_diagrams, read_bundle
 from ..plan_format import parse_plan
 from ..roles import UNIT_KEY
 from ..store.tables import User
-from . import accounts, models, plans
-from .context import Actor, Context
-from .form_description import describe_form
+from ..usecases import accounts, models
+from ..usecases.context import Actor, Context
+from ..usecases.form_description import describe_form
+from . import plans
 
 DEMO_AGENCY = ("demo", "Sở Khoa học và Công nghệ (demo)")
 DEMO_PASSWORD = "petitionflow"

@@ -15,9 +15,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..store.petition_tables import Petition, PetitionComment
-from . import audit, clock, identity, petitions
-from .context import Actor, Context
-from .errors import Forbidden, Invalid, NotFound
+from ..usecases import audit, clock
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Forbidden, Invalid, NotFound
+from . import identity, petitions
 
 MAX_LENGTH = 5000
 """Longest comment, in characters."""

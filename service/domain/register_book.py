@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from ..store.petition_tables import Petition
 from ..store.tables import Agency
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Forbidden
 from . import petitions
-from .context import Actor, Context
-from .errors import Forbidden
 from .reports import READERS, _bounds
 
 MAX_LINES = 20_000

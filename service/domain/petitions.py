@@ -22,21 +22,10 @@ from sqlalchemy.orm import Session
 from .. import plan_rules
 from ..store.petition_tables import IdempotencyKey, Petition, PetitionCounter
 from ..store.tables import Agency, HumanTask, ProcessInstance
-from . import (
-    access,
-    clock,
-    facts,
-    files,
-    identity,
-    instances,
-    intake_checks,
-    petition_search,
-    plans,
-    registers,
-    values,
-)
-from .context import Actor, Context
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from ..usecases import access, clock, facts, files, instances, values
+from ..usecases.context import Actor, Context
+from ..usecases.errors import Conflict, Forbidden, Invalid, NotFound
+from . import identity, intake_checks, petition_search, plans, registers
 from .petition_tracking import new_tracking_code
 
 SOURCES = ("citizen", "organisation", "staff")

@@ -26,9 +26,9 @@ from workflows.models import ProcessModel
 from ..store.petition_tables import Dialogue, Petition, Plan
 from ..store.publication_tables import Publication
 from ..store.tables import Agency, ProcessInstance
-from . import facts
-from .context import Context
-from .errors import NotFound
+from ..usecases import facts
+from ..usecases.context import Context
+from ..usecases.errors import NotFound
 
 PUBLISH_PROPERTY = "publish"
 """Form (or task) property naming what a step publishes: `plan` or `results`."""

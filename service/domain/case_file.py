@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 from .. import plan_rules
 from ..store.petition_tables import Petition, PetitionComment
 from ..store.tables import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
-from . import access, identity, plan_queries
-from .context import Actor, Context
-from .errors import NotFound
+from ..usecases import access
+from ..usecases.context import Actor, Context
+from ..usecases.errors import NotFound
+from . import identity, plan_queries
 
 TEXT_KINDS = ("textarea",)
 """Form components whose values are documents (drafts, letters, minutes, notes)."""

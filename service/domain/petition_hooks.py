@@ -1,0 +1,79 @@
+"""The petition domain's hooks into the workflow runtime: registers, official documents, reports.
+
+`install` registers one `ProcessHooks` per process of the pack; `Context.from_settings` calls it
+through the `process_hooks` setting, so the runtime modules never import the domain.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from workflows import events as ev
+from workflows.models import ProcessModel
+
+from .. import plan_rules
+from ..store.tables import ProcessInstance
+from ..usecases.context import Actor
+from ..usecases.hooks import DomainReads, ProcessHooks, Recorder
+from . import documents, identity, plan_queries, publications, registers
+
+
+class RegisterHooks(ProcessHooks):
+    """The hooks of one process of the pack: domain checks before a task completes, the register row,
+    the documents a step issues, and closing the row of a terminated instance."""
+
+    def __init__(self, process_key: str) -> None:
+        self.process_key = process_key
+
+    def before_completion(self, session: Session, element_id: str, inst: ProcessInstance,
+                          data: Mapping[str, Any], current: Callable[[], Mapping[str, Any]],
+                          form: Mapping[str, Any] | None, zone: str) -> dict[str, Any]:
+        return registers.before_completion(session, self.process_key, element_id, inst, data, current, form, zone)
+
+    def after_step(self, session: Session, inst: ProcessInstance, model: ProcessModel, result: ev.StepResult,
+                   actor: str, at: datetime, zone: str | None) -> None:
+        snapshot = result.snapshot
+        registers.project(session, inst, self.process_key, snapshot, at, zone)
+        publications.record(session, inst, model, result, actor, at)
+        if self.process_key == registers.PETITION_PROCESS:
+            documents.issue_due(session, inst.id, snapshot.data, actor, at, zone)
+        elif self.process_key == registers.DIALOGUE_PROCESS:
+            documents.issue_invitations(session, inst.id, actor, at, zone)
+
+    def terminated(self, session: Session, inst: ProcessInstance, at: datetime) -> None:
+        registers.close_terminated(session, inst, at)
+
+
+class PetitionReads(DomainReads):
+    """A denunciation's denouncer hidden from those not handling it (Luật Tố cáo 2018 art. 9), every read of
+    the identity by those who do recorded; forms given the units, fields and audiences of the agency's plan."""
+
+    def task_data(self, session: Session, actor: Actor, instance_id: uuid.UUID,
+                  data: dict[str, Any]) -> tuple[dict[str, Any], Recorder | None]:
+        shown, read = identity.shown_to(session, actor, instance_id, data)
+        if read is None:
+            return shown, None
+        agency_id, petition_id, number = read
+        return shown, lambda s, what: identity.record_read(s, actor, agency_id, [(petition_id, number)], what)
+
+    def submitted(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        return identity.strip_hidden(data)
+
+    def events(self, session: Session, actor: Actor,
+               items: list[tuple[uuid.UUID | None, dict[str, Any]]]) -> list[dict[str, Any]]:
+        return identity.guard_events(session, actor, items)
+
+    def form(self, session: Session, agency_id: int, year: int, form: dict[str, Any]) -> dict[str, Any]:
+        return plan_rules.form_for_plan(form, plan_queries.plan_body_for(session, agency_id, year)) or form
+
+
+def install(register: Callable[[str, ProcessHooks], None], set_reads: Callable[[DomainReads], None]) -> None:
+    """Register the hooks of the pack's processes and the petition domain's rules for reads."""
+    set_reads(PetitionReads())
+    for key in (registers.PETITION_PROCESS, registers.DIALOGUE_PROCESS, registers.REPORT_PROCESS):
+        register(key, RegisterHooks(key))
