@@ -33,7 +33,7 @@ from . import intake_checks, petitions
 FORWARD_TASK = "forward_petition"
 """The petition process's step that forwards a petition to the competent agency."""
 AGENCY_KEY = AGENCY_KEYS[0]
-CHANNEL = "forwarded"
+CHANNEL = "from_agency"
 """The channel a forwarded petition arrives through, as the intake form names it."""
 SENDER = "forwarded:"
 """Who records a forwarded petition in the receiving agency: this prefix and the sending agency's code."""

@@ -21,7 +21,7 @@ def code_label(code: Any) -> str:
         "citizen": _("Citizen"), "organisation": _("Organisation"), "staff": _("Staff member"),
         "paper": _("Letter"), "reception": _("At the reception"), "unit": _("Through a unit"),
         "conference": _("At the dialogue conference"), "electronic": _("Website or e-mail"),
-        "forwarded": _("Forwarded by another agency"),
+        "from_agency": _("Forwarded by another agency"),
         "science": _("Science"), "technology": _("Technology, innovation"),
         "standards": _("Standards, metrology, quality"), "ip": _("Intellectual property"),
         "administration": _("Administrative procedures"), "personnel": _("Personnel, staff policy"),

@@ -94,7 +94,7 @@ def test_forwarding_to_an_agency_on_the_deployment_receives_the_petition_there(
     # the petition is received in Home Affairs: its own number, its own process, the channel of a forwarding
     new = received_from(home_affairs, p)
     assert new.agency_id != 0 and new.code.startswith("SONLA-NOIVU-2022-") and new.code != p.code
-    assert (new.channel, new.petition_type, new.content, new.title) == ("forwarded", "to_cao", SECRET_CONTENT,
+    assert (new.channel, new.petition_type, new.content, new.title) == ("from_agency", "to_cao", SECRET_CONTENT,
                                                                         p.title)
     assert new.petitioner_name == "Nguyễn Văn An"  # Home Affairs handles the denunciation: it gets the identity
     [intake] = home_affairs.ready(new.instance_id)
@@ -115,7 +115,7 @@ def test_forwarding_to_an_agency_on_the_deployment_receives_the_petition_there(
 
     # the status follows the receiving side's steps
     home_affairs.step(seen, "intake", {
-        "source": "citizen", "petitioner_name": "Nguyễn Văn An", "channel": "forwarded", "field": "personnel",
+        "source": "citizen", "petitioner_name": "Nguyễn Văn An", "channel": "from_agency", "field": "personnel",
         "title": seen.title, "content": seen.content, "received_on": DECIDED.isoformat(), "confidential": False,
         "petition_type": "to_cao"})
     moved = science.petition(p).forwarded_to
@@ -169,7 +169,7 @@ def test_the_api_shows_the_other_side_by_status_and_keeps_its_content_out(
     inspector = client("thanhtra.noivu")
     mine = inspector.get(f"/api/v1/petitions/{new.id}").json
     assert mine["forwarded_from"]["summary"] == f"Chuyển từ Sở Khoa học và Công nghệ tỉnh Sơn La: số {p.code}"
-    assert mine["content"] == SECRET_CONTENT and mine["channel"] == "forwarded"
+    assert mine["content"] == SECRET_CONTENT and mine["channel"] == "from_agency"
     assert inspector.get(f"/api/v1/petitions/{p.id}").status_code == 404
 
     page = office.get(f"/petitions/{p.id}", headers={"Accept-Language": "vi"}).get_data(as_text=True)
@@ -180,7 +180,7 @@ def test_the_api_shows_the_other_side_by_status_and_keeps_its_content_out(
 
 
 def test_forwarding_outside_the_deployment_issues_only_the_slip(pair: tuple[Department, Department]) -> None:
-    science, home_affairs = pair
+    science, _home_affairs = pair
     p = denunciation(science)
     with pytest.raises(Invalid):  # neither an agency on the deployment nor one named
         forward(science, p)
