@@ -98,7 +98,8 @@ def _to_forwarding(ctx: Context) -> petitions.PetitionInfo:
     today = service_today().isoformat()
     p = petitions.submit(ctx, _as(ctx, "tiepnhan"), {
         "source": "citizen", "channel": "reception", "field": "science", "title": TITLE,
-        "content": f"{TITLE}. Đề nghị xem xét.", "petitioner_name": "Quàng Văn Minh", "petitioner_contact": "0915 000 111"})
+        "content": f"{TITLE}. Đề nghị xem xét.", "petitioner_name": "Quàng Văn Minh",
+        "petitioner_contact": "0915 000 111"})
     assert p.instance_id is not None
     tasks.complete(ctx, _as(ctx, "tiepnhan"), ready_task(ctx, p.instance_id, "intake"), {
         "source": "citizen", "petitioner_name": "Quàng Văn Minh", "channel": "reception", "field": "science",
