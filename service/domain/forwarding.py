@@ -25,10 +25,10 @@ from ..plan_rules import AGENCY_KEYS, with_agencies
 from ..store.attachment_tables import Attachment
 from ..store.petition_tables import Petition
 from ..store.tables import Agency, ProcessInstance
-from ..usecases import audit, clock
+from ..usecases import audit, clock, models
 from ..usecases.context import Actor, Context
 from ..usecases.errors import Invalid
-from . import intake_checks, petitions
+from . import intake_checks, petitions, registers
 
 FORWARD_TASK = "forward_petition"
 """The petition process's step that forwards a petition to the competent agency."""
@@ -72,7 +72,11 @@ def check(s: Session, inst: ProcessInstance, data: Mapping[str, Any]) -> dict[st
         if not str(data.get("forward_to") or "").strip():
             raise Invalid("the petition was not forwarded", ["forward_to: required"])
         return {}
-    return {"forward_to": _target(s, code, inst.agency_id).name}
+    target = _target(s, code, inst.agency_id)
+    if models.resolve(s, target.id, registers.PETITION_PROCESS, None) is None:
+        raise Invalid("the petition was not forwarded", [
+            f"{AGENCY_KEY}: {target.name} has no petition process on this deployment; name it in forward_to"])
+    return {"forward_to": target.name}
 
 
 def forward(ctx: Context, s: Session, actor: Actor, inst: ProcessInstance, data: Mapping[str, Any]) -> None:
