@@ -171,18 +171,3 @@ def test_a_unit_may_not_answer_for_an_undeclared_field_and_someone_must_answer()
     lone = lone.replace('fields = ["standards", "ip", "other"]\n', 'fields = []\nanswers_petitions = false\n')
     with pytest.raises(PlanError, match="no unit answers petitions"):
         parse_plan(lone.encode())
-
-
-def test_the_forwarding_form_offers_the_agencies_it_is_given_and_refuses_others() -> None:
-    form = json.loads((BPMN / "forms" / "petition_forward_petition.form.json").read_text(encoding="utf-8"))
-    shaped = plan_rules.with_agencies(form, [("sonla-noivu", "Sở Nội vụ tỉnh Sơn La")])
-    [select] = [c for c in shaped["components"] if c.get("key") in plan_rules.AGENCY_KEYS]
-    assert select["values"] == [{"value": "sonla-noivu", "label": "Sở Nội vụ tỉnh Sơn La"}]
-    assert next(c for c in form["components"] if c.get("key") == "forward_agency")["values"] == []  # a copy
-    base = {"forwarded_on": "2022-08-24", "petitioner_notified": True}
-    assert check_submission(shaped, {**base, "forward_agency": "sonla-noivu"}, "forward")["forward_agency"]
-    with pytest.raises(Invalid, match="forward_agency"):
-        check_submission(shaped, {**base, "forward_agency": "hagiang-khcn"}, "forward")
-    with pytest.raises(Invalid, match="forward_to"):  # outside the deployment, the agency is named in full
-        check_submission(shaped, base, "forward")
-    assert check_submission(shaped, {**base, "forward_to": "Thanh tra tỉnh Sơn La"}, "forward")
