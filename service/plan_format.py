@@ -105,6 +105,9 @@ class DeadlinesSchema(_Strict):
     # reflections (kiến nghị, phản ánh: "per the plan").
     handling_days = fields.Integer(validate=validate.Range(1, 120))
     recommendation_days = fields.Integer(validate=validate.Range(1, 120))
+    # An agency in a remote area where travel is hard (vùng sâu, vùng xa đi lại khó khăn): complaints are
+    # resolved within 45 days, 60 when complex (Luật Khiếu nại 2011 art. 28), in the decision table.
+    remote_area = fields.Boolean(load_default=False)
     assumed = fields.Boolean(load_default=False)
     note = fields.String(load_default="", validate=validate.Length(0, 500))
 

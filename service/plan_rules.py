@@ -119,6 +119,13 @@ def deadline(plan: Mapping[str, Any] | None, kind: str) -> Deadline | None:
     return Deadline(kind, days, bool(block.get("working_days", True)), bool(block.get("assumed", False)))
 
 
+def remote_area(plan: Mapping[str, Any] | None) -> bool:
+    """Whether the plan's agency is in a remote area where travel is hard (`[deadlines] remote_area`): the
+    petition's `remote_area`, which gives complaints 45 days, 60 when complex (Luật Khiếu nại 2011 art. 28)."""
+    block: Mapping[str, Any] = (plan or {}).get("deadlines") or {}
+    return block.get("remote_area") is True
+
+
 def _next_working(day: date, holidays: Collection[date]) -> date:
     while day.weekday() >= 5 or day in holidays:
         day += timedelta(days=1)

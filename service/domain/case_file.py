@@ -30,7 +30,7 @@ from . import identity, plan_queries
 TEXT_KINDS = ("textarea",)
 """Form components whose values are documents (drafts, letters, minutes, notes)."""
 _CHOICE_KINDS = ("select", "radio")
-_SKIPPED = {"petition_id", "petition_code", "plan_draft_days", "plan_reply_days", "office_sources",
+_SKIPPED = {"petition_id", "petition_code", "plan_draft_days", "plan_reply_days", "office_sources", "remote_area",
             "conditions_met", "duplicate_of", "duplicate_of_code"}  # intake's findings: the record shows them
 WITHDRAWAL = "petition_withdrawn"
 """The message recording a petitioner's withdrawal (`registers.WITHDRAW_MESSAGE`): no form asks for its

@@ -310,7 +310,8 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
     start_data = {**fields, "petition_id": str(petition.id), "petition_code": petition.code,
                   "received_on": now.astimezone(ZoneInfo(ctx.settings.timezone)).date().isoformat(),
                   "plan_draft_days": draft.days if draft else None, "plan_reply_days": reply.days if reply else None,
-                  "office_sources": plan_rules.office_sources(plan.body if plan else None)}
+                  "office_sources": plan_rules.office_sources(plan.body if plan else None),
+                  "remote_area": plan_rules.remote_area(plan.body if plan else None)}
     instances.start_in(s, ctx, actor, registers.PETITION_PROCESS, start_data, business_key=petition.code,
                        instance_id=petition.instance_id)
     s.refresh(petition)

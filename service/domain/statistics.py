@@ -4,10 +4,13 @@ A period's petitions are those carried over (received before it and still open a
 just before it) and those received in it; each is counted once, in one row by its kind and in one
 column of each group (field, competence, handling result). Complaints and denunciations accepted for
 handling go on the resolution table: resolved by the period's end or still pending, each in time or
-late. The rule for "in time" (documented in the plan's `[statistics]`): a petition's deadline is the
-moment it was received plus the plan's `complaint_days` / `denunciation_days` (calendar days, 40 by
-default: 10 to accept it and 30 to resolve it); it is resolved in time when it was closed by then, and
-a pending one is late when its deadline passed before the period ended. The table layout (rows, column
+late. The rule for "in time": a petition's deadline is its own statutory deadline (`deadline_at`: the
+decision table's working days across the holiday calendar, with any extension by decision), the one its
+handlers worked to; only a petition that has none (recorded before deadlines were kept) falls back to
+the moment it was received plus the plan's `complaint_days` / `denunciation_days` (calendar days, 40 by
+default: 10 to accept it and 30 to resolve it; documented in the plan's `[statistics]`). It is resolved
+in time when it was closed by then, and a pending one is late when its deadline passed before the
+period ended. The table layout (rows, column
 labels, the codes they group) is the data file `statistics/tt02.toml` of the process pack.
 """
 
@@ -166,7 +169,7 @@ def count(s: Session, actor: Actor, agency_id: int, period: Period, config: dict
     """Count the period's petitions that `actor` may see, inside the caller's transaction."""
     low, high = _bounds(period.start, period.end, zone)
     columns = select(Petition.petition_type, Petition.field, Petition.competence, Petition.handling_result,
-                     Petition.submitted_at, Petition.closed_at)
+                     Petition.submitted_at, Petition.closed_at, Petition.deadline_at)
     scoped = petitions.visible(s, actor, cast("Select[Any]", columns)).where(
         Petition.agency_id == agency_id, Petition.submitted_at < high,
         or_(Petition.closed_at.is_(None), Petition.closed_at >= low))
@@ -180,8 +183,8 @@ def count(s: Session, actor: Actor, agency_id: int, period: Period, config: dict
     cross: Counter[tuple[str, str, str, str]] = Counter()
     fields_seen: set[str] = set()
     accepted = str(frame.get("accepted", "thu_ly"))
-    for kind, fld, competence, handling, submitted, closed in s.execute(scoped):
-        submitted, closed = _aware(submitted), _aware(closed)
+    for kind, fld, competence, handling, submitted, closed, statutory in s.execute(scoped):
+        submitted, closed, statutory = _aware(submitted), _aware(closed), _aware(statutory)
         assert submitted is not None
         index = _type_index(types, kind)
         row = rows[index]
@@ -198,7 +201,7 @@ def count(s: Session, actor: Actor, agency_id: int, period: Period, config: dict
         cross[(kind or "", fld, comp, hand)] += 1
         days_key = types[index].get("resolution_days") if index < len(types) else None
         if days_key and handling == accepted:
-            deadline = submitted + timedelta(days=int(config.get(str(days_key), 40)))
+            deadline = statutory or submitted + timedelta(days=int(config.get(str(days_key), 40)))
             res = row["res"]
             res["carried" if carried else "accepted"] += 1
             if is_closed:

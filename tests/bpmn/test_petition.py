@@ -113,6 +113,18 @@ def test_each_type_accepted_gets_its_statutory_deadlines(petition_type: str, com
     assert data["extension_length"] == ("P30D" if petition_type == "to_cao" else "")
 
 
+@pytest.mark.parametrize(("complex_case", "expected"), [(False, ("P45D", "P30D", "P10D")),
+                                                       (True, ("P60D", "P40D", "P15D"))])
+def test_a_complaint_in_a_remote_area_gets_45_days_or_60_when_complex(complex_case: bool,
+                                                                      expected: tuple[str, ...]) -> None:
+    walk = Walk("petition.bpmn", {"petition_id": "KN-2024-002", **PLAN, "remote_area": True})
+    walk.complete("intake", {**INTAKE, "petition_type": "khieu_nai"})
+    consolidate(walk, complex_case=complex_case)
+    data = walk.data("assign_unit")
+    assert (data["resolution_deadline"], data["draft_deadline"], data["reply_deadline"]) == expected
+    assert data["notice_kind"] == "acceptance_complaint"
+
+
 def test_recommendation_deadlines_come_from_the_plan() -> None:
     walk = Walk("petition.bpmn", {"petition_id": "KN-2024-001", "plan_draft_days": 7, "plan_reply_days": 3})
     walk.complete("intake", INTAKE)

@@ -171,3 +171,12 @@ def test_a_unit_may_not_answer_for_an_undeclared_field_and_someone_must_answer()
     lone = lone.replace('fields = ["standards", "ip", "other"]\n', 'fields = []\nanswers_petitions = false\n')
     with pytest.raises(PlanError, match="no unit answers petitions"):
         parse_plan(lone.encode())
+
+
+def test_a_plan_marks_its_agency_remote_and_only_then_do_its_petitions_carry_it() -> None:
+    seed = PLANS["005"].read_text(encoding="utf-8")
+    assert plan_rules.remote_area(parse_plan(seed.encode(), "005.toml")) is False  # the default
+    remote = seed.replace("[deadlines]\n", "[deadlines]\nremote_area = true\n", 1)
+    assert plan_rules.remote_area(parse_plan(remote.encode(), "005.toml")) is True
+    with pytest.raises(PlanError):
+        parse_plan(seed.replace("[deadlines]\n", "[deadlines]\nremote_area = \"có\"\n", 1).encode(), "005.toml")
