@@ -27,6 +27,8 @@ SUPERIOR_KEYS = ("superior_authority", "failure_reported_to")
 """Form choices naming the superior authority an item is reported to."""
 KEEP_SUPERIOR = ("other",)
 """Choices of the superior select kept beside the plan's superiors (another competent authority)."""
+AGENCY_KEYS = ("forward_agency",)
+"""Form choices whose values are the other agencies on the deployment (forwarding a petition to one of them)."""
 DEFAULT_MAP = "defaultMap"
 """Component property: the data value named by `defaultFrom` -> the value the field starts with."""
 
@@ -178,4 +180,20 @@ def form_for_plan(form: Mapping[str, Any] | None, plan: Mapping[str, Any] | None
     copied: dict[str, Any] = copy.deepcopy(dict(form))
     if plan:
         _walk(copied.get("components"), plan)
+    return copied
+
+
+def with_agencies(form: Mapping[str, Any], agencies: list[tuple[str, str]]) -> dict[str, Any]:
+    """A copy of a task form whose agency choices (`AGENCY_KEYS`) are `agencies`, (code, name) each: the
+    other agencies on the deployment a petition may be forwarded to."""
+    copied: dict[str, Any] = copy.deepcopy(dict(form))
+
+    def walk(components: Any) -> None:
+        for component in components or []:
+            if isinstance(component, dict):
+                if component.get("key") in AGENCY_KEYS:
+                    component["values"] = [{"value": code, "label": name} for code, name in agencies]
+                walk(component.get("components"))
+
+    walk(copied.get("components"))
     return copied

@@ -18,9 +18,9 @@ from workflows.models import ProcessModel
 
 from .. import plan_rules
 from ..store.tables import ProcessInstance
-from ..usecases.context import Actor
+from ..usecases.context import Actor, Context
 from ..usecases.hooks import DomainReads, ProcessHooks, Recorder
-from . import documents, identity, plan_queries, publications, registers
+from . import documents, forwarding, identity, plan_queries, publications, registers
 
 
 class RegisterHooks(ProcessHooks):
@@ -33,7 +33,15 @@ class RegisterHooks(ProcessHooks):
     def before_completion(self, session: Session, element_id: str, inst: ProcessInstance,
                           data: Mapping[str, Any], current: Callable[[], Mapping[str, Any]],
                           form: Mapping[str, Any] | None, zone: str) -> dict[str, Any]:
-        return registers.before_completion(session, self.process_key, element_id, inst, data, current, form, zone)
+        added = registers.before_completion(session, self.process_key, element_id, inst, data, current, form, zone)
+        if self.process_key == registers.PETITION_PROCESS and element_id == forwarding.FORWARD_TASK:
+            added |= forwarding.check(session, inst, {**data, **added})
+        return added
+
+    def task_completed(self, ctx: Context, session: Session, actor: Actor, element_id: str, inst: ProcessInstance,
+                       data: Mapping[str, Any]) -> None:
+        if self.process_key == registers.PETITION_PROCESS and element_id == forwarding.FORWARD_TASK:
+            forwarding.forward(ctx, session, actor, inst, data)
 
     def after_step(self, session: Session, inst: ProcessInstance, model: ProcessModel, result: ev.StepResult,
                    actor: str, at: datetime, zone: str | None) -> None:
@@ -69,7 +77,8 @@ class PetitionReads(DomainReads):
         return identity.guard_events(session, actor, items)
 
     def form(self, session: Session, agency_id: int, year: int, form: dict[str, Any]) -> dict[str, Any]:
-        return plan_rules.form_for_plan(form, plan_queries.plan_body_for(session, agency_id, year)) or form
+        shaped = plan_rules.form_for_plan(form, plan_queries.plan_body_for(session, agency_id, year)) or form
+        return forwarding.shape_form(session, agency_id, shaped)
 
 
 def install(register: Callable[[str, ProcessHooks], None], set_reads: Callable[[DomainReads], None]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +25,8 @@ from ..store.tables import Agency, HumanTask, ProcessInstance
 from ..usecases import access, clock, facts, files, instances, values
 from ..usecases.context import Actor, Context
 from ..usecases.errors import Conflict, Forbidden, Invalid, NotFound
-from . import identity, intake_checks, petition_search, plans, registers
+from . import forward_links, identity, intake_checks, petition_search, plans, registers
+from .forward_links import ForwardLink
 from .petition_tracking import new_tracking_code
 
 SOURCES = ("citizen", "organisation", "staff")
@@ -98,6 +99,10 @@ class PetitionInfo:
     duplicates: tuple[tuple[uuid.UUID, str], ...] = ()
     """(id, number) of the later petitions that repeat this one (read with one petition, not in lists)."""
     submitted_by: str = ""
+    forwarded_to: ForwardLink | None = None
+    """The petition it became in the agency on the deployment it was forwarded to (read with one petition)."""
+    forwarded_from: ForwardLink | None = None
+    """The petition of another agency on the deployment it was forwarded from (read with one petition)."""
 
 
 def _info(p: Petition, due_at: datetime | None = None, actor: Actor | None = None,
@@ -313,6 +318,12 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
     return petition
 
 
+def receive_in(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any]) -> Petition:
+    """Receive a petition in `actor`'s agency inside the caller's unit of work (its number, its register row and
+    its process instance), from `fields` already checked by the caller (a petition forwarded on the deployment)."""
+    return _receive(s, ctx, actor, fields, None)
+
+
 def _require_reader(actor: Actor) -> None:
     if not (actor.system or actor.has(*READERS) or any(r.startswith("unit:") for r in actor.roles)):
         raise Forbidden("petitions are read by staff, auditors and admins")
@@ -425,6 +436,9 @@ def get(ctx: Context, actor: Actor, petition_id: uuid.UUID) -> PetitionInfo:
             Petition.duplicate_of == found.id).order_by(Petition.submitted_at)).scalars()
         info = _info(found, due, actor, codes.get(found.duplicate_of) if found.duplicate_of else None,
                      tuple((p.id, p.code) for p in later))
+        forwarded_to, forwarded_from = forward_links.links_of(s, found)
+        if forwarded_to or forwarded_from:
+            info = replace(info, forwarded_to=forwarded_to, forwarded_from=forwarded_from)
         if _shows_identity(info) and not actor.system:
             identity.record_read(s, actor, found.agency_id, [(str(found.id), found.code)], f"petition {found.code}")
             uow.commit()

@@ -95,6 +95,10 @@ class Petition(Base):
     """How many times the resolution deadline was extended by a recorded decision."""
     deadline_rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """The rule the deadline came from (the decision table's outputs: duration, extensions allowed, length)."""
+    forwarded_to_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    """The petition this one became in the agency it was forwarded to, on this deployment (chuyển đơn)."""
+    forwarded_from_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    """The petition of another agency on this deployment that was forwarded here as this one."""
 
 
 class PetitionComment(Base):

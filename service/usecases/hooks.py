@@ -25,7 +25,7 @@ from ..store.tables import ProcessInstance
 if TYPE_CHECKING:
     from workflows.models import ProcessModel
 
-    from .context import Actor
+    from .context import Actor, Context
 
 
 class ProcessHooks:
@@ -46,6 +46,11 @@ class ProcessHooks:
     def after_step(self, session: Session, inst: ProcessInstance, model: ProcessModel, result: ev.StepResult,
                    actor: str, at: datetime, zone: str | None) -> None:
         """Keep the domain's own rows in step with the instance, in the step's transaction."""
+
+    def task_completed(self, ctx: Context, session: Session, actor: Actor, element_id: str, inst: ProcessInstance,
+                       data: Mapping[str, Any]) -> None:
+        """After a task completed and its step was saved, in the same transaction: the domain's further work
+        (such as receiving a forwarded petition in another agency), with `data` the instance's data after it."""
 
     def terminated(self, session: Session, inst: ProcessInstance, at: datetime) -> None:
         """Close the domain's rows of an instance an administrator terminated."""

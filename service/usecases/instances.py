@@ -173,6 +173,7 @@ def complete_loaded(
     task.status, task.completed_at, task.completed_by = "completed", at, actor.username
     persist(s, inst, instance, result, actor.username, at, first=[], waits_before=waits_before,
             zone=ctx.settings.timezone)
+    hooks.of(model.key).task_completed(ctx, s, actor, task.element_id, inst, result.snapshot.data)
     live.keep_after_commit(s, inst, instance, result.snapshot.waiting_messages)
     return instance_info(inst, None, result.snapshot.ready_tasks)
 

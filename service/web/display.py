@@ -21,6 +21,7 @@ def code_label(code: Any) -> str:
         "citizen": _("Citizen"), "organisation": _("Organisation"), "staff": _("Staff member"),
         "paper": _("Letter"), "reception": _("At the reception"), "unit": _("Through a unit"),
         "conference": _("At the dialogue conference"), "electronic": _("Website or e-mail"),
+        "from_agency": _("Forwarded by another agency"),
         "science": _("Science"), "technology": _("Technology, innovation"),
         "standards": _("Standards, metrology, quality"), "ip": _("Intellectual property"),
         "administration": _("Administrative procedures"), "personnel": _("Personnel, staff policy"),
@@ -47,6 +48,14 @@ def code_label(code: Any) -> str:
     return planned or names.get(str(code), str(code))
 
 
+def forward_status(link: Any) -> str:
+    """Where the other agency's petition of a forwarding stands: its open step as the process names it, or how
+    it ended (`forward_links.ForwardLink`); nothing of its content."""
+    if link.closed:
+        return f"{_('Closed')}: {code_label(link.outcome)}" if link.outcome else _("Closed")
+    return bilingual(link.step) if link.step else code_label(link.stage)
+
+
 def event_label(kind: str) -> str:
     """An audit event type in the current language."""
     names = {
@@ -67,6 +76,8 @@ def event_label(kind: str) -> str:
         "dialogue_cancelled": _("Dialogue called off"), "task_moved": _("Task moved to another unit"),
         "user_roles_changed": _("Roles changed"),
         "attachment_uploaded": _("File attached"), "attachment_downloaded": _("File downloaded"),
+        "petition_forwarded": _("Petition forwarded to another agency"),
+        "forwarded_petition_received": _("Forwarded petition received"),
     }
     return names.get(kind, kind)
 
@@ -75,6 +86,7 @@ def register_filters(app: Flask) -> None:
     """Make the label helpers available to every template."""
     app.add_template_filter(code_label, "code")
     app.add_template_filter(event_label, "event")
+    app.add_template_filter(forward_status, "forward_status")
     app.add_template_filter(role_label, "role")
     app.add_template_filter(bilingual, "bi")
     app.add_template_filter(format_when, "date")

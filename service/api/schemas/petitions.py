@@ -8,6 +8,8 @@ from marshmallow import Schema, fields, validate
 
 from ...domain.comments import MAX_LENGTH as COMMENT_LENGTH
 from ...domain.dialogues import KINDS
+from ...domain.documents import OUTCOMES
+from ...domain.forward_links import ForwardLink
 from ...domain.petitions import CHANNELS, LIMITS, MAX_KEY, SOURCES, WITHDRAWAL_REASON_LENGTH
 from .common import PageArgs
 
@@ -139,11 +141,44 @@ class PetitionSchema(Schema):
     duplicates = fields.Method("_duplicates", metadata={
         "description": "the later petitions that repeat this one: [{id, code}] (on one petition's read)"})
 
+    forwarded_to = fields.Method("_forwarded_to", metadata={
+        "description": "the petition it became in the agency on this deployment it was forwarded to: "
+                       "{agency_code, agency_name, code, stage, step, outcome, closed, summary}, its status only, "
+                       "or null"})
+    forwarded_from = fields.Method("_forwarded_from", metadata={
+        "description": "the petition of another agency on this deployment it was forwarded from, as "
+                       "`forwarded_to`, or null"})
+
+    def _forwarded_to(self, p: Any) -> dict[str, Any] | None:
+        link: ForwardLink | None = p.forwarded_to
+        if link is None:
+            return None
+        return _link(link, f"Đã chuyển đến {link.agency_name}: số {link.code}, {_status(link)}")
+
+    def _forwarded_from(self, p: Any) -> dict[str, Any] | None:
+        link: ForwardLink | None = p.forwarded_from
+        if link is None:
+            return None
+        return _link(link, f"Chuyển từ {link.agency_name}: số {link.code}")
+
     def _duplicate_of(self, p: Any) -> dict[str, str] | None:
         return {"id": str(p.duplicate_of[0]), "code": p.duplicate_of[1]} if p.duplicate_of else None
 
     def _duplicates(self, p: Any) -> list[dict[str, str]]:
         return [{"id": str(i), "code": c} for i, c in p.duplicates]
+
+
+def _status(link: ForwardLink) -> str:
+    """Where the other side's petition stands, in the process's own (Vietnamese) words."""
+    if link.closed:
+        return f"đã kết thúc: {OUTCOMES.get(link.outcome or '', link.outcome or '')}".rstrip(": ")
+    return link.step.split(" / ", 1)[0] if link.step else link.stage
+
+
+def _link(link: ForwardLink, summary: str) -> dict[str, Any]:
+    return {"agency_code": link.agency_code, "agency_name": link.agency_name, "code": link.code,
+            "stage": link.stage, "step": link.step, "outcome": link.outcome, "closed": link.closed,
+            "summary": summary}
 
 
 class PetitionPageSchema(Schema):
