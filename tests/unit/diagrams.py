@@ -106,3 +106,32 @@ def dmn(input_expression: str, input_cell: str, output_cell: str, rule_id: str =
   </decision>
 </definitions>
 """.encode()
+
+
+def _lanes(lanes: dict[str, list[str]], prefix: str = "") -> str:
+    inner = "".join(
+        f'<bpmn:lane id="{prefix}Lane_{n}" name="{escape(name)}">'
+        + "".join(f"<bpmn:flowNodeRef>{ref}</bpmn:flowNodeRef>" for ref in refs) + "</bpmn:lane>"
+        for n, (name, refs) in enumerate(lanes.items())
+    )
+    return f'<bpmn:laneSet id="{prefix}LaneSet">{inner}</bpmn:laneSet>\n'
+
+
+def lane_diagram(lane: str, task_id: str = "review_legal", process_id: str = "legal_review") -> bytes:
+    """start -> user task `task_id` -> end, all in one lane named `lane` (any name, Vietnamese included)."""
+    body = linear([("userTask", task_id, "")])
+    return definitions(process(_lanes({lane: ["start", task_id, "end"]}) + body, process_id))
+
+
+def subprocess_diagram(outer_lane: str | None, nested_lane: str | None = None, task_id: str = "inner_review") -> bytes:
+    """start -> sub-process (user task `task_id` inside) -> end; the sub-process in `outer_lane` of the
+    process (None: in no lane, the start and end in `office`), the inner task in `nested_lane` of the
+    sub-process's own lanes (None: it has none)."""
+    inner = linear([("userTask", task_id, "")], prefix="sub_")
+    if nested_lane is not None:
+        inner = _lanes({nested_lane: ["sub_start", task_id, "sub_end"]}, "sub_") + inner
+    top = linear([("subProcess", "review_block", inner)])
+    outer = {"office": ["start", "end"]}
+    if outer_lane is not None:
+        outer.setdefault(outer_lane, []).append("review_block")
+    return definitions(process(_lanes(outer) + top, "block_review"))
