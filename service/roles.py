@@ -54,9 +54,12 @@ def group_role(key: str) -> str:
 
 
 def group_of_role(role: str) -> str | None:
-    """The group key a role grants (`office` → `office`, `group:phòng pháp chế` → `phòng pháp chế`)."""
+    """The group key a role grants (`office` → `office`, `unit:science` → `unit`, `group:phòng pháp chế` →
+    `phòng pháp chế`)."""
     if role.startswith(GROUP_PREFIX):
         return role[len(GROUP_PREFIX):]
+    if role.startswith(UNIT_PREFIX):
+        return "unit"
     return role if role in LANE_ROLES else None
 
 

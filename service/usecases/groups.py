@@ -151,6 +151,9 @@ def _group(s: Session, agency_id: int, agency: str, name: str) -> GroupInfo:
     found = agency_groups(s, agency_id).get(group_key(name))
     if found is None:
         raise NotFound(f"agency {agency} has no group '{name.strip()[:MAX_LABEL]}'")
+    if found.key == "unit":
+        raise Invalid("the unit group is worked per unit: grant the role unit:<code> of the user's unit",
+                      ["group: a unit's people hold the role unit:<code>; set it among the account's roles"])
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 HEAD = (
@@ -17,9 +18,14 @@ def definitions(*processes: str, extra: str = "") -> bytes:
     return (HEAD + extra + "".join(processes) + "</bpmn:definitions>\n").encode("utf-8")
 
 
-def process(body: str, process_id: str = "proc", executable: bool = True) -> str:
-    """One `bpmn:process` with `body` inside."""
+def process(body: str, process_id: str = "proc", executable: bool = True, lane: str | None = None) -> str:
+    """One `bpmn:process` with `body` inside; with `lane`, every flow node of it in one lane of that name
+    (a service that deploys it wants each human task in the lane of the group working it)."""
     flag = "true" if executable else "false"
+    if lane is not None:
+        nodes = [i for tag, i in re.findall(r'<bpmn:(\w+) id="([^"]+)"', body)
+                 if tag != "sequenceFlow" and not tag.endswith("Definition")]
+        body = _lanes({lane: nodes}, f"{process_id}_") + body
     return f'<bpmn:process id="{process_id}" isExecutable="{flag}">\n{body}</bpmn:process>\n'
 
 
