@@ -75,8 +75,8 @@ def check_lanes(groups: dict[str, GroupInfo], lanes: Iterable[str]) -> LaneCheck
 def missing_problems(check: LaneCheck, agency: str) -> list[str]:
     """One problem per missing group, naming it and what to do."""
     return [f"lane '{lane}' needs the group '{lane}', which agency {agency} does not have: an admin creates it "
-            f"(Administration > Groups, or POST /api/v1/groups) and grants it to the people who work the lane, "
-            f"then deploy again" for lane in check.missing]
+            "(Administration > Groups, POST /api/v1/groups or petitionflow group add) and grants it to the people "
+            "who work the lane, then deploy again" for lane in check.missing]
 
 
 def unknown_group_roles(session: Session, agency_id: int, roles: Iterable[str]) -> list[str]:
