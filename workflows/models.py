@@ -76,6 +76,8 @@ class ProcessModel:
     forms: Mapping[str, Any]
     _spec: Any = field(repr=False, compare=False)
     _subprocess_specs: Mapping[str, Any] = field(repr=False, compare=False)
+    lane_ids: Mapping[str, str] = field(default_factory=dict)
+    """The id of each named lane, by its name: a lane whose name names no group may name one by its id."""
 
 
 def bundle_hash(bpmn: bytes, resources: Mapping[str, bytes]) -> str:
@@ -194,6 +196,8 @@ def _parse_model(
         forms=forms,
         _spec=spec,
         _subprocess_specs=subprocess_specs,
+        lane_ids={str(lane.get("name")): str(lane.get("id")) for lane in root.iterfind(".//bpmn:lane", NS)
+                  if lane.get("name") and lane.get("id")},
     )
 
 

@@ -8,7 +8,7 @@ its group; a task in that lane is offered to the group's members (see `access`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -58,18 +58,20 @@ def agency_groups(session: Session, agency_id: int | None) -> dict[str, GroupInf
     return found
 
 
-def lane_role(groups: dict[str, GroupInfo], lane: str | None) -> str | None:
-    """The role that works a lane (its candidate role), when the lane names one of `groups`."""
-    if lane is None:
-        return None
-    key = group_key(lane)
-    return group_role(key) if key in groups else None
+def lane_role(groups: dict[str, GroupInfo], lane: str | None, ids: Mapping[str, str] | None = None) -> str | None:
+    """The role that works a lane (its candidate role), when the lane's name, else its id (`ids`: by name),
+    names one of `groups`."""
+    for name in (lane, (ids or {}).get(lane or "")):
+        if name is not None and group_key(name) in groups:
+            return group_role(group_key(name))
+    return None
 
 
-def check_lanes(groups: dict[str, GroupInfo], lanes: Iterable[str]) -> LaneCheck:
+def check_lanes(groups: dict[str, GroupInfo], lanes: Iterable[str], ids: Mapping[str, str] | None = None) -> LaneCheck:
     """Which lanes need which groups, and which of them `groups` lacks (lane names as the diagram has them)."""
     needed = list(dict.fromkeys(lane.strip() for lane in lanes if lane.strip()))
-    return LaneCheck(tuple(needed), tuple(lane for lane in needed if group_key(lane) not in groups))
+    by_name = {name.strip(): lane_id for name, lane_id in (ids or {}).items()}
+    return LaneCheck(tuple(needed), tuple(lane for lane in needed if lane_role(groups, lane, by_name) is None))
 
 
 def missing_problems(check: LaneCheck, agency: str) -> list[str]:
@@ -194,10 +196,12 @@ def revoke_group(ctx: Context, actor: Actor, name: str, username: str) -> GroupI
     return group
 
 
-def agency_lane_check(ctx: Context, agency: str | None, lanes: Iterable[str]) -> LaneCheck:
-    """The groups `lanes` need in `agency` (the default groups alone when it is None or does not exist)."""
+def agency_lane_check(ctx: Context, agency: str | None, lanes: Iterable[str],
+                      ids: Mapping[str, str] | None = None) -> LaneCheck:
+    """The groups `lanes` (`ids`: their ids by name) need in `agency` (the default groups alone when it is
+    None or does not exist)."""
     with ctx.uow(write=False) as uow:
         s = uow.session
         agency_id = None if agency is None else s.execute(
             select(Agency.id).where(Agency.code == agency)).scalar_one_or_none()
-        return check_lanes(agency_groups(s, agency_id), lanes)
+        return check_lanes(agency_groups(s, agency_id), lanes, ids)

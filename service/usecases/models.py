@@ -65,7 +65,7 @@ def check_groups(check: groups.LaneCheck, agency: str, file_name: str) -> None:
 def validate_in(ctx: Context, agency: str, bpmn: bytes, resources: Mapping[str, bytes], file_name: str) -> ProcessModel:
     """`validate`, then check that `agency` has the group of every lane."""
     model = validate(bpmn, resources, file_name)
-    check_groups(groups.agency_lane_check(ctx, agency, model.lanes), agency, file_name)
+    check_groups(groups.agency_lane_check(ctx, agency, model.lanes, model.lane_ids), agency, file_name)
     return model
 
 
@@ -111,7 +111,8 @@ def deploy(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[str, byte
         owner = None if shared or actor.system else agency_id
         if owner is None and not (shared or actor.system):
             raise NotFound(f"agency '{actor.agency}' does not exist")
-        check_groups(groups.check_lanes(groups.agency_groups(s, agency_id), model.lanes), actor.agency, file_name)
+        lanes = groups.check_lanes(groups.agency_groups(s, agency_id), model.lanes, model.lane_ids)
+        check_groups(lanes, actor.agency, file_name)
         scope = ProcessVersion.agency_id.is_(None) if owner is None else ProcessVersion.agency_id == owner
         latest = s.execute(select(ProcessVersion).where(ProcessVersion.key == model.key, scope)
                            .order_by(ProcessVersion.version.desc()).limit(1)).scalar_one_or_none()
@@ -207,7 +208,7 @@ def check_bundle(
         model = parse_model(bpmn, dict(resources), file_name=file_name, lanes_required=True)
     except ModelError as exc:
         return CheckReport(False, None, None, (), (), tuple(exc.problems))
-    check = groups.agency_lane_check(ctx, actor.agency, model.lanes)
+    check = groups.agency_lane_check(ctx, actor.agency, model.lanes, model.lane_ids)
     if check.missing:
         return CheckReport(False, model.key, model.name, model.lanes, tuple(sorted(model.human_tasks)),
                            tuple(Problem(p, file_name=file_name) for p in groups.missing_problems(check, actor.agency)))

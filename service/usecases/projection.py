@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -93,14 +93,16 @@ def unit_code_of(data: dict[str, Any]) -> str | None:
     return unit[:64] if isinstance(unit, str) and unit else None
 
 
-def candidate_roles(session: Session, agency_id: int, lanes: Iterable[str | None]) -> dict[str | None, str | None]:
-    """The role working each lane in the agency: the group the lane names (None: no group, only admins)."""
+def candidate_roles(session: Session, agency_id: int, lanes: Iterable[str | None],
+                    ids: Mapping[str, str] | None = None) -> dict[str | None, str | None]:
+    """The role working each lane in the agency: the group the lane's name (else its id, `ids` by name)
+    names (None: no group, only admins)."""
     wanted = set(lanes)
     if all(lane is None or group_key(lane) in LANE_ROLES for lane in wanted):
         known = {key: groups.GroupInfo(key, key, True) for key in LANE_ROLES}  # no query for the default groups
     else:
         known = groups.agency_groups(session, agency_id)
-    return {lane: groups.lane_role(known, lane) for lane in wanted}
+    return {lane: groups.lane_role(known, lane, ids) for lane in wanted}
 
 
 def correlation_key(correlations: dict[str, Any]) -> str:
@@ -175,7 +177,8 @@ def persist(
     ready = {t.id: t for t in snapshot.ready_tasks}
     created = [ready[e.task_id] for e in result.events if e.kind == ev.TASK_CREATED and e.task_id in ready]
     due = _due_dates(session, inst, created, at, zone or DEFAULT_ZONE) if created else {}
-    roles = candidate_roles(session, inst.agency_id, [v.lane for v in created]) if created else {}
+    roles = candidate_roles(session, inst.agency_id, [v.lane for v in created], instance.model.lane_ids) \
+        if created else {}
     cancelled: list[uuid.UUID] = []
     new_tasks: list[HumanTask] = []
     for event in result.events:

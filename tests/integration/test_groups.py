@@ -89,3 +89,10 @@ def test_a_user_task_in_a_sub_process_in_no_lane_is_refused(ctx: Context) -> Non
     assert "element inner_review" in problem and "in no lane" in problem
     report = models.check_bundle(ctx, ADMIN, subprocess_diagram(None), {}, "block_review.bpmn")
     assert not report.valid and [p.element_id for p in report.problems] == ["inner_review"]
+
+
+def test_a_lane_named_in_vietnamese_works_the_group_its_id_names(ctx: Context) -> None:
+    diagram = lane_diagram("Văn phòng Sở").replace(b'id="Lane_0"', b'id="Office"')
+    models.deploy(ctx, ADMIN, diagram, {}, "legal_review.bpmn")
+    instances.start_instance(ctx, OFFICE, "legal_review", {})
+    assert _candidate_roles(ctx) == [("review_legal", "Văn phòng Sở", "office")]

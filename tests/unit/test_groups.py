@@ -87,3 +87,11 @@ def test_a_task_in_a_sub_process_in_no_lane_is_refused_by_name() -> None:
     assert "in no lane" in problem.message and "put it in the lane" in problem.message
     assert "element inner_review" in str(problem)
     parse_model(subprocess_diagram(None))  # the engine alone does not ask for lanes
+
+
+def test_a_lane_whose_name_names_no_group_may_name_one_by_its_id() -> None:
+    model = parse_model(lane_diagram("Văn phòng Sở").replace(b'id="Lane_0"', b'id="office"'), lanes_required=True)
+    assert model.lane_ids == {"Văn phòng Sở": "office"}
+    assert groups.lane_role(KNOWN, "Văn phòng Sở", model.lane_ids) == "office"
+    assert groups.check_lanes(KNOWN, model.lanes, model.lane_ids).missing == ()
+    assert groups.check_lanes(KNOWN, ["Văn phòng Sở"]).missing == ("Văn phòng Sở",)
