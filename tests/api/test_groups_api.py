@@ -8,9 +8,10 @@ from urllib.parse import quote
 
 from flask import Flask
 
-from service.usecases import accounts
+from service.usecases import accounts, models
 from service.usecases.context import Actor, Context
 from tests.api.conftest import PASSWORD, Api, problem_of
+from tests.conftest import ADMIN, AGENCY
 from tests.unit.diagrams import lane_diagram
 
 LEGAL = "Phòng Pháp chế"
@@ -93,3 +94,21 @@ def test_deploying_names_the_groups_a_diagram_lacks(as_role: Any) -> None:
     deployed = designer.post("/api/v1/models/legal_review/versions", json=body)
     assert deployed.status_code == 201, deployed.get_data(as_text=True)
     assert designer.post("/api/v1/models/validate", json=body).get_json()["valid"] is True
+
+
+def test_a_member_of_the_group_completes_the_task_of_its_lane(app: Flask, ctx: Context, as_role: Any) -> None:
+    admin = as_role("admin")
+    admin.post("/api/v1/groups", json={"name": LEGAL})
+    models.deploy(ctx, ADMIN, lane_diagram(f" {LEGAL.upper()} "), {}, "legal_review.bpmn")
+    accounts.add_user(ctx, ADMIN, "phapche", PASSWORD, ["infocenter"], AGENCY, "Cán bộ pháp chế")
+    assert admin.post("/api/v1/users/phapche/groups", json={"group": LEGAL}).status_code == 200
+    started = as_role("office").post("/api/v1/instances", json={"model_key": "legal_review", "data": {}})
+    assert started.status_code == 201, started.get_data(as_text=True)
+    member = Api(app, "phapche")
+    [task] = member.get("/api/v1/tasks?scope=group").get_json()["items"]
+    assert task["element_id"] == "review_legal" and task["lane"] == f" {LEGAL.upper()} "  # as the diagram has it
+    assert as_role("infocenter").get("/api/v1/tasks?scope=group").get_json()["items"] == []
+    problem_of(as_role("reception").post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {}}), 403)
+    done = member.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {}})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    assert member.get("/api/v1/tasks?scope=group").get_json()["items"] == []
