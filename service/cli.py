@@ -14,7 +14,7 @@ import click
 
 from .cli_common import clear_errors, context, fail
 from .pack import is_resource, read_bundle
-from .usecases import accounts, audit_checks, models
+from .usecases import accounts, audit_checks, groups, models
 from .usecases import audit as audit_trail
 from .usecases.context import Actor, Context
 from .usecases.errors import Invalid
@@ -92,7 +92,8 @@ def bpmn_validate(files: tuple[Path, ...]) -> None:
 
 @bpmn.command("deploy")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--agency", default=None, help="Agency whose audit trail records the deployment.")
+@click.option("--agency", default=None,
+              help="Agency whose audit trail records the deployment and whose groups the lanes name.")
 @click.option("--key", default=None,
               help="Deploy as a new version of this model even if it came from another file (one diagram only).")
 @clear_errors
@@ -109,6 +110,57 @@ def bpmn_deploy(files: tuple[Path, ...], agency: str | None, key: str | None) ->
                              shared=True, key=key)
         state = "deployed" if info.created else "unchanged"
         click.echo(f"{state}: {info.key} version {info.version} ({info.sha256[:12]})")
+
+
+@main.group("group")
+def group_command() -> None:
+    """Groups of an agency: who works the lanes of a diagram named after them."""
+
+
+@group_command.command("list")
+@click.option("--agency", default=None, help="Agency whose groups to list.")
+@clear_errors
+def group_list(agency: str | None) -> None:
+    """List the agency's groups (the default ones first) and their members."""
+    ctx = context()
+    for info in groups.list_groups(ctx, _admin(ctx, agency)):
+        click.echo(f"{info.label}\t{'default' if info.default else info.role}\t{', '.join(info.members) or '-'}")
+
+
+@group_command.command("add")
+@click.argument("name")
+@click.option("--agency", default=None, help="Agency the group belongs to.")
+@clear_errors
+def group_add(name: str, agency: str | None) -> None:
+    """Create a group of any name (lanes of that name, in any letter case, are then worked by its members)."""
+    ctx = context()
+    actor = _admin(ctx, agency)
+    info = groups.create_group(ctx, actor, name)
+    click.echo(f"created: group '{info.label}' (role {info.role}) in {actor.agency}")
+
+
+@group_command.command("grant")
+@click.argument("name")
+@click.argument("username")
+@click.option("--agency", default=None, help="Agency the group belongs to.")
+@clear_errors
+def group_grant(name: str, username: str, agency: str | None) -> None:
+    """Make a user of the agency a member of a group."""
+    ctx = context()
+    info = groups.grant_group(ctx, _admin(ctx, agency), name, username)
+    click.echo(f"granted: group '{info.label}' to {username}")
+
+
+@group_command.command("revoke")
+@click.argument("name")
+@click.argument("username")
+@click.option("--agency", default=None, help="Agency the group belongs to.")
+@clear_errors
+def group_revoke(name: str, username: str, agency: str | None) -> None:
+    """End a user's membership of a group."""
+    ctx = context()
+    info = groups.revoke_group(ctx, _admin(ctx, agency), name, username)
+    click.echo(f"revoked: group '{info.label}' from {username}")
 
 
 @main.group()

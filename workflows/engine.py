@@ -259,7 +259,7 @@ class Instance:
             id=str(task.id),
             element_id=spec.bpmn_id,
             name=spec.bpmn_name or spec.bpmn_id,
-            lane=spec.lane,
+            lane=info.lane if info and info.lane else spec.lane,  # a sub-process's own lanes, or the one it is in
             form_key=info.form_key if info else None,
             data=_plain(task.data),
             properties=dict(info.properties) if info else {},

@@ -76,6 +76,8 @@ class ProcessModel:
     forms: Mapping[str, Any]
     _spec: Any = field(repr=False, compare=False)
     _subprocess_specs: Mapping[str, Any] = field(repr=False, compare=False)
+    lane_ids: Mapping[str, str] = field(default_factory=dict)
+    """The id of each named lane, by its name: a lane whose name names no group may name one by its id."""
 
 
 def bundle_hash(bpmn: bytes, resources: Mapping[str, bytes]) -> str:
@@ -93,15 +95,19 @@ def parse_model(
     *,
     file_name: str = "diagram.bpmn",
     known_lanes: Iterable[str] | None = None,
+    lanes_required: bool = False,
 ) -> ProcessModel:
     """Parse and validate a bundle, raising `ModelError` with every problem found.
 
     `resources` maps file names to bytes: `*.dmn` decision tables and form definitions (JSON).
     Decision tables the diagram never calls are ignored. When `known_lanes` is given, every lane
-    of the diagram must be one of them. Each problem names its element (id and name).
+    of the diagram must be one of them. With `lanes_required` (or `known_lanes`), every human task
+    must be in a lane: its own, or the one its sub-process or calling activity is in. Each problem
+    names its element (id and name).
     """
     try:
-        return _parse_model(bpmn, resources, file_name=file_name, known_lanes=known_lanes)
+        return _parse_model(bpmn, resources, file_name=file_name, known_lanes=known_lanes,
+                            lanes_required=lanes_required or known_lanes is not None)
     except ModelError as exc:
         try:
             names = checks.element_names(parse_xml(bpmn, file_name))
@@ -120,6 +126,7 @@ def _parse_model(
     *,
     file_name: str,
     known_lanes: Iterable[str] | None,
+    lanes_required: bool = False,
 ) -> ProcessModel:
     resources = dict(resources or {})
     root = parse_xml(bpmn, file_name)
@@ -159,6 +166,13 @@ def _parse_model(
             for lane in lanes if lane not in allowed
         ]
     human = _human_tasks(root)
+    if lanes_required:
+        problems += [
+            Problem(f"human task '{info.name}' is in no lane, so nobody would be offered it: put it in the lane of "
+                    "the group that works it (or put the sub-process holding it in one)",
+                    element_id=info.element_id, file_name=file_name)
+            for info in human.values() if info.lane is None
+        ]
     problems += [
         Problem(f"form '{info.form_key}' is not in the bundle", element_id=info.element_id, file_name=file_name)
         for info in human.values() if info.form_key and info.form_key not in forms
@@ -182,6 +196,8 @@ def _parse_model(
         forms=forms,
         _spec=spec,
         _subprocess_specs=subprocess_specs,
+        lane_ids={str(lane.get("name")): str(lane.get("id")) for lane in root.iterfind(".//bpmn:lane", NS)
+                  if lane.get("name") and lane.get("id")},
     )
 
 
@@ -238,12 +254,45 @@ def _executable_process(root: etree._Element, file_name: str, problems: list[Pro
     return str(top[0])
 
 
-def _human_tasks(root: etree._Element) -> dict[str, HumanTaskInfo]:
-    lane_of = {
+_CONTAINERS = ("subProcess", "transaction", "adHocSubProcess")
+
+
+def _lane_finder(root: etree._Element) -> Callable[[etree._Element], str | None]:
+    """The lane of a flow node: its own (the innermost lane listing it), else the lane of the sub-process
+    holding it, else (in a called process) the lane of the call activity calling that process."""
+    direct = {
         ref.text.strip(): str(lane.get("name") or lane.get("id"))
-        for lane in root.iterfind(".//bpmn:lane", NS)
+        for lane in root.iterfind(".//bpmn:lane", NS)  # a child lane comes after its parent and wins
         for ref in lane.iterfind("bpmn:flowNodeRef", NS) if ref.text
     }
+    callers: dict[str, list[etree._Element]] = {}
+    for call in root.iterfind(".//bpmn:callActivity", NS):
+        callers.setdefault(str(call.get("calledElement") or ""), []).append(call)
+
+    def lane_of(node: etree._Element, seen: frozenset[str] = frozenset()) -> str | None:
+        current: etree._Element | None = node
+        while current is not None:
+            found = direct.get(str(current.get("id")))
+            if found is not None:
+                return found
+            parent = current.getparent()
+            if parent is not None and etree.QName(parent).localname == "process":
+                process_id = str(parent.get("id"))
+                if process_id in seen:
+                    return None
+                for call in callers.get(process_id, []):
+                    inherited = lane_of(call, seen | {process_id})
+                    if inherited is not None:
+                        return inherited
+                return None
+            current = parent if parent is not None and etree.QName(parent).localname in _CONTAINERS else None
+        return None
+
+    return lane_of
+
+
+def _human_tasks(root: etree._Element) -> dict[str, HumanTaskInfo]:
+    lane_of = _lane_finder(root)
     found: dict[str, HumanTaskInfo] = {}
     for tag in HUMAN_TASK_TAGS:
         for node in root.iterfind(f".//bpmn:{tag}", NS):
@@ -255,7 +304,7 @@ def _human_tasks(root: etree._Element) -> dict[str, HumanTaskInfo]:
             found[element_id] = HumanTaskInfo(
                 element_id=element_id,
                 name=str(node.get("name") or element_id),
-                lane=lane_of.get(element_id),
+                lane=lane_of(node),
                 form_key=props.get(FORM_PROPERTY) or None,
                 properties=props,
             )

@@ -28,13 +28,16 @@ def blueprints() -> list[Blueprint]:
     """Every API blueprint, in the order they appear in the OpenAPI document."""
     from . import audit, auth, dialogues, documents, instances, messages, models, petitions, tasks, tokens, users
     from .deadlines import blp as deadlines_blp  # issue 13: extensions and deadline alerts
+    from .groups import blp as groups_blp  # issue 15: groups working lanes
+    from .groups import grants as group_grants_blp
     from .notifications import blp as notifications_blp
     from .publications import blp as publications_blp
     from .receptions import blp as receptions_blp
 
     return [auth.blp, tokens.blp, petitions.blp, documents.blp, petitions.tracking, tasks.blp, instances.blp,
             dialogues.blp, dialogues.report_blp, models.blp, audit.blp, users.blp, messages.blp,
-            receptions_blp, attachments_blueprint(), notifications_blp, publications_blp, deadlines_blp]
+            receptions_blp, attachments_blueprint(), notifications_blp, publications_blp, deadlines_blp,
+            groups_blp, group_grants_blp]
 
 
 def attachments_blueprint() -> Blueprint:

@@ -96,6 +96,8 @@ def use_case_problem(exc: uc.UseCaseError) -> Response:
         extra["completed_at"] = exc.at.isoformat() if exc.at else None
     if isinstance(exc, uc.ProcessFailed):
         extra["element_id"] = exc.element_id
+    if isinstance(exc, uc.MissingGroups):
+        extra["needed_groups"], extra["missing_groups"] = exc.needed_groups, exc.missing_groups
     if isinstance(getattr(exc, "expected", None), list):
         extra["expected"] = exc.expected  # type: ignore[attr-defined]
     response = problem(status, str(exc) or exc.title, exc.title, **extra)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from dataclasses import field as default_of
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
 
+from ..roles import group_key
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
-from ..usecases import access, accounts, clock, task_queries
+from ..usecases import access, accounts, clock, groups, task_queries
 from ..usecases.context import Actor, Context
 from ..usecases.errors import NotFound
 from ..usecases.task_queries import TaskRow, row_of
@@ -47,6 +49,8 @@ class TaskListing:
     total: int
     overdue: int
     by_lane: dict[str, int]
+    group_labels: dict[str, str] = default_of(default_factory=dict)
+    """The label of each of the agency's own groups, by its role (`group:<key>`) and by the lanes naming it."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,9 @@ def list_tasks(ctx: Context, actor: Actor, f: TaskFilter, limit: int = 200) -> T
     now = clock.now()
     with ctx.uow(write=False) as uow:
         s = uow.session
-        query = task_queries._scoped(actor, f.scope, access.agency_id_of(s, actor))
+        agency_id = access.agency_id_of(s, actor)
+        own = [g for g in groups.agency_groups(s, agency_id).values() if not g.default]
+        query = task_queries._scoped(actor, f.scope, agency_id)
         query = query.add_columns(Petition.code, Petition.title, Petition.field, Petition.urgency,
                                   Petition.dialogue_id, ProcessInstance.confidential, Dialogue.id, Dialogue.kind,
                                   Dialogue.title)
@@ -97,8 +103,12 @@ def list_tasks(ctx: Context, actor: Actor, f: TaskFilter, limit: int = 200) -> T
                           (r[9], r[10], r[11]) if r[9] is not None else None) for r in rows]
         hidden = [(str(r[0].instance_id), r[3] or str(r[0].instance_id)) for r in rows if r[8]]
     petitions.record_listing(ctx, actor, sorted(set(hidden)), "task list")
+    labels = {g.role: g.label for g in own}
+    by_key = {g.key: g.label for g in own}
+    labels.update({i.task.lane: by_key[group_key(i.task.lane)] for i in items
+                   if i.task.lane and group_key(i.task.lane) in by_key})
     return TaskListing(items, total, sum(int(n or 0) for _, _, n in counts),
-                       {str(lane or "-"): int(n) for lane, n, _ in counts})
+                       {str(lane or "-"): int(n) for lane, n, _ in counts}, labels)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,23 @@ class RoleGrant(Base):
     role: Mapped[str] = mapped_column(String(64))
 
 
+class Group(Base):
+    """A group of one agency that works the lanes of its name (`Phòng Pháp chế`); granted as `group:<key>`.
+
+    The default groups (the lane roles) are not stored: every agency has them."""
+
+    __tablename__ = "staff_groups"
+    __table_args__ = (UniqueConstraint("agency_id", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    key: Mapped[str] = mapped_column(String(64))
+    """The name folded (`roles.group_key`): what lanes and grants match."""
+    label: Mapped[str] = mapped_column(String(200))
+    """The name as the admin wrote it, shown on pages and in the task list."""
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
 class ProcessVersion(Base):
     """One deployed version of a process model: the diagram and its forms and decision tables.
 

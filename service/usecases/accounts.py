@@ -9,11 +9,12 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from ..roles import is_known_role
 from ..store.session_tables import revoke_user_sessions
 from ..store.tables import Agency, ApiToken, RoleGrant, User
-from . import audit, clock, throttle
+from . import audit, clock, groups, throttle
 from .access import agency_id_of, require
 from .context import Actor, Context
 from .errors import Conflict, Invalid, NotFound
@@ -79,6 +80,7 @@ def add_user(
         agency_row = s.execute(select(Agency).where(Agency.code == agency)).scalar_one_or_none()
         if agency_row is None:
             raise NotFound(f"agency '{agency}' does not exist")
+        _known_groups(s, agency_row.id, agency, roles, f"user {username} was not created")
         if s.execute(select(User.id).where(User.username == username)).first():
             raise Conflict(NAME_TAKEN.format(username=username))
         now = clock.now()
@@ -253,6 +255,7 @@ def set_roles(ctx: Context, actor: Actor, username: str, roles: Iterable[str]) -
     with ctx.uow() as uow:
         s = uow.session
         agency = s.execute(select(Agency).where(Agency.code == actor.agency)).scalar_one()
+        _known_groups(s, agency.id, actor.agency, wanted, f"the roles of {username} were not changed")
         user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
         held = [] if user is None else list(s.execute(select(RoleGrant).where(
             RoleGrant.user_id == user.id, RoleGrant.agency_id == agency.id)).scalars())
@@ -282,6 +285,7 @@ def grant_roles(ctx: Context, actor: Actor, username: str, agency: str, roles: I
         agency_row = s.execute(select(Agency).where(Agency.code == agency)).scalar_one_or_none()
         if user is None or agency_row is None:
             raise NotFound(f"user {username} or agency {agency} does not exist")
+        _known_groups(s, agency_row.id, agency, wanted, f"roles of {username} in {agency} were not granted")
         held = set(s.execute(select(RoleGrant.role).where(RoleGrant.user_id == user.id,
                                                           RoleGrant.agency_id == agency_row.id)).scalars())
         added = [r for r in wanted if r not in held]
@@ -292,3 +296,11 @@ def grant_roles(ctx: Context, actor: Actor, username: str, agency: str, roles: I
                                                                       "after": sorted(held | set(added))}))
         uow.commit()
         return added
+
+
+def _known_groups(s: Session, agency_id: int, agency: str, roles: Iterable[str], refused: str) -> None:
+    """`Invalid` when a `group:<key>` role names a group the agency does not have."""
+    unknown = groups.unknown_group_roles(s, agency_id, roles)
+    if unknown:
+        problems = [f"role '{r}': agency {agency} has no such group (an admin creates it first)" for r in unknown]
+        raise Invalid(refused, problems, fields={"roles": problems})

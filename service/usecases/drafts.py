@@ -111,7 +111,7 @@ def validate(ctx: Context, actor: Actor, draft_id: int) -> Any:
     """Check a draft as a deployment would; `Invalid` lists every problem, naming element ids."""
     draft = get(ctx, actor, draft_id)
     bpmn, resources = _bytes(draft)
-    return models.validate(bpmn, resources, draft.file_name)
+    return models.validate_in(ctx, actor.agency, bpmn, resources, draft.file_name)
 
 
 def deploy(ctx: Context, actor: Actor, draft_id: int) -> models.VersionInfo:

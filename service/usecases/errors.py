@@ -43,6 +43,15 @@ class Invalid(UseCaseError):
         """Problems by input field, when the input was a set of named fields (a form, say)."""
 
 
+class MissingGroups(Invalid):
+    """A diagram's lanes name groups the deploying agency does not have (an admin creates them first)."""
+
+    def __init__(self, message: str, problems: Sequence[str], needed: Sequence[str], missing: Sequence[str]) -> None:
+        super().__init__(message, problems)
+        self.needed_groups = list(needed)
+        self.missing_groups = list(missing)
+
+
 class Conflict(UseCaseError):
     """Someone else got there first (the task was completed, the instance moved on)."""
 

@@ -20,12 +20,11 @@ from sqlalchemy.orm import Session
 from workflows.errors import ModelError, Problem
 from workflows.models import ProcessModel, parse_model
 
-from ..roles import LANE_ROLES
 from ..store.tables import Agency, ProcessVersion
-from . import audit, clock
+from . import audit, clock, groups
 from .access import require
 from .context import Actor, Context
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Forbidden, Invalid, MissingGroups, NotFound
 
 
 @dataclass(frozen=True)
@@ -47,11 +46,27 @@ def _info(row: ProcessVersion, created: bool = True) -> VersionInfo:
 
 
 def validate(bpmn: bytes, resources: Mapping[str, bytes], file_name: str) -> ProcessModel:
-    """Parse and check a bundle; `Invalid` lists every problem, each naming file and element."""
+    """Parse and check a bundle (every human task in a lane); `Invalid` lists every problem, each naming
+    file and element. Whether the lanes' groups exist is `check_groups`'s part: groups belong to an agency."""
     try:
-        return parse_model(bpmn, dict(resources), file_name=file_name, known_lanes=LANE_ROLES)
+        return parse_model(bpmn, dict(resources), file_name=file_name, lanes_required=True)
     except ModelError as exc:
         raise Invalid(f"{file_name} was refused", [str(p) for p in exc.problems]) from None
+
+
+def check_groups(check: groups.LaneCheck, agency: str, file_name: str) -> None:
+    """`MissingGroups` naming the groups a diagram's lanes need and those `agency` lacks, if any."""
+    if check.missing:
+        raise MissingGroups(
+            f"{file_name} needs the groups {', '.join(check.needed)}; agency {agency} does not have "
+            f"{', '.join(check.missing)}", groups.missing_problems(check, agency), check.needed, check.missing)
+
+
+def validate_in(ctx: Context, agency: str, bpmn: bytes, resources: Mapping[str, bytes], file_name: str) -> ProcessModel:
+    """`validate`, then check that `agency` has the group of every lane."""
+    model = validate(bpmn, resources, file_name)
+    check_groups(groups.agency_lane_check(ctx, agency, model.lanes, model.lane_ids), agency, file_name)
+    return model
 
 
 def _decode(resources: Mapping[str, bytes], bpmn: bytes, file_name: str) -> tuple[str, dict[str, str]]:
@@ -96,6 +111,8 @@ def deploy(ctx: Context, actor: Actor, bpmn: bytes, resources: Mapping[str, byte
         owner = None if shared or actor.system else agency_id
         if owner is None and not (shared or actor.system):
             raise NotFound(f"agency '{actor.agency}' does not exist")
+        lanes = groups.check_lanes(groups.agency_groups(s, agency_id), model.lanes, model.lane_ids)
+        check_groups(lanes, actor.agency, file_name)
         scope = ProcessVersion.agency_id.is_(None) if owner is None else ProcessVersion.agency_id == owner
         latest = s.execute(select(ProcessVersion).where(ProcessVersion.key == model.key, scope)
                            .order_by(ProcessVersion.version.desc()).limit(1)).scalar_one_or_none()
@@ -188,9 +205,13 @@ def check_bundle(
     require(actor, DESIGNERS, "validating process models")
     _check_size(ctx, {file_name: bpmn, **resources})
     try:
-        model = parse_model(bpmn, dict(resources), file_name=file_name, known_lanes=LANE_ROLES)
+        model = parse_model(bpmn, dict(resources), file_name=file_name, lanes_required=True)
     except ModelError as exc:
         return CheckReport(False, None, None, (), (), tuple(exc.problems))
+    check = groups.agency_lane_check(ctx, actor.agency, model.lanes, model.lane_ids)
+    if check.missing:
+        return CheckReport(False, model.key, model.name, model.lanes, tuple(sorted(model.human_tasks)),
+                           tuple(Problem(p, file_name=file_name) for p in groups.missing_problems(check, actor.agency)))
     return CheckReport(True, model.key, model.name, model.lanes, tuple(sorted(model.human_tasks)), ())
 
 

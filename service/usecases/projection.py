@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,9 +17,9 @@ from workflows.engine import Instance
 
 from .. import limits
 from ..config import Settings
-from ..roles import LANE_ROLES, UNIT_KEY
+from ..roles import LANE_ROLES, UNIT_KEY, group_key
 from ..store.tables import AuditEvent, Holiday, HumanTask, MessageWait, OutboxMessage, ProcessInstance, ProcessVersion
-from . import audit, hooks, notifications
+from . import audit, groups, hooks, notifications
 from . import calendar as deadlines
 from .errors import LimitExceeded
 
@@ -93,8 +93,16 @@ def unit_code_of(data: dict[str, Any]) -> str | None:
     return unit[:64] if isinstance(unit, str) and unit else None
 
 
-def _candidate_role(lane: str | None) -> str | None:
-    return lane if lane in LANE_ROLES else None
+def candidate_roles(session: Session, agency_id: int, lanes: Iterable[str | None],
+                    ids: Mapping[str, str] | None = None) -> dict[str | None, str | None]:
+    """The role working each lane in the agency: the group the lane's name (else its id, `ids` by name)
+    names (None: no group, only admins)."""
+    wanted = set(lanes)
+    if all(lane is None or group_key(lane) in LANE_ROLES for lane in wanted):
+        known = {key: groups.GroupInfo(key, key, True) for key in LANE_ROLES}  # no query for the default groups
+    else:
+        known = groups.agency_groups(session, agency_id)
+    return {lane: groups.lane_role(known, lane, ids) for lane in wanted}
 
 
 def correlation_key(correlations: dict[str, Any]) -> str:
@@ -169,6 +177,8 @@ def persist(
     ready = {t.id: t for t in snapshot.ready_tasks}
     created = [ready[e.task_id] for e in result.events if e.kind == ev.TASK_CREATED and e.task_id in ready]
     due = _due_dates(session, inst, created, at, zone or DEFAULT_ZONE) if created else {}
+    roles = candidate_roles(session, inst.agency_id, [v.lane for v in created], instance.model.lane_ids) \
+        if created else {}
     cancelled: list[uuid.UUID] = []
     new_tasks: list[HumanTask] = []
     for event in result.events:
@@ -176,7 +186,7 @@ def persist(
             view = ready[event.task_id]
             new_tasks.append(HumanTask(
                 id=uuid.UUID(view.id), instance_id=inst.id, agency_id=inst.agency_id, element_id=view.element_id,
-                name=view.name[:300], lane=view.lane, candidate_role=_candidate_role(view.lane),
+                name=view.name[:300], lane=view.lane, candidate_role=roles.get(view.lane),
                 form_key=view.form_key, status="ready", created_at=at, unit_code=unit_code_of(view.data),
                 due_at=due.get(view.id),
             ))

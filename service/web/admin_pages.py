@@ -1,6 +1,6 @@
-"""Administration pages (admins): accounts of the agency (list, add, disable or enable, roles) and stuck
-instances (incidents: list, retry, resolve). The use cases check the rights; these pages only show
-the actions an admin may take and come back to the list after each."""
+"""Administration pages (admins): accounts of the agency (list, add, disable or enable, roles), its groups
+(list, create, grant and revoke) and stuck instances (incidents: list, retry, resolve). The use cases
+check the rights; these pages only show the actions an admin may take and come back to the list after each."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ..domain import staffing
-from ..roles import LANE_ROLES, OTHER_ROLES, UNIT_PREFIX
-from ..usecases import accounts, incidents
-from ..usecases.errors import Conflict, Invalid
+from ..roles import LANE_ROLES, MAX_GROUP_KEY, OTHER_ROLES, UNIT_PREFIX
+from ..usecases import accounts, groups, incidents
+from ..usecases.errors import Conflict, Invalid, NotFound
 from . import security
 from .i18n import translate as _
 from .security import staff_required
@@ -27,8 +27,9 @@ def _roles(form_roles: list[str], units: str) -> list[str]:
 def _users_page(status: int = 200, errors: list[str] | None = None, v: object = None) -> tuple[str, int]:
     ctx, actor = security.context(), security.actor()
     users = accounts.agency_users(ctx, actor)
+    own = [g for g in groups.list_groups(ctx, actor) if not g.default]
     return render_template("admin/users.html", users=users, fixed_roles=FIXED_ROLES, errors=errors or [],
-                           v=v or {}, units=staffing.units_with_staff(ctx, actor),
+                           v=v or {}, units=staffing.units_with_staff(ctx, actor), own_groups=own,
                            min_password=accounts.MIN_PASSWORD_LENGTH), status
 
 
@@ -79,6 +80,51 @@ def set_active(username: str) -> Response | tuple[str, int]:
     except Conflict:
         return _users_page(409, [_("You cannot disable your own account.")])
     return redirect(url_for("web.admin.users", done=username))
+
+
+def _groups_page(status: int = 200, errors: list[str] | None = None, name: str = "") -> tuple[str, int]:
+    ctx, actor = security.context(), security.actor()
+    return render_template("admin/groups.html", groups=groups.list_groups(ctx, actor), errors=errors or [],
+                           users=accounts.agency_users(ctx, actor), name=name), status
+
+
+@bp.get("/admin/groups")
+@staff_required
+def group_list() -> tuple[str, int]:
+    """The agency's groups (the default ones and its own) with their members, and the forms to add and grant."""
+    return _groups_page()
+
+
+@bp.post("/admin/groups")
+@staff_required
+def add_group() -> Response | tuple[str, int]:
+    """Create a group of the agency."""
+    name = request.form.get("name", "")
+    try:
+        groups.create_group(security.context(), security.actor(), name)
+    except Invalid:
+        return _groups_page(422, [_("Name the group with letters, digits and spaces (at most {n} characters); it may not be a role's name.", n=MAX_GROUP_KEY)], name)  # noqa: E501
+    except Conflict:
+        return _groups_page(409, [_("The agency already has a group of that name.")], name)
+    return redirect(url_for("web.admin.group_list", done=name.strip()))
+
+
+@bp.post("/admin/groups/grants")
+@staff_required
+def grant_group() -> Response | tuple[str, int]:
+    """Grant a group to a user of the agency, or revoke it (`revoke=1`)."""
+    form, ctx, actor = request.form, security.context(), security.actor()
+    group, username = form.get("group", ""), form.get("username", "")
+    try:
+        if form.get("revoke") == "1":
+            groups.revoke_group(ctx, actor, group, username)
+        else:
+            groups.grant_group(ctx, actor, group, username)
+    except NotFound:
+        return _groups_page(404, [_("Choose a group and a user of this agency.")])
+    except Conflict:
+        return _groups_page(409, [_("This group is the user's only role: grant another first, or disable the account.")])  # noqa: E501
+    return redirect(url_for("web.admin.group_list", done=group))
 
 
 @bp.get("/admin/incidents")

@@ -23,7 +23,8 @@ EVENT_TYPES = ("instance_started", "task_created", "task_claimed", "task_unclaim
                "task_completed", "element_completed", "gateway_taken", "timer_fired", "message_delivered",
                "message_thrown", "escalation_thrown", "instance_completed", "model_deployed", "login_failed",
                "confidential_read", "confidential_listed", "user_created", "task_moved", "dialogue_cancelled",
-               "user_roles_changed", "attachment_uploaded", "attachment_downloaded")
+               "user_roles_changed", "attachment_uploaded", "attachment_downloaded", "group_created",
+               "group_granted", "group_revoked")
 
 
 def _day(text: str | None, end: bool = False) -> datetime | None:

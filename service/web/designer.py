@@ -16,7 +16,7 @@ from workflows import designer_kit
 from ..domain import web_queries
 from ..roles import LANE_ROLES
 from ..usecases import drafts, models
-from ..usecases.errors import Invalid, NotFound
+from ..usecases.errors import Invalid, MissingGroups, NotFound
 from . import security
 from .i18n import translate as _
 from .navigation import role_label
@@ -125,7 +125,17 @@ def save(draft_id: int) -> Response:
 
 
 def _problems(exc: Invalid) -> list[dict[str, Any]]:
+    if isinstance(exc, MissingGroups):
+        return [{"text": _("Lane '{lane}' needs the group '{lane}', which this agency does not have.", lane=lane),
+                 "elements": []} for lane in exc.missing_groups]
     return [{"text": p, "elements": _ELEMENT.findall(p)} for p in (exc.problems or [str(exc)])]
+
+
+def _refused(exc: Invalid) -> str:
+    if isinstance(exc, MissingGroups):
+        return _("The diagram needs the groups {needed}; this agency does not have {missing}. An administrator creates them on the Groups page and grants them, then deploy again.",  # noqa: E501
+                 needed=", ".join(exc.needed_groups), missing=", ".join(exc.missing_groups))
+    return _("The model has problems.")
 
 
 @bp.post("/designer/drafts/<int:draft_id>/validate")
@@ -135,7 +145,7 @@ def validate(draft_id: int) -> Response:
     try:
         model = drafts.validate(security.context(), security.actor(), draft_id)
     except Invalid as exc:
-        return jsonify(ok=False, problems=_problems(exc), message=_("The model has problems."))
+        return jsonify(ok=False, problems=_problems(exc), message=_refused(exc))
     return jsonify(ok=True, problems=[], message=_("No problems found: process {key} with {n} human tasks.",
                                                    key=model.key, n=len(model.human_tasks)))
 
@@ -147,7 +157,7 @@ def deploy(draft_id: int) -> Response:
     try:
         info = drafts.deploy(security.context(), security.actor(), draft_id)
     except Invalid as exc:
-        return jsonify(ok=False, problems=_problems(exc), message=_("The model has problems."))
+        return jsonify(ok=False, problems=_problems(exc), message=_refused(exc))
     text = (_("Deployed as version {n} of {key}.", n=info.version, key=info.key) if info.created
             else _("Nothing changed: version {n} of {key} is the same.", n=info.version, key=info.key))
     return jsonify(ok=True, problems=[], message=text, version=info.version)

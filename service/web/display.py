@@ -75,6 +75,8 @@ def event_label(kind: str) -> str:
         "confidential_listed": _("Confidential items listed"),
         "dialogue_cancelled": _("Dialogue called off"), "task_moved": _("Task moved to another unit"),
         "user_roles_changed": _("Roles changed"),
+        "group_created": _("Group created"), "group_granted": _("Group granted"),
+        "group_revoked": _("Group revoked"),
         "attachment_uploaded": _("File attached"), "attachment_downloaded": _("File downloaded"),
         "petition_forwarded": _("Petition forwarded to another agency"),
         "forwarded_petition_received": _("Forwarded petition received"),

@@ -49,6 +49,7 @@ def navigation(actor: Actor | None) -> list[NavItem]:
         items.append(NavItem("web.designer.models", _("Process models")))
     if actor.has("admin"):
         items.append(NavItem("web.admin.users", _("Accounts")))
+        items.append(NavItem("web.admin.group_list", _("Groups")))
         items.append(NavItem("web.admin.incident_list", _("Stuck processes")))
         items.append(NavItem("web.notifications.outbox", _("Notifications outbox")))
     items.append(NavItem("web.notifications.preferences", _("Receiving notifications")))
@@ -59,6 +60,8 @@ def role_label(role: str) -> str:
     """A role as people call it, in the current language."""
     if role.startswith("unit:"):
         return unit_label(role[5:])
+    if role.startswith("group:"):
+        return role[6:]
     names = {
         "reception": _("Reception"), "office": _("Department Office"), "inspectorate": _("Inspectorate"),
         "director": _("Director"), "infocenter": _("Information centre"), "designer": _("Process designer"),

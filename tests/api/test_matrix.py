@@ -246,6 +246,14 @@ MATRIX: dict[tuple[str, str], tuple[Probe, frozenset[str]]] = {
          frozenset({"admin"})),
     ("POST", "/api/v1/users/<string:username>/disable"):
         (lambda c, w: c.post("/api/v1/users/donvi2/disable"), frozenset({"admin"})),
+    ("GET", "/api/v1/groups"):
+        (lambda c, w: c.get("/api/v1/groups"), frozenset({"admin", "designer", "auditor", "office", "director"})),
+    ("POST", "/api/v1/groups"):
+        (lambda c, w: c.post("/api/v1/groups", json={"name": f"Nhóm {uuid.uuid4().hex[:8]}"}), frozenset({"admin"})),
+    ("POST", "/api/v1/users/<string:username>/groups"):  # a group the user has already: nothing changes
+        (lambda c, w: c.post("/api/v1/users/tiepnhan2/groups", json={"group": "reception"}), frozenset({"admin"})),
+    ("DELETE", "/api/v1/users/<string:username>/groups/<string:group>"):  # not a member: 404 past the check
+        (lambda c, w: c.delete("/api/v1/users/tiepnhan2/groups/office"), frozenset({"admin"})),
     ("GET", "/api/v1/notifications/preferences"):
         (lambda c, w: c.get("/api/v1/notifications/preferences"), SIGNED_IN),
     ("POST", "/api/v1/notifications/preferences"):

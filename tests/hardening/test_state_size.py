@@ -41,7 +41,7 @@ def _deploy(ctx: Context, key: str, script: str, timer: bool = False, then_wait:
     steps.append(("scriptTask", "amplify", f"<bpmn:script>{escape(script)}</bpmn:script>"))
     if then_wait:
         steps.append(("userTask", "look", ""))
-    models.deploy(ctx, ADMIN, definitions(process(linear(steps), process_id=key)), {}, f"{key}.bpmn")
+    models.deploy(ctx, ADMIN, definitions(process(linear(steps), process_id=key, lane="office")), {}, f"{key}.bpmn")
 
 
 def _stored(ctx: Context) -> int:

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from service.cli import main
 from tests.conftest import BPMN
+from tests.unit.diagrams import lane_diagram
 
 
 @pytest.fixture
@@ -74,3 +75,21 @@ def test_an_unrelated_diagram_with_a_taken_process_id_needs_key(runner: CliRunne
     assert "distinct id" in refused.stderr and "--key intake_review" in refused.stderr
     keyed = runner.invoke(main, ["bpmn", "deploy", "--key", "intake_review", str(other)])
     assert keyed.exit_code == 0 and "deployed: intake_review version 2" in keyed.output, keyed.output
+
+
+def test_deploying_a_lane_names_the_missing_group_until_it_is_added(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    diagram = tmp_path / "legal_review.bpmn"
+    diagram.write_bytes(lane_diagram("Phòng Pháp chế"))
+    refused = runner.invoke(main, ["bpmn", "deploy", "--agency", "demo", str(diagram)])
+    assert refused.exit_code == 1 and len(refused.stderr.splitlines()) == 1
+    assert "needs the groups Phòng Pháp chế; agency demo does not have Phòng Pháp chế" in refused.stderr
+    assert "petitionflow group add" in refused.stderr
+    added = runner.invoke(main, ["group", "add", "Phòng Pháp chế", "--agency", "demo"])
+    assert added.exit_code == 0 and "role group:phòng pháp chế" in added.output, added.output
+    granted = runner.invoke(main, ["group", "grant", "PHÒNG PHÁP CHẾ", "vanphong", "--agency", "demo"])
+    assert granted.exit_code == 0, granted.output
+    listed = runner.invoke(main, ["group", "list", "--agency", "demo"]).output
+    assert "Phòng Pháp chế\tgroup:phòng pháp chế\tvanphong" in listed
+    deployed = runner.invoke(main, ["bpmn", "deploy", "--agency", "demo", str(diagram)])
+    assert deployed.exit_code == 0 and "deployed: legal_review version 1" in deployed.output, deployed.stderr

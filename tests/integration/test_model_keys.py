@@ -12,7 +12,7 @@ from tests.unit.diagrams import definitions, linear, process
 
 
 def _main(task: str) -> bytes:
-    return definitions(process(linear([("manualTask", task, "")]), process_id="main"))
+    return definitions(process(linear([("manualTask", task, "")]), process_id="main", lane="office"))
 
 
 def test_a_diagram_from_another_file_does_not_become_a_version_of_main(ctx: Context) -> None:

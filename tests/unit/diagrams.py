@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 HEAD = (
@@ -17,9 +18,14 @@ def definitions(*processes: str, extra: str = "") -> bytes:
     return (HEAD + extra + "".join(processes) + "</bpmn:definitions>\n").encode("utf-8")
 
 
-def process(body: str, process_id: str = "proc", executable: bool = True) -> str:
-    """One `bpmn:process` with `body` inside."""
+def process(body: str, process_id: str = "proc", executable: bool = True, lane: str | None = None) -> str:
+    """One `bpmn:process` with `body` inside; with `lane`, every flow node of it in one lane of that name
+    (a service that deploys it wants each human task in the lane of the group working it)."""
     flag = "true" if executable else "false"
+    if lane is not None:
+        nodes = [i for tag, i in re.findall(r'<bpmn:(\w+) id="([^"]+)"', body)
+                 if tag != "sequenceFlow" and not tag.endswith("Definition")]
+        body = _lanes({lane: nodes}, f"{process_id}_") + body
     return f'<bpmn:process id="{process_id}" isExecutable="{flag}">\n{body}</bpmn:process>\n'
 
 
@@ -106,3 +112,32 @@ def dmn(input_expression: str, input_cell: str, output_cell: str, rule_id: str =
   </decision>
 </definitions>
 """.encode()
+
+
+def _lanes(lanes: dict[str, list[str]], prefix: str = "") -> str:
+    inner = "".join(
+        f'<bpmn:lane id="{prefix}Lane_{n}" name="{escape(name)}">'
+        + "".join(f"<bpmn:flowNodeRef>{ref}</bpmn:flowNodeRef>" for ref in refs) + "</bpmn:lane>"
+        for n, (name, refs) in enumerate(lanes.items())
+    )
+    return f'<bpmn:laneSet id="{prefix}LaneSet">{inner}</bpmn:laneSet>\n'
+
+
+def lane_diagram(lane: str, task_id: str = "review_legal", process_id: str = "legal_review") -> bytes:
+    """start -> user task `task_id` -> end, all in one lane named `lane` (any name, Vietnamese included)."""
+    body = linear([("userTask", task_id, "")])
+    return definitions(process(_lanes({lane: ["start", task_id, "end"]}) + body, process_id))
+
+
+def subprocess_diagram(outer_lane: str | None, nested_lane: str | None = None, task_id: str = "inner_review") -> bytes:
+    """start -> sub-process (user task `task_id` inside) -> end; the sub-process in `outer_lane` of the
+    process (None: in no lane, the start and end in `office`), the inner task in `nested_lane` of the
+    sub-process's own lanes (None: it has none)."""
+    inner = linear([("userTask", task_id, "")], prefix="sub_")
+    if nested_lane is not None:
+        inner = _lanes({nested_lane: ["sub_start", task_id, "sub_end"]}, "sub_") + inner
+    top = linear([("subProcess", "review_block", inner)])
+    outer = {"office": ["start", "end"]}
+    if outer_lane is not None:
+        outer.setdefault(outer_lane, []).append("review_block")
+    return definitions(process(_lanes(outer) + top, "block_review"))
