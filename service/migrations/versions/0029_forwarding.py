@@ -1,7 +1,7 @@
 """Forwarding a petition to another agency on the deployment (issue 13 point 9): the links both ways.
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 Create Date: 2026-11-30
 """
 
