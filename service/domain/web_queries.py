@@ -128,7 +128,7 @@ class InstanceHistory:
     overdue: list[str]
     data: dict[str, Any]
     deadlines: list[tuple[str, str, datetime | None]]
-    """(element id, task name, due) of every open task."""
+    """(element id, task name, due) of the open tasks, once each (the copies of a task share one)."""
 
 
 def history(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> InstanceHistory:
@@ -159,7 +159,7 @@ def history(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> InstanceHisto
     return InstanceHistory(inst.id, inst.status, version.key, version.version, version.bpmn_xml, events, completed,
                            sorted({t.element_id for t in open_tasks}),
                            sorted({t.element_id for t in open_tasks if t.due_at is not None and t.due_at < now}),
-                           data, [(t.element_id, t.name, t.due_at) for t in open_tasks])
+                           data, list(dict.fromkeys((t.element_id, t.name, t.due_at) for t in open_tasks)))
 
 
 def petition_of_instance(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> petitions.PetitionInfo | None:
