@@ -32,11 +32,26 @@ class Layout:
     recipients: tuple[str, ...]
 
 
+def plain_name(agency_name: str) -> str:
+    """The agency's name without a note in brackets ("(demo)"), as a letter writes it."""
+    return re.sub(r"\s*\([^)]*\)", "", agency_name).strip()
+
+
 def issuer_of(agency_name: str, province: str) -> str:
-    """The issuing body as the header writes it: the agency's name without its province, in capitals."""
-    name = re.sub(rf"\s+(tỉnh|thành phố)\s+{re.escape(province)}\s*$", "", agency_name.strip(), flags=re.I) \
-        if province else agency_name.strip()
+    """The issuing body as the header writes it: the agency's name without its province or a note in
+    brackets ("(demo)"), in capitals."""
+    plain = plain_name(agency_name)
+    name = re.sub(rf"\s+(tỉnh|thành phố)\s+{re.escape(province)}\s*$", "", plain, flags=re.I) \
+        if province else plain
     return name.upper()
+
+
+def province_of(agency_name: str) -> str:
+    """The province an agency's name ends with ('Sở Khoa học và Công nghệ tỉnh Điện Biên' → 'Điện Biên'),
+    '' when it names none."""
+    plain = plain_name(agency_name)
+    found = re.search(r"\b(?:tỉnh|thành phố)\s+(\S.*)$", plain, flags=re.I)
+    return found.group(1).strip() if found else ""
 
 
 def superior_of(province: str) -> str:

@@ -95,8 +95,8 @@ def _next_number(s: Session, agency_id: int, year: int, kind: str) -> int:
 
 def _agency_values(s: Session, agency: Agency, plan: Plan | None) -> dict[str, Any]:
     body: Mapping[str, Any] = (plan.body.get("agency") if plan else None) or {}
-    province = str(body.get("province", ""))
-    name = str(body.get("name") or agency.name)
+    name = layout.plain_name(str(body.get("name") or agency.name))
+    province = str(body.get("province") or layout.province_of(name))  # no plan: the province its name gives
     issuer = layout.issuer_of(name, province)
     return {"issuer": issuer, "issuer_name": name,
             "superior": str(body.get("superior") or layout.superior_of(province)),
