@@ -66,6 +66,22 @@ def abbreviation(issuer: str) -> str:
     return "".join(w[0] for w in words if w[0].isalpha()).upper()
 
 
+_UNIT_KINDS = {"văn phòng": "VP", "thanh tra": "TTr"}
+"""Units whose abbreviation is fixed by use rather than by their initials."""
+_UNIT_WORDS_LEFT_OUT = {"phòng", "chi", "cục", "trung", "tâm", "ban", "và", "sở"}
+
+
+def unit_abbreviation(unit_name: str) -> str:
+    """The drafting unit in a letter's symbol: Văn phòng Sở → VP, Thanh tra Sở → TTr, Phòng Quản lý khoa học
+    → QLKH (initials of its name without the kind of unit)."""
+    plain = plain_name(unit_name.split(" / ")[0]).strip()
+    for kind, short in _UNIT_KINDS.items():
+        if plain.lower().startswith(kind):
+            return short
+    words = [w for w in plain.split() if w.lower() not in _UNIT_WORDS_LEFT_OUT]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
 def place_date(place: str, day: date) -> str:
     """'Sơn La, ngày 29 tháng 11 năm 2026' (day and month under 10 written 01-09, as the decree asks
     for days 1-9 and months 1-2: leading zero)."""

@@ -19,4 +19,7 @@ def test_the_unit_is_not_asked_for_a_number_and_is_told_why() -> None:
 
 def test_the_reply_is_numbered_in_the_agency_series_not_the_office_one() -> None:
     reply = templates.load("written_reply", ROOT / "bpmn" / "documents")
-    assert layout.fill(reply.symbol, {"agency_abbr": "SKHCN"}) == "SKHCN"
+    values = {"agency_abbr": "SKHCN", "drafting_unit_abbr": layout.unit_abbreviation("Phòng Quản lý khoa học")}
+    assert layout.fill(reply.symbol, values) == "SKHCN-QLKH"  # the unit that drafted it
+    assert layout.fill(reply.series, values) == "CV-SKHCN"  # one series for the department's letters
+    assert layout.unit_abbreviation("Văn phòng Sở") == "VP" and layout.unit_abbreviation("Thanh tra Sở") == "TTr"
