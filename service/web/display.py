@@ -67,6 +67,8 @@ def event_label(kind: str) -> str:
         "dialogue_cancelled": _("Dialogue called off"), "task_moved": _("Task moved to another unit"),
         "user_roles_changed": _("Roles changed"),
         "attachment_uploaded": _("File attached"), "attachment_downloaded": _("File downloaded"),
+        "document_issued": _("Document issued"), "petition_withdrawn": _("Petition withdrawn"),
+        "deadline_extended": _("Deadline extended"),
     }
     return names.get(kind, kind)
 
