@@ -79,7 +79,7 @@ def thousands(value: Any) -> Any:
     a number (a label in a table's first column, a dash) is shown as it is."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return value
-    return format_number(value)
+    return format_number(float(value) if isinstance(value, Decimal) else value)
 
 
 def register_filters(app: Flask) -> None:
