@@ -32,11 +32,26 @@ class Layout:
     recipients: tuple[str, ...]
 
 
+def plain_name(agency_name: str) -> str:
+    """The agency's name without a note in brackets ("(demo)"), as a letter writes it."""
+    return re.sub(r"\s*\([^)]*\)", "", agency_name).strip()
+
+
 def issuer_of(agency_name: str, province: str) -> str:
-    """The issuing body as the header writes it: the agency's name without its province, in capitals."""
-    name = re.sub(rf"\s+(tỉnh|thành phố)\s+{re.escape(province)}\s*$", "", agency_name.strip(), flags=re.I) \
-        if province else agency_name.strip()
+    """The issuing body as the header writes it: the agency's name without its province or a note in
+    brackets ("(demo)"), in capitals."""
+    plain = plain_name(agency_name)
+    name = re.sub(rf"\s+(tỉnh|thành phố)\s+{re.escape(province)}\s*$", "", plain, flags=re.I) \
+        if province else plain
     return name.upper()
+
+
+def province_of(agency_name: str) -> str:
+    """The province an agency's name ends with ('Sở Khoa học và Công nghệ tỉnh Điện Biên' → 'Điện Biên'),
+    '' when it names none."""
+    plain = plain_name(agency_name)
+    found = re.search(r"\b(?:tỉnh|thành phố)\s+(\S.*)$", plain, flags=re.I)
+    return found.group(1).strip() if found else ""
 
 
 def superior_of(province: str) -> str:
@@ -48,6 +63,22 @@ def abbreviation(issuer: str) -> str:
     """The agency's symbol: initials of its name (Sở Khoa học và Công nghệ → SKHCN)."""
     plain = re.sub(r"\([^)]*\)", " ", issuer)  # a note in brackets ("(demo)") is no part of the name
     words = [w for w in plain.split() if w.lower() not in _WORDS_LEFT_OUT]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+_UNIT_KINDS = {"văn phòng": "VP", "thanh tra": "TTr"}
+"""Units whose abbreviation is fixed by use rather than by their initials."""
+_UNIT_WORDS_LEFT_OUT = {"phòng", "chi", "cục", "trung", "tâm", "ban", "và", "sở"}
+
+
+def unit_abbreviation(unit_name: str) -> str:
+    """The drafting unit in a letter's symbol: Văn phòng Sở → VP, Thanh tra Sở → TTr, Phòng Quản lý khoa học
+    → QLKH (initials of its name without the kind of unit)."""
+    plain = plain_name(unit_name.split(" / ")[0]).strip()
+    for kind, short in _UNIT_KINDS.items():
+        if plain.lower().startswith(kind):
+            return short
+    words = [w for w in plain.split() if w.lower() not in _UNIT_WORDS_LEFT_OUT]
     return "".join(w[0] for w in words if w[0].isalpha()).upper()
 
 

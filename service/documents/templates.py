@@ -39,6 +39,9 @@ class Template:
     recipients: tuple[str, ...]
     version: str
     """SHA-256 (hex) of the file."""
+    series: str = ""
+    """The series the number is taken from, when it is not the symbol's: a letter (công văn) is signed
+    `SKHCN-QLKH` after the unit that drafted it but numbered in the department's one series of letters."""
 
 
 def load(kind: str, directory: Path | str | None = None) -> Template:
@@ -62,4 +65,4 @@ def load(kind: str, directory: Path | str | None = None) -> Template:
                     summary=str(body["summary"]), signer=signer, to=str(body.get("to", "")),
                     body=tuple(" ".join(str(p).split()) for p in paragraphs if str(p).strip()),
                     recipients=tuple(str(r) for r in body.get("recipients", [])),
-                    version=hashlib.sha256(raw).hexdigest())
+                    version=hashlib.sha256(raw).hexdigest(), series=str(body.get("series") or body["symbol"]))

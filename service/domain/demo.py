@@ -25,7 +25,8 @@ from ..usecases.context import Actor, Context
 from ..usecases.form_description import describe_form
 from . import plans
 
-DEMO_AGENCY = ("demo", "Sở Khoa học và Công nghệ (demo)")
+DEMO_AGENCY = ("demo", "Sở Khoa học và Công nghệ tỉnh Điện Biên (demo)")
+"""The demo department; its name gives its letters their place and governing body (UBND TỈNH ĐIỆN BIÊN)."""
 DEMO_PASSWORD = "petitionflow"
 DEMO_USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("tiepnhan", "Nguyễn Văn Tiếp (reception)", ("reception",)),

@@ -95,8 +95,8 @@ def _next_number(s: Session, agency_id: int, year: int, kind: str) -> int:
 
 def _agency_values(s: Session, agency: Agency, plan: Plan | None) -> dict[str, Any]:
     body: Mapping[str, Any] = (plan.body.get("agency") if plan else None) or {}
-    province = str(body.get("province", ""))
-    name = str(body.get("name") or agency.name)
+    name = layout.plain_name(str(body.get("name") or agency.name))
+    province = str(body.get("province") or layout.province_of(name))  # no plan: the province its name gives
     issuer = layout.issuer_of(name, province)
     return {"issuer": issuer, "issuer_name": name,
             "superior": str(body.get("superior") or layout.superior_of(province)),
@@ -106,12 +106,16 @@ def _agency_values(s: Session, agency: Agency, plan: Plan | None) -> dict[str, A
 
 
 def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str, Any]) -> dict[str, Any]:
+    agency_code = s.execute(select(Agency.code).where(Agency.id == p.agency_id)).scalar_one()
+    unit = plans.unit_names_in(s, agency_code).get(p.assigned_unit or "", "").split(" / ")[0].strip() \
+        if p.assigned_unit else ""
     values: dict[str, Any] = {
         "petition_code": p.code, "tracking_code": p.tracking_code, "petitioner_name": p.petitioner_name or "(ẩn danh)",
         "petitioner_contact": p.petitioner_contact or "không ghi", "title": p.title,
         "submitted_on": p.submitted_at.astimezone(zone).strftime("%d/%m/%Y"), "answer": p.answer or "",
         "outcome_text": OUTCOMES.get(p.outcome or "", p.outcome or ""),
-        "unit_name": p.assigned_unit or "đơn vị chuyên môn",
+        "unit_name": unit or "đơn vị chuyên môn",
+        "drafting_unit_abbr": layout.unit_abbreviation(unit) if unit else "VP",  # else the Office drafted it
         "forward_to": str(data.get("forward_to") or "cơ quan có thẩm quyền"), "reason": str(data.get("reason") or ""),
         "reply_text": _reply_text(s, p, data),
         "resolution_days": "".join(ch for ch in str(data.get("resolution_deadline") or "") if ch.isdigit()) or "……",
@@ -218,8 +222,9 @@ def _store(s: Session, agency_id: int, kind: str, values: dict[str, Any], petiti
     local = at.astimezone(tz)
     values["issued_on"] = local.date().isoformat()
     # Numbered per series as the decree counts them: acceptance, refusal and notice of results are all
-    # notices (TB-…) and share one series, so no two documents of an agency's year show the same number.
-    number = _next_number(s, agency_id, local.year, layout.fill(template.symbol, values)[:32])
+    # notices (TB-…) and share one series, so no two documents of an agency's year show the same number;
+    # letters (công văn) share the department's series whichever unit drafted them (`series`).
+    number = _next_number(s, agency_id, local.year, layout.fill(template.series, values)[:32])
     filled = layout.build(template, values, number, local.date())
     document = Document(id=uuid.uuid4(), agency_id=agency_id, petition_id=petition_id, kind=kind, year=local.year,
                         number=number, symbol=filled.number_line.split("/", 1)[1][:60],

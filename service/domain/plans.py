@@ -143,28 +143,32 @@ UNIT_FIELDS = ("assigned_unit", "unit", "unit_code", "proposed_unit")
 def unit_names(ctx: Context, agency: str) -> dict[str, str]:
     """Unit code -> the unit's name: from the agency's plans (the newest plan wins), else from the
     labels of the deployed forms' unit choices (bilingual 'Vietnamese / English' there)."""
-    names: dict[str, str] = {}
     with ctx.uow(write=False) as uow:
-        s = uow.session
-        agency_id = select(Agency.id).where(Agency.code == agency).scalar_subquery()
-        visible = or_(ProcessVersion.agency_id.is_(None), ProcessVersion.agency_id == agency_id)  # shared or its own
-        latest = select(ProcessVersion.key, func.max(ProcessVersion.version).label("version")) \
-            .where(visible).group_by(ProcessVersion.key).subquery()
-        newest = select(ProcessVersion.resources).join(latest, (latest.c.key == ProcessVersion.key)
-                                                       & (latest.c.version == ProcessVersion.version))
-        seen: set[str] = set()
-        for resources in s.execute(newest.order_by(ProcessVersion.key)).scalars():
-            for file_name, text in (resources or {}).items():
-                if file_name in seen or not file_name.endswith(".form.json"):
-                    continue
-                seen.add(file_name)
-                names.update(_form_units(text))
-        bodies = s.execute(select(Plan.body).join(Agency, Agency.id == Plan.agency_id)
-                           .where(Agency.code == agency).order_by(Plan.year, Plan.id)).scalars()
-        for body in bodies:
-            for unit in (body or {}).get("units") or []:
-                if isinstance(unit, dict) and unit.get("code") and unit.get("name"):
-                    names[str(unit["code"])] = str(unit["name"])
+        return unit_names_in(uow.session, agency)
+
+
+def unit_names_in(s: Session, agency: str) -> dict[str, str]:
+    """`unit_names` inside the caller's transaction."""
+    names: dict[str, str] = {}
+    agency_id = select(Agency.id).where(Agency.code == agency).scalar_subquery()
+    visible = or_(ProcessVersion.agency_id.is_(None), ProcessVersion.agency_id == agency_id)  # shared or its own
+    latest = select(ProcessVersion.key, func.max(ProcessVersion.version).label("version")) \
+        .where(visible).group_by(ProcessVersion.key).subquery()
+    newest = select(ProcessVersion.resources).join(latest, (latest.c.key == ProcessVersion.key)
+                                                   & (latest.c.version == ProcessVersion.version))
+    seen: set[str] = set()
+    for resources in s.execute(newest.order_by(ProcessVersion.key)).scalars():
+        for file_name, text in (resources or {}).items():
+            if file_name in seen or not file_name.endswith(".form.json"):
+                continue
+            seen.add(file_name)
+            names.update(_form_units(text))
+    bodies = s.execute(select(Plan.body).join(Agency, Agency.id == Plan.agency_id)
+                       .where(Agency.code == agency).order_by(Plan.year, Plan.id)).scalars()
+    for body in bodies:
+        for unit in (body or {}).get("units") or []:
+            if isinstance(unit, dict) and unit.get("code") and unit.get("name"):
+                names[str(unit["code"])] = str(unit["name"])
     return names
 
 

@@ -162,9 +162,11 @@ def _linked(s: Session, agency_id: int, codes: Sequence[str]) -> tuple[list[Peti
 def record(ctx: Context, actor: Actor, received_on: date, kind: str, receiver: str, visitors: int,
            content: str, receiver_title: str = "", delegation: bool = False, representatives: str = "",
            citizens: str = "", result: str = "", refused: bool = False, refusal_reason: str = "",
-           petition_codes: Sequence[str] = ()) -> ReceptionInfo:
+           petition_codes: Sequence[str] = (), submission_key: str | None = None) -> ReceptionInfo:
     """Write a reception session in the book (reception, Office, Inspectorate, director); `Invalid` names
-    every field that cannot stand, e.g. a delegation with no representatives or a refusal with no reason."""
+    every field that cannot stand, e.g. a delegation with no representatives or a refusal with no reason.
+    A `submission_key` already recorded (the same form posted again) gives back that session, recording
+    nothing: the session and the petitions it produced are in the book once."""
     _require(actor, RECORDERS, "recording a reception")
     given = {"receiver": receiver, "receiver_title": receiver_title, "representatives": representatives,
              "citizens": citizens, "content": content, "result": result, "refusal_reason": refusal_reason,
@@ -178,6 +180,12 @@ def record(ctx: Context, actor: Actor, received_on: date, kind: str, receiver: s
     with ctx.uow() as uow:
         s = uow.session
         agency_id = _agency_id(s, actor)
+        key = (submission_key or "")[:64] or None
+        earlier = s.execute(select(ReceptionSession).where(
+            ReceptionSession.agency_id == agency_id, ReceptionSession.submission_key == key)).scalar_one_or_none() \
+            if key else None
+        if earlier is not None:
+            return _with_petitions(s, [earlier])[0]
         linked, missing = _linked(s, agency_id, petition_codes)
         if missing:
             problems.setdefault("petition_codes", []).append(f"no petition of this department has the code "
@@ -194,7 +202,7 @@ def record(ctx: Context, actor: Actor, received_on: date, kind: str, receiver: s
             receiver=receiver.strip(), receiver_title=receiver_title.strip(), visitors=visitors, delegation=delegation,
             representatives=representatives.strip(), citizens=citizens.strip(), content=content.strip(),
             result=result.strip(), refused=refused, refusal_reason=refusal_reason.strip() if refused else "",
-            recorded_by=actor.username, recorded_at=clock.now())
+            recorded_by=actor.username, recorded_at=clock.now(), submission_key=key)
         s.add(row)
         s.flush()
         for petition in linked:

@@ -89,14 +89,14 @@ def _petition_values(snapshot: ev.Snapshot, at: datetime) -> dict[str, Any]:
     if isinstance(data.get("confidential"), bool):
         values["confidential"] = data["confidential"]
     for column, key, limit in (("urgency", "urgency", 16), ("competence", "competence", 16),
-                               ("petition_type", "petition_type", 20), ("handling_result", "handling_result", 20),
+                               ("petition_type", "petition_type", 20),
                                ("assigned_unit", "assigned_unit", 32), ("outcome", "final_outcome", 32)):
         text = _text(data, key, limit)
         if text is not None:
             values[column] = text
-    values |= intake_checks.columns_of(data)  # the type, the conditions found at intake, the earlier petition
-    if "handling_result" in data:
+    if "handling_result" in data:  # set by the consolidation, cleared when a decision is taken back (empty)
         values["handling_result"] = _text(data, "handling_result", 20)
+    values |= intake_checks.columns_of(data)  # the type, the conditions found at intake, the earlier petition
     answer = next((str(data[k]) for k in ANSWER_KEYS if data.get(k) not in (None, "")), None)
     if answer is not None:
         values["answer"] = answer

@@ -8,7 +8,7 @@ reusing `access`, `task_queries` and `petitions`; the pages add no rule of their
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from dataclasses import field as default_of
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from ..roles import group_key
+from ..store.document_tables import Document
 from ..store.petition_tables import Dialogue, Petition
 from ..store.tables import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
 from ..usecases import access, accounts, clock, groups, task_queries
@@ -25,6 +26,12 @@ from ..usecases.task_queries import TaskRow, row_of
 from . import identity, petitions
 
 PATH_EVENTS = ("element_completed", "task_completed")
+TIMELINE_EVENTS = ("instance_started", "task_completed", "task_cancelled", "task_assigned", "task_moved",
+                   "timer_fired", "message_delivered", "message_thrown", "escalation_thrown", "document_issued",
+                   "attachment_uploaded", "petition_withdrawn", "deadline_extended", "dialogue_cancelled",
+                   "instance_completed")
+"""What an instance's history shows people: their steps and what happened to the petition (a document
+issued, a timer, a message), not the engine's own steps (gateways, scripts that only set variables)."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,9 @@ class InstanceHistory:
     overdue: list[str]
     data: dict[str, Any]
     deadlines: list[tuple[str, str, datetime | None]]
-    """(element id, task name, due) of every open task."""
+    """(element id, task name, due) of the open tasks, once each (the copies of a task share one)."""
+    timeline: list[HistoryEvent] = field(default_factory=list)
+    """The events people see, in time order (`TIMELINE_EVENTS`), with the documents issued."""
 
 
 def history(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> InstanceHistory:
@@ -156,6 +165,11 @@ def history(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> InstanceHisto
         open_tasks = s.execute(select(HumanTask).where(HumanTask.instance_id == inst.id,
                                                        HumanTask.status == "ready")).scalars().all()
         hidden = identity.hidden_for(s, actor, inst.id)  # a denunciation's denouncer, for those not handling it
+        issued = s.execute(select(Document).join(Petition, Petition.id == Document.petition_id)
+                           .where(Petition.instance_id == inst.id).order_by(Document.issued_at)).scalars().all()
+        papers = [HistoryEvent("document_issued", d.issued_by, d.issued_at, None, None, {
+            "number": f"{d.number}/{d.symbol}",
+            "title": d.title if hidden is None else identity.redact_text(d.title, hidden)}) for d in issued]
     events = [HistoryEvent(e.event_type, e.actor, e.at, e.element_id, e.task_id,
                            dict(e.data or {}) if hidden is None else identity.redact(dict(e.data or {}), hidden))
               for e in rows]
@@ -166,10 +180,11 @@ def history(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> InstanceHisto
             data.update(e.data.get("data") or {})
         elif e.event_type == "task_completed":
             data.update(e.data.get("submitted") or {})
+    timeline = sorted((e for e in [*events, *papers] if e.event_type in TIMELINE_EVENTS), key=lambda e: e.at)
     return InstanceHistory(inst.id, inst.status, version.key, version.version, version.bpmn_xml, events, completed,
                            sorted({t.element_id for t in open_tasks}),
                            sorted({t.element_id for t in open_tasks if t.due_at is not None and t.due_at < now}),
-                           data, [(t.element_id, t.name, t.due_at) for t in open_tasks])
+                           data, list(dict.fromkeys((t.element_id, t.name, t.due_at) for t in open_tasks)), timeline)
 
 
 def petition_of_instance(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> petitions.PetitionInfo | None:

@@ -21,7 +21,8 @@ class ReceptionSession(Base):
     """One session of citizen reception, as the book records it."""
 
     __tablename__ = "reception_sessions"
-    __table_args__ = (Index("ix_reception_sessions_agency_day", "agency_id", "received_on"),)
+    __table_args__ = (Index("ix_reception_sessions_agency_day", "agency_id", "received_on"),
+                      Index("ux_reception_sessions_submission", "agency_id", "submission_key", unique=True))
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     number: Mapped[int] = mapped_column(Integer)
@@ -42,6 +43,8 @@ class ReceptionSession(Base):
     refused: Mapped[bool] = mapped_column(Boolean, default=False)
     refusal_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(64))
+    submission_key: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    """The one-time token of the form that recorded the session: posted again, it records nothing new."""
     recorded_at: Mapped[datetime]
 
 

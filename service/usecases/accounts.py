@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -93,6 +94,15 @@ def add_user(
                                audit.Entry("user_created", {"username": username, "roles": roles}))
         uow.commit()
         return UserInfo(username, user.display_name, True, {agency: tuple(roles)}, user.email)
+
+
+def person_name(ctx: Context, username: str) -> str:
+    """The name a person writes in a book or signs with: their display name without a trailing role hint
+    such as '(director)', else their username."""
+    with ctx.uow(write=False) as uow:
+        shown = uow.session.execute(select(User.display_name).where(User.username == username)).scalar()
+    plain = re.sub(r"\s*\([A-Za-z_: ]+\)\s*$", "", shown or "").strip()
+    return plain or username
 
 
 def list_users(ctx: Context) -> list[UserInfo]:

@@ -91,6 +91,7 @@ def _template_globals() -> dict[str, Any]:
         "here": i18n.request_path(), "current": security.current_actor(), "csrf_token": security.csrf_token,
         "nav": navigation(security.current_actor()), "bi": i18n.bilingual, "label_of": i18n.label_of,
         "when": i18n.format_when, "day": i18n.format_day, "num": i18n.format_number,
+        "time_zone": i18n.zone_label(i18n.zone_name()),
     }
 
 

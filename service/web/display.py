@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask
 
 from .diagram import localized, process_name
-from .i18n import bilingual, format_when
+from .i18n import bilingual, format_number, format_when
 from .i18n import translate as _
 from .names import actor_label, field_names, unit_label
 from .navigation import role_label
@@ -80,12 +81,23 @@ def event_label(kind: str) -> str:
         "attachment_uploaded": _("File attached"), "attachment_downloaded": _("File downloaded"),
         "petition_forwarded": _("Petition forwarded to another agency"),
         "forwarded_petition_received": _("Forwarded petition received"),
+        "document_issued": _("Document issued"), "petition_withdrawn": _("Petition withdrawn"),
+        "deadline_extended": _("Deadline extended"),
     }
     return names.get(kind, kind)
 
 
+def thousands(value: Any) -> Any:
+    """A count or amount with the page language's separators (20.000 in Vietnamese); anything that is not
+    a number (a label in a table's first column, a dash) is shown as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    return format_number(float(value) if isinstance(value, Decimal) else value)
+
+
 def register_filters(app: Flask) -> None:
     """Make the label helpers available to every template."""
+    app.add_template_filter(thousands, "num")
     app.add_template_filter(code_label, "code")
     app.add_template_filter(event_label, "event")
     app.add_template_filter(forward_status, "forward_status")

@@ -38,6 +38,8 @@ class Field:
     hide: tuple[str, str, str] | None = None
     subtype: str = ""
     max_length: int | None = None
+    hint: str = ""
+    """The form's description of the field (what to enter, or what the field is not for)."""
 
 
 def _hide_rule(component: Mapping[str, Any]) -> tuple[str, str, str] | None:
@@ -117,7 +119,7 @@ def fields(form: Mapping[str, Any] | None, values: Mapping[str, Any],
                    for v in c.get("values") or [] if isinstance(v, Mapping)]
         drawn.append(Field(key, str(c["type"]), label_of(dict(c)), bool(rules.get("required")), value, options,
                            list((errors or {}).get(key, [])), _hide_rule(c), str(c.get("subtype") or ""),
-                           rules.get("maxLength")))
+                           rules.get("maxLength"), str(c.get("description") or "")))
     return drawn
 
 

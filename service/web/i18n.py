@@ -9,7 +9,7 @@ and remembered in `missing`, which the tests check is empty.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -122,6 +122,26 @@ def format_number(value: float | int | None) -> str:
     if value is None:
         return "—"
     return format_decimal(value, locale=current_language())
+
+
+ZONE_NAMES = {"Asia/Ho_Chi_Minh": "Vietnam time", "Asia/Saigon": "Vietnam time", "Asia/Bangkok": "Indochina time"}
+"""The words for the zones a deployment is likely to run in (the catalogue translates them)."""
+
+
+def zone_name() -> str:
+    """The deployment's time zone (Asia/Ho_Chi_Minh unless configured)."""
+    return _zone().key
+
+
+def zone_label(zone: str, at: datetime | None = None) -> str:
+    """The deployment's time zone as people say it, with its offset: 'Giờ Việt Nam (GMT+7)'; a zone without
+    words of its own is named by its city."""
+    moment = (at or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(zone))
+    offset = int((moment.utcoffset() or timedelta(0)).total_seconds() // 60)
+    hours, minutes = divmod(abs(offset), 60)
+    gmt = f"GMT{'-' if offset < 0 else '+'}{hours}{f':{minutes:02d}' if minutes else ''}"
+    name = translate(ZONE_NAMES[zone]) if zone in ZONE_NAMES else zone.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{name} ({gmt})"
 
 
 def language_links() -> list[tuple[str, str, bool]]:

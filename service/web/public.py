@@ -66,10 +66,12 @@ def received() -> Response | str:
     return render_template("public/received.html", code=receipt.get("code", ""), tracking=receipt["tracking"])
 
 
-@bp.get("/public/track")
+@bp.route("/public/track", methods=["GET", "POST"])
 def track() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
-    """Where a petition stands, by its tracking code; a wrong code reveals nothing."""
-    code = request.args.get("code", "").strip()[:100]
+    """Where a petition stands, by its tracking code; a wrong code reveals nothing. The form posts the code,
+    so it stays out of the address bar, the browser's history and the server's logs; a link of before
+    (`?code=`) still answers."""
+    code = (request.form if request.method == "POST" else request.args).get("code", "").strip()[:100]
     if not code:
         return render_template("public/track.html", status=None, code="", missing=False)
     try:

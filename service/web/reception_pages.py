@@ -13,10 +13,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as Redirect
 
 from ..domain import reception_export, receptions
-from ..usecases import facts
+from ..usecases import accounts, facts
 from ..usecases.errors import Invalid
 from . import security
 from .i18n import translate as _
+from .petition_pages import posted_token, submission_token
 from .security import staff_required
 
 bp = Blueprint("receptions", __name__)
@@ -60,14 +61,17 @@ def _book(v: MultiDict[str, str] | dict[str, str], errors: dict[str, list[str]],
     start, end = _period()
     items = receptions.list_sessions(security.context(), actor, start, end)
     return render_template("receptions/book.html", items=items, start=start, end=end, v=v, errors=errors,
-                           may_record=actor.has(*receptions.RECORDERS), kinds=receptions.KINDS), status
+                           may_record=actor.has(*receptions.RECORDERS), kinds=receptions.KINDS,
+                           submission=submission_token(request.form if errors else None)), status
 
 
 @bp.get("/receptions")
 @staff_required
 def book() -> tuple[str, int]:
     """The reception book of a period (this year by default) and, for those who record, the form."""
-    prefill = {"received_on": request.args.get("day", ""), "kind": request.args.get("kind", "")}
+    today = facts.today(security.context().settings.timezone)  # the deployment's day, not the server's
+    prefill = {"received_on": request.args.get("day", "") or today.isoformat(), "kind": request.args.get("kind", ""),
+               "receiver": accounts.person_name(security.context(), security.actor().username)}
     return _book({k: v for k, v in prefill.items() if v}, {})
 
 
@@ -79,7 +83,8 @@ def _posted(form: MultiDict[str, str]) -> dict[str, Any]:
             "delegation": form.get("delegation") == "on", "representatives": form.get("representatives", ""),
             "citizens": form.get("citizens", ""), "content": form.get("content", ""), "result": form.get("result", ""),
             "refused": form.get("refused") == "on", "refusal_reason": form.get("refusal_reason", ""),
-            "petition_codes": [c for c in form.get("petition_codes", "").replace(";", ",").split(",") if c.strip()]}
+            "petition_codes": [c for c in form.get("petition_codes", "").replace(";", ",").split(",") if c.strip()],
+            "submission_key": posted_token(form)}
 
 
 @bp.post("/receptions")

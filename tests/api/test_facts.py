@@ -13,7 +13,8 @@ from tests.conftest import deploy_sample
 from tests.dates import service_today
 
 TODAY = service_today()
-INTAKE = {"source": "citizen", "petitioner_name": "Nguyễn Văn A", "channel": "electronic", "field": "science",
+INTAKE = {"source": "citizen", "petition_type": "kien_nghi",
+          "petitioner_name": "Nguyễn Văn A", "channel": "electronic", "field": "science",
           "title": "Đề nghị", "content": "Nội dung"}
 
 

@@ -17,7 +17,8 @@ from tests.api.conftest import Api
 from tests.conftest import deploy_sample
 from tests.dates import service_today
 
-BASE = {"source": "citizen", "channel": "paper", "field": "science", "title": "Kiến nghị về thủ tục",
+BASE = {"source": "citizen", "petition_type": "kien_nghi",
+        "channel": "paper", "field": "science", "title": "Kiến nghị về thủ tục",
         "content": "Đề nghị Sở rút ngắn thời gian giải quyết thủ tục.", "petitioner_name": "Nguyễn Văn An",
         "petitioner_contact": "Tổ 1, phường Chiềng Lề", "signed": True}
 

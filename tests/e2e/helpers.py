@@ -134,6 +134,8 @@ def finish_step(ctx: Context, username: str, instance_id: uuid.UUID, element_id:
     data = {c["key"]: _default(c) for c in form.get("components", [])
             if c.get("key") and (c.get("validate") or {}).get("required") and not c.get("conditional")}
     data.update({key: "https://so.gov.vn/dang-tai" for key in data if key.endswith("_url")})  # links are checked
+    if "petition_type" in data:  # the receiver chooses the type; a plain recommendation keeps the plan's deadlines
+        data["petition_type"] = "kien_nghi"
     if "planned_quarter" in data:  # the planned date (today) must fall in the planned quarter
         data["planned_quarter"] = f"Q{(service_today().month - 1) // 3 + 1}"
     web_tasks.complete(ctx, actor, task_id, data)

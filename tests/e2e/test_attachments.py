@@ -35,7 +35,8 @@ def _carry_to_the_unit(live: Live) -> tuple[str, Any]:
 
     tasks.complete(ctx, who("tiepnhan"), ready_task(ctx, p.instance_id, "intake"), {
         "source": "citizen", "channel": "electronic", "field": "science", "title": TITLE,
-        "content": p.content, "petitioner_name": p.petitioner_name, "received_on": service_today().isoformat(),
+        "content": p.content, "petitioner_name": p.petitioner_name, "petition_type": "kien_nghi",
+        "received_on": service_today().isoformat(),
         "confidential": False})
     web_tasks.complete(ctx, who("thanhtra"), ready_task(ctx, p.instance_id, "consolidate_inspectorate"),
                        {"field": "science", "urgency": "normal", "handling_result": "thu_ly"})

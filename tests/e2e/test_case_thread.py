@@ -35,6 +35,7 @@ def test_the_approval_task_shows_the_draft_and_the_thread(open_page: Any) -> Non
     code = reception.locator("h1").inner_text().split()[-1]
     open_task(reception, code, "Tiếp nhận")
     assert reception.input_value('[name="f.title"]') == "Đề nghị hỗ trợ kỹ thuật trồng cà phê"  # not retyped
+    fill_form(reception, {"petition_type": "kien_nghi"})  # the receiver chooses the type
     submit_task(reception)
 
     _task(inspectorate, code, "Thanh tra phân loại, xử lý đơn", {

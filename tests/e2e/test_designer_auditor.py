@@ -54,7 +54,7 @@ def test_auditor_finds_completed_task_and_path(open_page: Any, live: Live) -> No
     tasks.complete(live.ctx, reception, task_id, {
         "source": "citizen", "petitioner_name": "Lê Thị Ba", "channel": "reception", "field": "ip",
         "title": "Kiến nghị về nhãn hiệu", "content": "Đề nghị hướng dẫn đăng ký nhãn hiệu.",
-        "received_on": service_today().isoformat()})
+        "received_on": service_today().isoformat(), "petition_type": "kien_nghi"})
     assert Actor("kiemtoan", "demo", frozenset({"auditor"})).has("auditor")
 
     page = open_page("kiemtoan")

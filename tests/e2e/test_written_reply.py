@@ -42,7 +42,7 @@ def test_petition_to_a_written_reply(open_page: Any, live: Live) -> None:
     reception.wait_for_selector("[data-testid=stage]")
     code = reception.locator("h1").inner_text().split()[-1]
     check_vietnamese(reception)
-    _task(reception, code, "Tiếp nhận", {"received_on": TODAY})
+    _task(reception, code, "Tiếp nhận", {"received_on": TODAY, "petition_type": "kien_nghi"})
 
     open_task(office, code, "Văn phòng phân loại, xử lý đơn")
     assert office.locator('[data-key="filing_reason"]').is_hidden()  # only when the petition is filed

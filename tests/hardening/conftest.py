@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.api.conftest import app, as_role, cheap_hashes  # noqa: F401  (fixtures)
+from tests.hardening.backup_helpers import Cli, cli_runner, second_database
 from tests.hardening.pgcluster import Cluster, available, throwaway_cluster
 
 
@@ -34,3 +35,15 @@ def cluster() -> Iterator[Cluster]:
             conn.execute(text("CREATE DATABASE petitionflow"))
         engine.dispose()
         yield found
+
+
+@pytest.fixture
+def backup_cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """`backup_cli(url, "backup", path)`: the CLI run against the database at `url` (exit code, output)."""
+    return cli_runner(monkeypatch)
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_server: str, request: pytest.FixtureRequest) -> str:
+    """An empty PostgreSQL database to restore a backup into, dropped after the test."""
+    return second_database(postgres_server, request)

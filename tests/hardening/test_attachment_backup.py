@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from service.domain import attachments, petitions
-from service.usecases.context import Actor, Context
+from service.usecases.context import Actor
 from tests.conftest import AGENCY, actor, deploy_sample, make_context
-from tests.hardening.test_backup import _cli, _second_database
+from tests.hardening.backup_helpers import Cli
+from tests.hardening.backup_helpers import restored as restored_context
 
 PUBLIC = Actor("public", AGENCY, frozenset())
 DIRECTOR = actor("giamdoc", "director")
@@ -23,17 +24,17 @@ FILES = {
 }
 
 
-def _round_trip(source_url: str, fresh_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _round_trip(source_url: str, fresh_url: str, tmp_path: Path, cli: Cli) -> None:
     source = make_context(source_url)
     deploy_sample(source, "petition.bpmn")
     sent = petitions.submit(source, PUBLIC, {"source": "citizen", "field": "science", "title": "Có tệp đính kèm",
                                              "content": "Xem tệp."},
                             attachments=[attachments.Upload(n, d) for n, d in FILES.items()])
-    code, out = _cli(source_url, monkeypatch, "backup", str(tmp_path / "pf.backup"))
+    code, out = cli(source_url, "backup", str(tmp_path / "pf.backup"))
     assert code == 0, out
-    code, out = _cli(fresh_url, monkeypatch, "restore", str(tmp_path / "pf.backup"))
+    code, out = cli(fresh_url, "restore", str(tmp_path / "pf.backup"))
     assert code == 0, out
-    restored = Context.from_settings(source.settings.__class__(database_url=fresh_url, secret_key="t"))
+    restored = restored_context(source, fresh_url)
     listed = attachments.list_for_petition(restored, DIRECTOR, sent.id)
     assert sorted(a.name for a in listed) == sorted(FILES)
     for item in listed:
@@ -44,14 +45,13 @@ def _round_trip(source_url: str, fresh_url: str, tmp_path: Path, monkeypatch: py
         ctx.db.dispose()
 
 
-def test_sqlite_backup_keeps_every_file_byte_for_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sqlite_backup_keeps_every_file_byte_for_byte(tmp_path: Path, backup_cli: Cli) -> None:
     _round_trip(f"sqlite:///{tmp_path / 'live.sqlite3'}", f"sqlite:///{tmp_path / 'fresh.sqlite3'}", tmp_path,
-                monkeypatch)
+                backup_cli)
 
 
 @pytest.mark.postgres
-def test_postgres_backup_keeps_every_file_byte_for_byte(postgres_server: str, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch,
+def test_postgres_backup_keeps_every_file_byte_for_byte(fresh_postgres_url: str, tmp_path: Path, backup_cli: Cli,
                                                         request: pytest.FixtureRequest) -> None:
     source = str(request.getfixturevalue("postgres_url"))
-    _round_trip(source, _second_database(postgres_server, request), tmp_path, monkeypatch)
+    _round_trip(source, fresh_postgres_url, tmp_path, backup_cli)

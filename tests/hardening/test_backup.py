@@ -7,16 +7,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from service.cli import main
 from service.domain import petitions
 from service.store.petition_tables import Petition
 from service.store.tables import AuditEvent, HumanTask, ProcessInstance
 from service.usecases import audit
 from service.usecases.context import Actor, Context
 from tests.conftest import AGENCY, deploy_sample, make_context
+from tests.hardening.backup_helpers import Cli
+from tests.hardening.backup_helpers import restored as restored_context
 
 PUBLIC = Actor("public", AGENCY, frozenset())
 
@@ -39,13 +39,7 @@ def _inventory(ctx: Context) -> dict[str, object]:
         }
 
 
-def _cli(url: str, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
-    monkeypatch.setenv("PETITIONFLOW_DATABASE_URL", url)
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
-
-
-def _round_trip(source_url: str, fresh_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _round_trip(source_url: str, fresh_url: str, tmp_path: Path, cli: Cli) -> None:
     source = make_context(source_url)
     deploy_sample(source, "petition.bpmn")
     _fill(source, 6)
@@ -58,14 +52,14 @@ def _round_trip(source_url: str, fresh_url: str, tmp_path: Path, monkeypatch: py
     writer = threading.Thread(target=keep_writing)
     writer.start()
     try:
-        code, out = _cli(source_url, monkeypatch, "backup", str(tmp_path / "pf.backup"))
+        code, out = cli(source_url, "backup", str(tmp_path / "pf.backup"))
     finally:
         stop.set()
         writer.join(timeout=60)
     assert code == 0 and "backup written" in out, out
-    code, out = _cli(fresh_url, monkeypatch, "restore", str(tmp_path / "pf.backup"))
+    code, out = cli(fresh_url, "restore", str(tmp_path / "pf.backup"))
     assert code == 0 and "verified" in out, out
-    restored = Context.from_settings(source.settings.__class__(database_url=fresh_url, secret_key="t"))
+    restored = restored_context(source, fresh_url)
     copy = _inventory(restored)
     assert len(copy["petitions"]) >= 6 and len(copy["tasks"]) >= 6 and int(copy["events"]) >= 3 * 6  # type: ignore[arg-type]
     assert audit.verify_trail(restored).ok
@@ -73,53 +67,30 @@ def _round_trip(source_url: str, fresh_url: str, tmp_path: Path, monkeypatch: py
     assert set(copy["petitions"]) <= set(original["petitions"])  # type: ignore[arg-type]
     assert set(copy["tasks"]) <= set(original["tasks"])  # type: ignore[arg-type]
 
-    code, out = _cli(fresh_url, monkeypatch, "restore", str(tmp_path / "pf.backup"))
+    code, out = cli(fresh_url, "restore", str(tmp_path / "pf.backup"))
     assert code == 1 and "not empty" in out and "--force" in out, out
     _fill(restored, 2)  # diverge, then --force puts the backup's contents back
-    code, out = _cli(fresh_url, monkeypatch, "restore", "--force", str(tmp_path / "pf.backup"))
+    code, out = cli(fresh_url, "restore", "--force", str(tmp_path / "pf.backup"))
     assert code == 0, out
     assert _inventory(restored) == copy and audit.verify_trail(restored).ok
     for ctx in (source, restored):
         ctx.db.dispose()
 
 
-def test_sqlite_backup_restores_into_a_fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sqlite_backup_restores_into_a_fresh_database(tmp_path: Path, backup_cli: Cli) -> None:
     _round_trip(f"sqlite:///{tmp_path / 'live.sqlite3'}", f"sqlite:///{tmp_path / 'fresh.sqlite3'}", tmp_path,
-                monkeypatch)
+                backup_cli)
 
 
 @pytest.mark.postgres
-def test_postgres_backup_restores_into_a_fresh_database(postgres_server: str, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch,
+def test_postgres_backup_restores_into_a_fresh_database(fresh_postgres_url: str, tmp_path: Path, backup_cli: Cli,
                                                         request: pytest.FixtureRequest) -> None:
     source = str(request.getfixturevalue("postgres_url"))
-    fresh = _second_database(postgres_server, request)
-    _round_trip(source, fresh, tmp_path, monkeypatch)
+    _round_trip(source, fresh_postgres_url, tmp_path, backup_cli)
 
 
-def _second_database(server: str, request: pytest.FixtureRequest) -> str:
-    import os
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"pf_restore_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    request.addfinalizer(drop)
-    return make_url(server).set(database=name).render_as_string(hide_password=False)
-
-
-def test_a_file_that_is_no_backup_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_is_no_backup_is_refused(tmp_path: Path, backup_cli: Cli) -> None:
     junk = tmp_path / "junk.backup"
     junk.write_bytes(b"not a backup at all")
-    code, out = _cli(f"sqlite:///{tmp_path / 'x.sqlite3'}", monkeypatch, "restore", str(junk))
+    code, out = backup_cli(f"sqlite:///{tmp_path / 'x.sqlite3'}", "restore", str(junk))
     assert code == 1 and out.startswith("error:") and "not a petitionflow backup" in out, out

@@ -18,7 +18,8 @@ from tests.api.conftest import Api
 from tests.conftest import deploy_sample
 from tests.dates import service_today
 
-INTAKE = {"source": "citizen", "channel": "reception", "field": "science", "title": "Kien nghi PLUGH",
+INTAKE = {"source": "citizen", "petition_type": "kien_nghi",
+          "channel": "reception", "field": "science", "title": "Kien nghi PLUGH",
           "content": "Noi dung", "petitioner_name": "Nguyen Van A"}
 
 

@@ -140,7 +140,7 @@ def test_files_handed_in_with_a_completion_are_stored_with_the_step_or_not_at_al
     deploy_sample(ctx, "petition.bpmn")
     sent = petitions.submit(ctx, RECEPTION, DATA)
     task = _ready_task(ctx, sent.instance_id)
-    intake = {**DATA, "channel": "reception", "petitioner_name": "Lê Văn Tám",
+    intake = {**DATA, "channel": "reception", "petition_type": "kien_nghi", "petitioner_name": "Lê Văn Tám",
               "received_on": service_today().isoformat(), "confidential": False}
     with pytest.raises(Invalid):
         tasks.complete(ctx, RECEPTION, task.id, intake, attachments=[attachments.Upload("x.pdf", b"<html></html>")])

@@ -36,7 +36,8 @@ def test_the_deadline_and_the_thread_reach_the_drafting_unit(ctx: Context, monke
     assert info.instance_id is not None and petitions.get(ctx, RECEPTION, info.id).due_at is None
     tasks.complete(ctx, RECEPTION, _ready(ctx, info.instance_id, "intake").id, {
         "source": "citizen", "channel": "electronic", "field": "science", "title": "Giống cà phê",
-        "content": "Đề nghị hỗ trợ.", "petitioner_name": "Lò Văn A", "received_on": date(2026, 3, 2).isoformat()})
+        "content": "Đề nghị hỗ trợ.", "petitioner_name": "Lò Văn A", "petition_type": "kien_nghi",
+        "received_on": date(2026, 3, 2).isoformat()})
     tasks.complete(ctx, INSPECTORATE, _ready(ctx, info.instance_id, "consolidate_inspectorate").id, {
         "field": "science", "urgency": "urgent", "handling_result": "thu_ly",
         "consolidation_note": "Cần trả lời gấp."})

@@ -121,6 +121,7 @@ def test_a_task_of_the_most_urgent_level_goes_at_once_to_digest_users(ctx: Conte
     info = petitions.submit(ctx, reception, PETITION)
     [intake] = _ready(ctx, info.instance_id)
     instances.complete_task(ctx, reception, intake.id, {**PETITION, "received_on": "2026-11-30",
+                                                        "petition_type": "kien_nghi",
                                                         "confidential": False})
     [consolidate] = _ready(ctx, info.instance_id)
     [held] = _rows(ctx, kind="task_new", username="thanhtra")

@@ -67,7 +67,8 @@ def actor(ctx: Context, username: str) -> Actor:
 
 
 INTAKE: dict[str, Any] = {"source": "citizen", "channel": "reception", "field": "science",
-                          "title": "Kiến nghị thử", "content": "Nội dung thử", "petitioner_name": "Nguyễn Văn A"}
+                          "title": "Kiến nghị thử", "content": "Nội dung thử", "petitioner_name": "Nguyễn Văn A",
+                          "petition_type": "kien_nghi"}
 
 
 def petition_at_draft(ctx: Context, **changes: Any) -> tuple[petitions.PetitionInfo, uuid.UUID]:

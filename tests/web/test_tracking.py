@@ -62,3 +62,25 @@ def test_a_busy_desk_is_never_blocked_and_guessing_is(web: tuple[Flask, Context]
     api = client.get(f"/api/v1/public/petitions/{info.tracking_code}", environ_base=guesser)
     assert api.status_code == 429 and api.mimetype == "application/problem+json"
     assert client.get(f"/public/track?code={info.tracking_code}", environ_base=desk).status_code == 200
+
+
+def test_the_form_posts_the_code_and_an_answer_is_not_still_being_handled(web: tuple[Flask, Context]) -> None:
+    app, ctx = web
+    info = petitions.submit(ctx, actor(ctx, "tiepnhan"), INTAKE)
+    with ctx.uow() as uow:  # the signed reply is sent; the notice of results is still to come
+        uow.session.execute(update(Petition).where(Petition.id == info.id).values(answer="Sở trả lời như sau."))
+        uow.commit()
+    client, desk = app.test_client(), {"REMOTE_ADDR": "10.9.0.4"}
+    form = client.get("/public/track", environ_base=desk).text
+    assert re.search(r'<form method="post" action="/public/track"', form)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token
+    page = client.post("/public/track", data={"code": info.tracking_code, "csrf_token": token.group(1)},
+                       environ_base=desk)
+    assert page.status_code == 200 and info.code in page.text
+    assert page.request.url.endswith("/public/track")  # no code in the address
+    stage = page.text.split('data-testid="public-stage">')[1].split("</dd>")[0]
+    assert stage == "Đã có kết quả trả lời" and "Sở trả lời như sau." in page.text
+    wrong = client.post("/public/track", data={"code": "WRONG-CODE", "csrf_token": token.group(1)},
+                        environ_base={"REMOTE_ADDR": "10.9.0.5"})
+    assert "Không có đơn nào có mã tra cứu này." in wrong.text

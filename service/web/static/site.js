@@ -21,3 +21,14 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// A file input is visually hidden behind a Vietnamese "Chọn tệp" label (the browser's own button speaks
+// the browser's language): the span beside it names the files chosen, or says none is.
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.dataset.fileNames) { return; }
+  var shown = document.getElementById(input.dataset.fileNames);
+  if (!shown) { return; }
+  var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+  shown.textContent = names.length ? names.join(", ") : (shown.getAttribute("data-empty") || "");
+});
