@@ -35,9 +35,11 @@ ENDED = "completed"
 """The outcome of a petition whose process ended without naming one."""
 TERMINATED = "terminated"
 """The outcome of a petition whose instance was terminated."""
-ANSWER_KEYS = ("notice_text", "written_reply")
+ANSWER_KEYS = {"notice_text": None, "written_reply": "written_reply"}
 """Data keys that carry what the petitioner is sent (the notice of results, the signed written reply),
-most final first; drafts and internal notes are never among them."""
+most final first, each with the outcome that must be recorded before it counts (None: as soon as it is
+written): the unit writes the reply before the director signs it, and an unsigned reply is not an answer.
+Drafts and internal notes are never among them."""
 
 
 def before_completion(session: Session, process_key: str, element_id: str, inst: ProcessInstance,
@@ -97,7 +99,8 @@ def _petition_values(snapshot: ev.Snapshot, at: datetime) -> dict[str, Any]:
     if "handling_result" in data:  # set by the consolidation, cleared when a decision is taken back (empty)
         values["handling_result"] = _text(data, "handling_result", 20)
     values |= intake_checks.columns_of(data)  # the type, the conditions found at intake, the earlier petition
-    answer = next((str(data[k]) for k in ANSWER_KEYS if data.get(k) not in (None, "")), None)
+    answer = next((str(data[k]) for k, after in ANSWER_KEYS.items()
+                   if data.get(k) not in (None, "") and after in (None, data.get("final_outcome"))), None)
     if answer is not None:
         values["answer"] = answer
     if snapshot.completed:
