@@ -23,6 +23,7 @@ NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
 
 TIMER_EXAMPLE = ('write a duration such as P10D (ten days) or PT2H, a cycle such as R6/P1D, '
                  'or a date such as 2026-12-01T09:00:00+07:00')
+TIMER_MISSING = f"the timer has no time: {TIMER_EXAMPLE}"
 EXPRESSION_EXAMPLE = ("expressions are Python-like: write approved == True or amount > 1000000, "
                       "not ${approved} or #{approved}")
 
@@ -37,6 +38,7 @@ _ACTIVITIES = ("task", "userTask", "manualTask", "scriptTask", "businessRuleTask
                "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway",
                "intermediateThrowEvent", "endEvent")
 _REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
+_ASSOCIATION = re.compile(r"Cannot resolve data(Input|Output)Association\b")
 
 
 def quote_timer_literals(root: etree._Element, file_name: str) -> list[Problem]:
@@ -49,18 +51,32 @@ def quote_timer_literals(root: etree._Element, file_name: str) -> list[Problem]:
             text = (node.text or "").strip()
             if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
                 text = text[1:-1]
+            if not text.strip():
+                problems.append(Problem(TIMER_MISSING, element_id=_event_id(node), file_name=file_name))
+                continue
             elif not (text and _ISO_LITERAL.fullmatch(text)):
                 continue
             else:
                 node.text = f'"{text}"'
             kind = "cycle" if text.startswith("R") else "duration" if text.startswith("P") else "date"
             if _ISO_LITERAL.fullmatch(text) and kind != _KIND[tag]:
-                event = node.getparent().getparent() if node.getparent() is not None else None
                 problems.append(Problem(
                     f"the timer's {_KIND[tag]} {text} is a {kind}: choose the timer type '{kind}' "
                     f"or {_EXAMPLE[_KIND[tag]]}",
-                    element_id=str(event.get("id")) if event is not None else None, file_name=file_name))
+                    element_id=_event_id(node), file_name=file_name))
     return problems
+
+
+def _event_id(timer_text: etree._Element) -> str | None:
+    """The id of the event that holds a timer's time (time element, timer definition, event)."""
+    definition = timer_text.getparent()
+    event = definition.getparent() if definition is not None else None
+    return str(event.get("id")) if event is not None and event.get("id") else None
+
+
+def timer_not_understood(tag: str, text: str) -> str:
+    """What to say of a timer text that is neither ISO 8601 nor a valid expression."""
+    return f"the timer's {_KIND.get(tag, 'time')} '{text.strip()}' is not understood: {TIMER_EXAMPLE}"
 
 
 _KIND = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
@@ -121,12 +137,17 @@ def referenced_dmn(root: etree._Element, dmn_roots: Mapping[str, etree._Element]
 
 def clearer(message: str) -> str:
     """The engine's message without object reprs, with an example where it was unclear."""
-    message = _REPR.sub(lambda m: m.group(1), message)
+    message = _REPR.sub(lambda m: m.group(1), message).replace(f"{{{BPMN}}}", "bpmn:")
     if "Unknown Time Specification" in message:
-        return f"the timer has no time: {TIMER_EXAMPLE}"
+        return TIMER_MISSING
     if message.startswith("Time Specification Error"):
         return f"the timer's time is not understood ({message.removeprefix('Time Specification Error. ')}): " \
                f"{TIMER_EXAMPLE}"
+    association = _ASSOCIATION.match(message)
+    if association:
+        side = "output" if association.group(1) == "Output" else "input"
+        return (f"a data {side} association of this element leads to nothing the process defines: "
+                "connect it to a data object or data store of the process, or delete it")
     if "A Service Task must have an operator" in message or "name 'script' is not defined" in message:
         return "Service tasks are not supported: use a script task or a user task"
     return message
@@ -135,5 +156,5 @@ def clearer(message: str) -> str:
 def expression_hint(reason: str, text: str) -> str:
     """Add the Python-like example to a syntax error, and the timer example to a bad timer text."""
     if reason.startswith("syntax error"):
-        return f"{reason}; {EXPRESSION_EXAMPLE}"
+        return f"'{text.strip()}' is not understood; {EXPRESSION_EXAMPLE}"
     return reason

@@ -151,12 +151,14 @@ def _parse_model(
     problems += _code_problems(root, file_name)
     problems += checks.disconnected_problems(root, file_name)
     problems += _dmn_code_problems(resources, dmn_names)
-    lanes = tuple(str(lane.get("name") or lane.get("id")) for lane in root.iterfind(".//bpmn:lane", NS))
+    lane_nodes = list(root.iterfind(".//bpmn:lane", NS))
+    lanes = tuple(str(lane.get("name") or lane.get("id")) for lane in lane_nodes)
     if known_lanes is not None:
         allowed = set(known_lanes)
         problems += [
-            Problem(f"lane '{lane}' is not one of the known lanes: {', '.join(sorted(allowed))}", file_name=file_name)
-            for lane in lanes if lane not in allowed
+            Problem(f"lane '{lane}' is not one of the known lanes: {', '.join(sorted(allowed))}",
+                    element_id=node.get("id") or None, file_name=file_name)
+            for lane, node in zip(lanes, lane_nodes, strict=True) if lane not in allowed
         ]
     human = _human_tasks(root)
     problems += [
@@ -290,7 +292,10 @@ def _code_problems(root: etree._Element, file_name: str) -> list[Problem]:
         if node.text and node.text.strip():
             reason = check_expression(node.text) or expression_problem(etree.QName(node).localname, node.text)
             if reason and etree.QName(node).localname in ("timeDuration", "timeDate", "timeCycle"):
-                reason = f"{reason}; {checks.TIMER_EXAMPLE}" if reason.startswith("syntax error") else reason
+                if reason.startswith("syntax error"):
+                    problems.append(Problem(checks.timer_not_understood(etree.QName(node).localname, node.text),
+                                            element_id=_element_id(node), file_name=file_name))
+                    continue
             elif reason:
                 reason = checks.expression_hint(reason, node.text)
             if reason:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from workflows.errors import Problem
+
 
 class UseCaseError(Exception):
     """Base class; `title` names the kind of problem, the message explains this occurrence."""
@@ -41,6 +43,15 @@ class Invalid(UseCaseError):
         self.problems = list(problems)
         self.fields = {name: list(msgs) for name, msgs in (fields or {}).items()}
         """Problems by input field, when the input was a set of named fields (a form, say)."""
+
+
+class ModelRefused(Invalid):
+    """A process model was refused; `refusals` holds each problem as data (message, element id and name,
+    file, line), so a page can mark the element without reading it back out of the text."""
+
+    def __init__(self, message: str, refusals: Sequence[Problem]) -> None:
+        super().__init__(message, [str(p) for p in refusals])
+        self.refusals = tuple(refusals)
 
 
 class Conflict(UseCaseError):
