@@ -74,9 +74,17 @@ def _event_id(timer_text: etree._Element) -> str | None:
     return str(event.get("id")) if event is not None and event.get("id") else None
 
 
-def timer_not_understood(tag: str, text: str) -> str:
+def timer_not_understood(tag: str, text: str, element_id: str | None, file_name: str) -> Problem:
     """What to say of a timer text that is neither ISO 8601 nor a valid expression."""
-    return f"the timer's {_KIND.get(tag, 'time')} '{text.strip()}' is not understood: {TIMER_EXAMPLE}"
+    return Problem.worded(f"the timer's {_KIND.get(tag, 'time')} '{{text}}' is not understood: {TIMER_EXAMPLE}",
+                          element_id=element_id, file_name=file_name, text=text.strip())
+
+
+def expression_not_understood(text: str, element_id: str | None, file_name: str) -> Problem:
+    """What to say of an expression that does not parse (`${approved}` from other engines, say)."""
+    example = EXPRESSION_EXAMPLE.replace("{", "{{").replace("}", "}}")
+    return Problem.worded(f"expression refused: '{{text}}' is not understood; {example}",
+                          element_id=element_id, file_name=file_name, text=text.strip())
 
 
 _KIND = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
@@ -153,8 +161,3 @@ def clearer(message: str) -> str:
     return message
 
 
-def expression_hint(reason: str, text: str) -> str:
-    """Add the Python-like example to a syntax error, and the timer example to a bad timer text."""
-    if reason.startswith("syntax error"):
-        return f"'{text.strip()}' is not understood; {EXPRESSION_EXAMPLE}"
-    return reason

@@ -156,13 +156,14 @@ def _parse_model(
     if known_lanes is not None:
         allowed = set(known_lanes)
         problems += [
-            Problem(f"lane '{lane}' is not one of the known lanes: {', '.join(sorted(allowed))}",
-                    element_id=node.get("id") or None, file_name=file_name)
+            Problem.worded("lane '{lane}' is not one of the known lanes: {known}", element_id=node.get("id") or None,
+                           file_name=file_name, lane=lane, known=", ".join(sorted(allowed)))
             for lane, node in zip(lanes, lane_nodes, strict=True) if lane not in allowed
         ]
     human = _human_tasks(root)
     problems += [
-        Problem(f"form '{info.form_key}' is not in the bundle", element_id=info.element_id, file_name=file_name)
+        Problem.worded("form '{form}' is not in the bundle: make it with the new-form button or choose another form",
+                       element_id=info.element_id, file_name=file_name, form=info.form_key)
         for info in human.values() if info.form_key and info.form_key not in forms
     ]
     key = _executable_process(root, file_name, problems)
@@ -291,14 +292,12 @@ def _code_problems(root: etree._Element, file_name: str) -> list[Problem]:
     for node in expressions:
         if node.text and node.text.strip():
             reason = check_expression(node.text) or expression_problem(etree.QName(node).localname, node.text)
-            if reason and etree.QName(node).localname in ("timeDuration", "timeDate", "timeCycle"):
-                if reason.startswith("syntax error"):
-                    problems.append(Problem(checks.timer_not_understood(etree.QName(node).localname, node.text),
-                                            element_id=_element_id(node), file_name=file_name))
-                    continue
+            tag = etree.QName(node).localname
+            if reason and reason.startswith("syntax error"):
+                problems.append(checks.timer_not_understood(tag, node.text, _element_id(node), file_name)
+                                if tag in ("timeDuration", "timeDate", "timeCycle")
+                                else checks.expression_not_understood(node.text, _element_id(node), file_name))
             elif reason:
-                reason = checks.expression_hint(reason, node.text)
-            if reason:
                 problems.append(Problem(f"expression refused: {reason}", element_id=_element_id(node),
                                         file_name=file_name))
     problems += [Problem(message, element_id=element, file_name=file_name)

@@ -137,19 +137,19 @@ def _refusal(problem: Problem) -> dict[str, Any]:
     if problem.element_id:
         named = problem.element_name if problem.element_name not in (None, problem.element_id) else ""
         where.append(_("element {id}", id=problem.element_id) + (f" “{named}”" if named else ""))
-    message = _message(problem.message)
+    message = _message(problem)
     prefix = ", ".join(w for w in where if w)
     return {"text": f"{prefix}: {message}" if prefix else message, "message": message,
             "elements": [problem.element_id] if problem.element_id else []}
 
 
-def _message(text: str) -> str:
-    """Our own checks' messages (or their parts between semicolons) come from the catalogue; the engine's
-    few others, and the parts naming a designer's own words, are shown as they are."""
+def _message(problem: Problem) -> str:
+    """Our own checks' messages come from the catalogue (worded ones with the designer's words filled in);
+    the engine's few others are shown as they are."""
     known = catalogue()
-    if text in known:
-        return _(text)
-    return "; ".join(_(part) if part in known else part for part in text.split("; "))
+    if problem.template in known:
+        return _(problem.template, **dict(problem.values))
+    return _(problem.message) if problem.message in known else problem.message
 
 
 @bp.post("/designer/drafts/<int:draft_id>/validate")

@@ -67,6 +67,7 @@ def event_label(kind: str) -> str:
         "dialogue_cancelled": _("Dialogue called off"), "task_moved": _("Task moved to another unit"),
         "user_roles_changed": _("Roles changed"),
         "attachment_uploaded": _("File attached"), "attachment_downloaded": _("File downloaded"),
+        "instance_migrated": _("Moved to a new version of the process"),
     }
     return names.get(kind, kind)
 

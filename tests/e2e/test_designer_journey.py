@@ -82,7 +82,7 @@ def _replace(page: Any, option: str) -> None:
         try:
             page.wait_for_selector(f'.djs-popup [data-id="{option}"]', timeout=1000)
             break
-        except Exception:  # noqa: BLE001 - the menu did not open on this click
+        except Exception:  # the menu did not open on this click
             continue
     page.click(f'.djs-popup [data-id="{option}"]')
 
@@ -237,7 +237,8 @@ def test_a_designer_adds_a_step_publishes_and_the_lane_completes_it(open_page: A
     page.click("#validate")
     page.wait_for_selector("[data-testid=designer-status].error")
     problems = page.inner_text("#problems")
-    assert timer in problems and "R6/P1D" in problems, problems
+    assert f"phần tử {timer}: không hiểu chu kỳ '3 days' của bộ hẹn giờ" in problems, problems
+    assert "R6/P1D" in problems
     page.wait_for_selector(f'.djs-element.pf-problem[data-element-id="{timer}"]')
     assert page.locator(".djs-element.pf-problem").count() == 1
     check_vietnamese(page)
@@ -290,6 +291,7 @@ def test_a_designer_adds_a_step_publishes_and_the_lane_completes_it(open_page: A
     row.locator("a").first.click()
     person.wait_for_selector("[data-testid=task-form]")
     person.locator("[data-testid=task-form] input[type=text]").first.fill("Hồ sơ đủ")
+    assert "Chuyển sang phiên bản mới của quy trình" in person.inner_text("body")  # the move, in the history
     snap(person, "new-step")
     person.click("[data-testid=task-form] button[type=submit]")
     person.wait_for_url("**/tasks?done=*")

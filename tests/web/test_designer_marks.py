@@ -46,9 +46,16 @@ def test_a_refused_diagram_marks_its_service_task_in_vietnamese() -> None:
 def test_a_templated_condition_keeps_the_designers_words_and_translates_the_example() -> None:
     [problem] = _problems(refusal(diagrams.gateway_diagram("${approved}")))
     assert problem["elements"] == ["flow_hostile"]
-    assert "'${approved}' is not understood" in problem["message"]
+    assert problem["message"].startswith("biểu thức bị từ chối: không hiểu '${approved}'; ")
     assert "kiểu Python: viết approved == True" in problem["message"]
     assert checks.EXPRESSION_EXAMPLE not in problem["message"]
+
+
+def test_a_timer_in_words_names_its_text_in_vietnamese() -> None:
+    [problem] = _problems(refusal(diagrams.timer_diagram("3 ngày")))
+    assert problem["elements"] == ["wait_timer"]
+    assert problem["message"].startswith("không hiểu khoảng thời gian '3 ngày' của bộ hẹn giờ: ")
+    assert "R6/P1D" in problem["message"]
 
 
 def test_an_unknown_lane_marks_the_lane() -> None:
