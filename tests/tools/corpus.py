@@ -1,11 +1,12 @@
 """How a folder of foreign diagrams fares: how many SpiffWorkflow's own parser parses, how many our validation
 accepts (with the lanes every agency has), and why the others are refused, grouped.
 
-    .venv/bin/python -m bench.corpus FOLDER [--show N]
+    .venv/bin/python -m tests.tools.corpus FOLDER [--show N]
 
 Each `.bpmn` file is one bundle with the decision tables (`.dmn`) and forms (`.json`) of its folder, as a
 designer would upload it; a diagram that calls a process kept in another file cannot run on its own here.
-Not part of `make test` or `make bench`.
+Not collected by pytest (no test_ file) and not part of `make bench`; it lives under tests/ because it
+calls SpiffWorkflow directly, which nothing outside workflows/ and the tests may do.
 """
 
 from __future__ import annotations
