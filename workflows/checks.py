@@ -38,6 +38,8 @@ _ACTIVITIES = ("task", "userTask", "manualTask", "scriptTask", "businessRuleTask
                "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway",
                "intermediateThrowEvent", "endEvent")
 _REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
+_NO_DECISION = re.compile(r'No DMN Diagram available with id "([^"]*)", Available DMN ids are: (.*?)\.?$')
+_NO_PROCESS = re.compile(r"The process '([^']*)' was not found\. Did you mean one of the following: (.*?)\??\.?$")
 _ASSOCIATION = re.compile(r"Cannot resolve data(Input|Output)Association\b")
 
 
@@ -161,3 +163,25 @@ def clearer(message: str) -> str:
     return message
 
 
+
+
+def reworded(problem: Problem, root: etree._Element) -> Problem:
+    """The engine's messages for a missing decision table or called process, in a designer's words with
+    the calling element named (the engine names no element for a missing process)."""
+    decision = _NO_DECISION.match(problem.message)
+    if decision:
+        return Problem.worded(
+            "the task calls the decision '{decision}', which no decision table of the process holds: add a "
+            "decision table with that decision id, or call one it has ({known})",
+            element_id=problem.element_id, file_name=problem.file_name,
+            decision=decision.group(1), known=decision.group(2).strip() or "—")
+    process = _NO_PROCESS.match(problem.message)
+    if process:
+        caller = next((str(n.get("id")) for n in root.iter(f"{{{BPMN}}}callActivity")
+                       if n.get("calledElement") == process.group(1)), problem.element_id)
+        return Problem.worded(
+            "the call activity calls the process '{process}', which is not in this diagram: draw that process "
+            "in the same file, or call one it has ({known})",
+            element_id=caller, file_name=problem.file_name, process=process.group(1),
+            known=process.group(2).strip() or "—")
+    return problem

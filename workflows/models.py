@@ -104,13 +104,16 @@ def parse_model(
         return _parse_model(bpmn, resources, file_name=file_name, known_lanes=known_lanes)
     except ModelError as exc:
         try:
-            names = checks.element_names(parse_xml(bpmn, file_name))
+            root: etree._Element | None = parse_xml(bpmn, file_name)
         except ModelError:
-            names = {}
+            root = None
+        names = checks.element_names(root) if root is not None else {}
+        clearer = [checks.reworded(p, root) if root is not None else p for p in exc.problems]
         raise ModelError([
             replace(p, message=checks.clearer(p.message),
                     element_name=p.element_name or names.get(p.element_id or "") or None)
-            for p in exc.problems
+            if not p.template else replace(p, element_name=p.element_name or names.get(p.element_id or "") or None)
+            for p in clearer
         ]) from None
 
 

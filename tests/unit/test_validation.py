@@ -145,3 +145,17 @@ def test_the_bundle_leaves_out_decision_tables_the_diagram_never_calls(tmp_path:
     bundle = read_bundle(tmp_path / "flow.bpmn")
     assert sorted(bundle.resources) == ["broken.dmn", "decision.dmn"]  # a file that is not XML stays, to be reported
     assert parse_model(bundle.bpmn, bundle.resources).key == "proc"  # it holds no decision the diagram lacks
+
+
+def test_a_decision_the_bundle_lacks_is_named_on_its_task() -> None:
+    text = refused(diagrams.decision_diagram())
+    assert "element decide: the task calls the decision 'decision', which no decision table" in text
+    assert "No DMN Diagram" not in text
+
+
+def test_a_called_process_the_diagram_lacks_is_named_on_the_call_activity() -> None:
+    body = linear([("callActivity", "ask_other", "")]).replace(
+        '<bpmn:callActivity id="ask_other"', '<bpmn:callActivity id="ask_other" calledElement="other_process"')
+    text = refused(definitions(process(body)))
+    assert "element ask_other: the call activity calls the process 'other_process', which is not in this" in text
+    assert "Did you mean" not in text
