@@ -22,8 +22,8 @@ from tests.e2e.test_designer_panel import _drag, _group, _open_draft, _select
 LANE = "office"
 """The lane the new step goes into (groups as data will name it otherwise); `LANE_USER` works it."""
 LANE_USER = {"office": "vanphong"}[LANE]
-FLOW = "f_consolidated_check"
-"""The flow in the handling sub-process the new step is dropped on, inside `LANE`'s band."""
+FLOW, BEFORE, AFTER = "f_classify_route", "classify", "route"
+"""The flow in the handling sub-process the new step is dropped on, inside `LANE`'s band, and its ends."""
 STEP = "journey_office_check"
 STEP_NAME = "Văn phòng rà soát hồ sơ / Office checks the file"
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -70,6 +70,10 @@ def _glide(page: Any, x: float, y: float) -> None:
     page.mouse.move(x, y)
 
 
+def _x_of(page: Any, element_id: str) -> float:
+    return float(page.evaluate("id => window.petitionflowModeler.get('elementRegistry').get(id).x", element_id))
+
+
 def _scale(page: Any) -> float:
     return float(page.evaluate("() => window.petitionflowModeler.get('canvas').viewbox().scale"))
 
@@ -100,22 +104,28 @@ def _back_to_draft(page: Any, draft_id: int) -> None:
 
 def _add_step_on_the_flow(page: Any) -> None:
     """From the palette, drop a task on the flow (bpmn-js splits the flow), make it a user task, name it."""
-    page.evaluate("() => window.petitionflowModeler.get('canvas').viewbox({x: 760, y: 150, width: 700, height: 520})")
+    page.evaluate("() => window.petitionflowModeler.get('canvas').viewbox({x: 1150, y: 150, width: 700, height: 520})")
     middle = page.evaluate(f"""() => {{ const w = window.petitionflowModeler.get('elementRegistry').get('{FLOW}')
       .waypoints; return [(w[0].x + w[1].x) / 2, (w[0].y + w[1].y) / 2]; }}""")
     lane_band = page.evaluate(f"""() => window.petitionflowModeler.get('elementRegistry').filter(e =>
       e.type === 'bpmn:Lane' && e.businessObject.name === '{LANE}').map(e => [e.y, e.y + e.height])[0]""")
     assert lane_band[0] < middle[1] < lane_band[1], (middle, lane_band)
     # the space tool first makes room on the flow for the new step
+    before = _x_of(page, AFTER)
     page.click('.djs-palette .entry[data-action="space-tool"]')
     x, y = _on_screen(page, middle[0], middle[1] + 60)
     page.mouse.move(x, y)
     page.mouse.down()
-    _glide(page, x + 140 * _scale(page), y)
+    for step in range(1, 11):  # rightwards from the first move, so the steps right of the line move
+        page.mouse.move(x + 14 * step * _scale(page), y)
     page.mouse.up()
-    middle = page.evaluate(f"""() => {{ const w = window.petitionflowModeler.get('elementRegistry').get('{FLOW}')
-      .waypoints; return [(w[0].x + w[1].x) / 2, (w[0].y + w[1].y) / 2, w[1].x - w[0].x]; }}""")
+    assert _x_of(page, AFTER) - before > 100
+    snap(page, "space-made")
+    middle = page.evaluate(f"""() => {{ const f = window.petitionflowModeler.get('elementRegistry').get('{FLOW}');
+      const a = f.source, b = f.target;
+      return [(a.x + a.width + b.x) / 2, a.y + a.height / 2, b.x - a.x - a.width]; }}""")
     assert middle[2] > 180, middle
+    page.keyboard.press("Escape")
     page.click('.djs-palette .entry[data-action="create.task"]')
     x, y = _on_screen(page, middle[0], middle[1])
     _glide(page, x, y)
@@ -130,10 +140,11 @@ def _add_step_on_the_flow(page: Any) -> None:
     page.fill("#bio-properties-panel-name", STEP_NAME)
     page.wait_for_function(f"""() => {{ const e = window.petitionflowModeler.get('elementRegistry').get('{STEP}');
       return e && e.businessObject.name === '{STEP_NAME}'; }}""")
+    assert _x_of(page, STEP) + 100 < _x_of(page, AFTER), "the new step overlaps the next one"
     incoming = page.evaluate(f"""() => window.petitionflowModeler.get('elementRegistry').get('{STEP}')
       .incoming.map(f => f.source.id).concat(window.petitionflowModeler.get('elementRegistry').get('{STEP}')
       .outgoing.map(f => f.target.id))""")
-    assert incoming == ["gw_consolidated", "check_consolidation"], incoming
+    assert incoming == [BEFORE, AFTER], incoming
     _group(page, "pf-lane")
     assert f"({LANE})" in page.inner_text("[data-testid=pf-lane]")
 
@@ -259,7 +270,10 @@ def test_a_designer_adds_a_step_publishes_and_the_lane_completes_it(open_page: A
     assert step is not None
     props = {p.get("name"): p.get("value") for p in step.iterfind(".//spiffworkflow:property", NS)}
     assert props == {"formKey": f"{STEP}.form.json", "dueIn": "P2D", "dueDays": "working"}
-    for moved in (STEP, "check_consolidation", "gw_disposition"):  # the space tool moved the steps after it
+    # the sub-process, resized by the space tool, stays out of every lane (else the engine gives its lane
+    # to every step inside)
+    assert root.find(".//bpmn:lane/bpmn:flowNodeRef[.='handling']", NS) is None
+    for moved in (STEP, AFTER, "gw_competence"):  # the space tool moved the steps after it
         assert root.find(f".//bpmn:lane[@name='{LANE}']/bpmn:flowNodeRef[.='{moved}']", NS) is not None, moved
     cycle = root.find(f".//bpmn:boundaryEvent[@id='{timer}']//bpmn:timeCycle", NS)
     assert cycle is not None and cycle.text == '"R3/PT1H"'
@@ -287,6 +301,7 @@ def test_a_designer_adds_a_step_publishes_and_the_lane_completes_it(open_page: A
     ready_task(live.ctx, running.instance_id, STEP)
     person = open_page(LANE_USER)
     person.goto("/tasks")
+    snap(person, "task-list")
     row = person.locator("tr", has_text=running.code).filter(has_text="Văn phòng rà soát hồ sơ")
     row.locator("a").first.click()
     person.wait_for_selector("[data-testid=task-form]")
