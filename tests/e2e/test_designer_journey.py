@@ -31,6 +31,7 @@ FLOW, BEFORE, AFTER = "f_classify_route", "classify", "route"
 """The flow in the handling sub-process the new step is dropped on, inside `LANE`'s band, and its ends."""
 STEP = "journey_office_check"
 STEP_NAME = "Văn phòng rà soát hồ sơ / Office checks the file"
+STEP_LINK = '.djs-element[data-element-id="{id}"]'
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 
@@ -270,6 +271,10 @@ def test_a_designer_adds_a_step_publishes_and_the_lane_completes_it(open_page: A
     assert "R6/P1D" in problems
     page.wait_for_selector(f'.djs-element.pf-problem[data-element-id="{timer}"]')
     assert page.locator(".djs-element.pf-problem").count() == 1
+    page.click(STEP_LINK.format(id=STEP), force=True)  # look elsewhere, then follow the problem to the timer
+    page.wait_for_function("id => window.petitionflowModeler.get('selection').get()[0].id === id", arg=STEP)
+    page.click(f"#problems li[data-element='{timer}']")
+    page.wait_for_function("id => window.petitionflowModeler.get('selection').get()[0].id === id", arg=timer)
     check_vietnamese(page)
     snap(page, "problem-marked")
 
