@@ -310,6 +310,8 @@ def test_a_designer_adds_a_step_publishes_and_the_lane_completes_it(open_page: A
     rows = {r.get_attribute("data-element"): r.get_attribute("data-kind")
             for r in page.locator("[data-testid=changes] tbody tr").all()}
     assert rows.get("gw_outcome") == "changed", rows  # the edited condition belongs to its gateway
+    assert rows.get("classify") == "changed", rows  # the task whose decision table's cell was edited
+    assert "bảng quyết định (các quy tắc)" in page.inner_text("[data-testid=changes] tbody tr[data-element=classify]")
     page.click("[data-testid=dry-run]")
     page.wait_for_selector("[data-testid=move-results]")
     page.locator(f"tr[data-instance='{running.instance_id}'] button").click()
