@@ -5,6 +5,7 @@ import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from "bpmn-js
 import spiffworkflow from "./spiffworkflow.json";
 import words from "./translations-vi.json";
 import PetitionflowPropertiesProvider from "./provider.js";
+import NestedLaneRefs from "./nested-lanes.js";
 import { isTimerLiteral, quoteTimer, unquoteTimer } from "./timer.js";
 
 function translate(template, replacements) {
@@ -13,6 +14,7 @@ function translate(template, replacements) {
 }
 
 const translateModule = { translate: ["value", translate] };
+const nestedLanesModule = { __init__: ["nestedLaneRefs"], nestedLaneRefs: ["type", NestedLaneRefs] };
 const providerModule = {
   __init__: ["petitionflowPropertiesProvider"],
   petitionflowPropertiesProvider: ["type", PetitionflowPropertiesProvider]
@@ -49,8 +51,8 @@ function createModeler(container, panel, config) {
   const modeler = withoutInlineStyles(() => new BpmnModeler({
     container,
     propertiesPanel: panel ? { parent: panel } : undefined,
-    additionalModules: panel ? [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, providerModule, translateModule]
-      : [translateModule],
+    additionalModules: panel ? [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, providerModule, translateModule,
+      nestedLanesModule] : [translateModule, nestedLanesModule],
     moddleExtensions: { spiffworkflow },
     petitionflow: config || {}
   }));

@@ -23,6 +23,7 @@ NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
 
 TIMER_EXAMPLE = ('write a duration such as P10D (ten days) or PT2H, a cycle such as R6/P1D, '
                  'or a date such as 2026-12-01T09:00:00+07:00')
+TIMER_MISSING = f"the timer has no time: {TIMER_EXAMPLE}"
 EXPRESSION_EXAMPLE = ("expressions are Python-like: write approved == True or amount > 1000000, "
                       "not ${approved} or #{approved}")
 
@@ -37,6 +38,9 @@ _ACTIVITIES = ("task", "userTask", "manualTask", "scriptTask", "businessRuleTask
                "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway",
                "intermediateThrowEvent", "endEvent")
 _REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
+_NO_DECISION = re.compile(r'No DMN Diagram available with id "([^"]*)", Available DMN ids are: (.*?)\.?$')
+_NO_PROCESS = re.compile(r"The process '([^']*)' was not found\. Did you mean one of the following: (.*?)\??\.?$")
+_ASSOCIATION = re.compile(r"Cannot resolve data(Input|Output)Association\b")
 
 
 def quote_timer_literals(root: etree._Element, file_name: str) -> list[Problem]:
@@ -49,18 +53,40 @@ def quote_timer_literals(root: etree._Element, file_name: str) -> list[Problem]:
             text = (node.text or "").strip()
             if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
                 text = text[1:-1]
+            if not text.strip():
+                problems.append(Problem(TIMER_MISSING, element_id=_event_id(node), file_name=file_name))
+                continue
             elif not (text and _ISO_LITERAL.fullmatch(text)):
                 continue
             else:
                 node.text = f'"{text}"'
             kind = "cycle" if text.startswith("R") else "duration" if text.startswith("P") else "date"
             if _ISO_LITERAL.fullmatch(text) and kind != _KIND[tag]:
-                event = node.getparent().getparent() if node.getparent() is not None else None
                 problems.append(Problem(
                     f"the timer's {_KIND[tag]} {text} is a {kind}: choose the timer type '{kind}' "
                     f"or {_EXAMPLE[_KIND[tag]]}",
-                    element_id=str(event.get("id")) if event is not None else None, file_name=file_name))
+                    element_id=_event_id(node), file_name=file_name))
     return problems
+
+
+def _event_id(timer_text: etree._Element) -> str | None:
+    """The id of the event that holds a timer's time (time element, timer definition, event)."""
+    definition = timer_text.getparent()
+    event = definition.getparent() if definition is not None else None
+    return str(event.get("id")) if event is not None and event.get("id") else None
+
+
+def timer_not_understood(tag: str, text: str, element_id: str | None, file_name: str) -> Problem:
+    """What to say of a timer text that is neither ISO 8601 nor a valid expression."""
+    return Problem.worded(f"the timer's {_KIND.get(tag, 'time')} '{{text}}' is not understood: {TIMER_EXAMPLE}",
+                          element_id=element_id, file_name=file_name, text=text.strip())
+
+
+def expression_not_understood(text: str, element_id: str | None, file_name: str) -> Problem:
+    """What to say of an expression that does not parse (`${approved}` from other engines, say)."""
+    example = EXPRESSION_EXAMPLE.replace("{", "{{").replace("}", "}}")
+    return Problem.worded(f"expression refused: '{{text}}' is not understood; {example}",
+                          element_id=element_id, file_name=file_name, text=text.strip())
 
 
 _KIND = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
@@ -121,19 +147,61 @@ def referenced_dmn(root: etree._Element, dmn_roots: Mapping[str, etree._Element]
 
 def clearer(message: str) -> str:
     """The engine's message without object reprs, with an example where it was unclear."""
-    message = _REPR.sub(lambda m: m.group(1), message)
+    message = _REPR.sub(lambda m: m.group(1), message).replace(f"{{{BPMN}}}", "bpmn:")
     if "Unknown Time Specification" in message:
-        return f"the timer has no time: {TIMER_EXAMPLE}"
+        return TIMER_MISSING
     if message.startswith("Time Specification Error"):
         return f"the timer's time is not understood ({message.removeprefix('Time Specification Error. ')}): " \
                f"{TIMER_EXAMPLE}"
+    association = _ASSOCIATION.match(message)
+    if association:
+        side = "output" if association.group(1) == "Output" else "input"
+        return (f"a data {side} association of this element leads to nothing the process defines: "
+                "connect it to a data object or data store of the process, or delete it")
     if "A Service Task must have an operator" in message or "name 'script' is not defined" in message:
         return "Service tasks are not supported: use a script task or a user task"
     return message
 
 
-def expression_hint(reason: str, text: str) -> str:
-    """Add the Python-like example to a syntax error, and the timer example to a bad timer text."""
-    if reason.startswith("syntax error"):
-        return f"{reason}; {EXPRESSION_EXAMPLE}"
-    return reason
+
+
+def reworded(problem: Problem, root: etree._Element) -> Problem:
+    """The engine's messages for a missing decision table or called process, in a designer's words with
+    the calling element named (the engine names no element for a missing process)."""
+    decision = _NO_DECISION.match(problem.message)
+    if decision:
+        return Problem.worded(
+            "the task calls the decision '{decision}', which no decision table of the process holds: add a "
+            "decision table with that decision id, or call one it has ({known})",
+            element_id=problem.element_id, file_name=problem.file_name,
+            decision=decision.group(1), known=decision.group(2).strip() or "—")
+    process = _NO_PROCESS.match(problem.message)
+    if process:
+        caller = next((str(n.get("id")) for n in root.iter(f"{{{BPMN}}}callActivity")
+                       if n.get("calledElement") == process.group(1)), problem.element_id)
+        return Problem.worded(
+            "the call activity calls the process '{process}', which is not in this diagram: draw that process "
+            "in the same file, or call one it has ({known})",
+            element_id=caller, file_name=problem.file_name, process=process.group(1),
+            known=process.group(2).strip() or "—")
+    return problem
+
+
+def lane_problems(root: etree._Element, file_name: str, engine_lanes: Mapping[str, str | None]) -> list[Problem]:
+    """Steps the engine will give another lane than the one they are drawn in: the engine gives every step
+    inside a sub-process the sub-process's lane, when the sub-process itself is put in a lane."""
+    drawn = {(ref.text or "").strip(): str(lane.get("name") or lane.get("id"))
+             for lane in root.iter(f"{{{BPMN}}}lane") for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
+    problems: list[Problem] = []
+    for element_id, runs_in in sorted(engine_lanes.items()):
+        if runs_in is None or drawn.get(element_id, runs_in) == runs_in:
+            continue
+        node = next(root.iterfind(f".//*[@id='{element_id}']"), None)
+        holder = next((a for a in (node.iterancestors(f"{{{BPMN}}}subProcess") if node is not None else [])
+                       if drawn.get(str(a.get("id"))) == runs_in), None)
+        problems.append(Problem.worded(
+            "the step is drawn in lane '{drawn}' but would run in lane '{runs}', the lane of its sub-process "
+            "{subprocess}: take the sub-process out of that lane (a sub-process drawn across lanes belongs in none)",
+            element_id=element_id, file_name=file_name, drawn=drawn[element_id], runs=runs_in,
+            subprocess=str(holder.get("id")) if holder is not None else "?"))
+    return problems

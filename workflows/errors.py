@@ -14,6 +14,16 @@ class Problem:
     file_name: str | None = None
     line: int | None = None
     element_name: str | None = None
+    template: str = ""
+    """The message before `values` filled its `{name}` placeholders, so a page can show it translated."""
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def worded(cls, template: str, *, element_id: str | None = None, file_name: str | None = None,
+               **values: str) -> Problem:
+        """A problem whose message is `template` filled with `values` (the designer's own words)."""
+        return cls(template.format(**values), element_id=element_id, file_name=file_name, template=template,
+                   values=tuple(sorted(values.items())))
 
     def __str__(self) -> str:
         where = [p for p in (self.file_name, f"line {self.line}" if self.line else None) if p]

@@ -110,13 +110,16 @@ def parse_model(
                             lanes_required=lanes_required or known_lanes is not None)
     except ModelError as exc:
         try:
-            names = checks.element_names(parse_xml(bpmn, file_name))
+            root: etree._Element | None = parse_xml(bpmn, file_name)
         except ModelError:
-            names = {}
+            root = None
+        names = checks.element_names(root) if root is not None else {}
+        clearer = [checks.reworded(p, root) if root is not None else p for p in exc.problems]
         raise ModelError([
             replace(p, message=checks.clearer(p.message),
                     element_name=p.element_name or names.get(p.element_id or "") or None)
-            for p in exc.problems
+            if not p.template else replace(p, element_name=p.element_name or names.get(p.element_id or "") or None)
+            for p in clearer
         ]) from None
 
 
@@ -158,12 +161,14 @@ def _parse_model(
     problems += _code_problems(root, file_name)
     problems += checks.disconnected_problems(root, file_name)
     problems += _dmn_code_problems(resources, dmn_names)
-    lanes = tuple(str(lane.get("name") or lane.get("id")) for lane in root.iterfind(".//bpmn:lane", NS))
+    lane_nodes = list(root.iterfind(".//bpmn:lane", NS))
+    lanes = tuple(str(lane.get("name") or lane.get("id")) for lane in lane_nodes)
     if known_lanes is not None:
         allowed = set(known_lanes)
         problems += [
-            Problem(f"lane '{lane}' is not one of the known lanes: {', '.join(sorted(allowed))}", file_name=file_name)
-            for lane in lanes if lane not in allowed
+            Problem.worded("lane '{lane}' is not one of the known lanes: {known}", element_id=node.get("id") or None,
+                           file_name=file_name, lane=lane, known=", ".join(sorted(allowed)))
+            for lane, node in zip(lanes, lane_nodes, strict=True) if lane not in allowed
         ]
     human = _human_tasks(root)
     if lanes_required:
@@ -174,7 +179,8 @@ def _parse_model(
             for info in human.values() if info.lane is None
         ]
     problems += [
-        Problem(f"form '{info.form_key}' is not in the bundle", element_id=info.element_id, file_name=file_name)
+        Problem.worded("form '{form}' is not in the bundle: make it with the new-form button or choose another form",
+                       element_id=info.element_id, file_name=file_name, form=info.form_key)
         for info in human.values() if info.form_key and info.form_key not in forms
     ]
     key = _executable_process(root, file_name, problems)
@@ -185,6 +191,11 @@ def _parse_model(
         subprocess_specs = parser.get_subprocess_specs(key)
     except (ValidationException, SpiffWorkflowException) as exc:
         raise ModelError([_problem_from_engine(exc, file_name)]) from None
+    problems += checks.lane_problems(root, file_name, {
+        str(ts.bpmn_id): ts.lane for process in [spec, *subprocess_specs.values()]
+        for ts in process.task_specs.values() if getattr(ts, "bpmn_id", None) in human})
+    if problems:
+        raise ModelError(problems)
     bound_collections([spec, *subprocess_specs.values()])
     _wire_loops([spec, *subprocess_specs.values()])
     return ProcessModel(
@@ -338,11 +349,12 @@ def _code_problems(root: etree._Element, file_name: str) -> list[Problem]:
     for node in expressions:
         if node.text and node.text.strip():
             reason = check_expression(node.text) or expression_problem(etree.QName(node).localname, node.text)
-            if reason and etree.QName(node).localname in ("timeDuration", "timeDate", "timeCycle"):
-                reason = f"{reason}; {checks.TIMER_EXAMPLE}" if reason.startswith("syntax error") else reason
+            tag = etree.QName(node).localname
+            if reason and reason.startswith("syntax error"):
+                problems.append(checks.timer_not_understood(tag, node.text, _element_id(node), file_name)
+                                if tag in ("timeDuration", "timeDate", "timeCycle")
+                                else checks.expression_not_understood(node.text, _element_id(node), file_name))
             elif reason:
-                reason = checks.expression_hint(reason, node.text)
-            if reason:
                 problems.append(Problem(f"expression refused: {reason}", element_id=_element_id(node),
                                         file_name=file_name))
     problems += [Problem(message, element_id=element, file_name=file_name)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from workflows.errors import Problem
+
 
 class UseCaseError(Exception):
     """Base class; `title` names the kind of problem, the message explains this occurrence."""
@@ -50,6 +52,13 @@ class MissingGroups(Invalid):
         super().__init__(message, problems)
         self.needed_groups = list(needed)
         self.missing_groups = list(missing)
+class ModelRefused(Invalid):
+    """A process model was refused; `refusals` holds each problem as data (message, element id and name,
+    file, line), so a page can mark the element without reading it back out of the text."""
+
+    def __init__(self, message: str, refusals: Sequence[Problem]) -> None:
+        super().__init__(message, [str(p) for p in refusals])
+        self.refusals = tuple(refusals)
 
 
 class Conflict(UseCaseError):

@@ -24,7 +24,7 @@ from ..store.tables import Agency, ProcessVersion
 from . import audit, clock, groups
 from .access import require
 from .context import Actor, Context
-from .errors import Forbidden, Invalid, MissingGroups, NotFound
+from .errors import Forbidden, Invalid, MissingGroups, ModelRefused, NotFound
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def validate(bpmn: bytes, resources: Mapping[str, bytes], file_name: str) -> Pro
     try:
         return parse_model(bpmn, dict(resources), file_name=file_name, lanes_required=True)
     except ModelError as exc:
-        raise Invalid(f"{file_name} was refused", [str(p) for p in exc.problems]) from None
+        raise ModelRefused(f"{file_name} was refused", exc.problems) from None
 
 
 def check_groups(check: groups.LaneCheck, agency: str, file_name: str) -> None:

@@ -5,25 +5,25 @@ marked on the diagram, deployment as a new version, and editors for forms (form-
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from workflows import designer_kit
+from workflows.errors import Problem
 
 from ..domain import web_queries
 from ..roles import LANE_ROLES
 from ..usecases import drafts, models
-from ..usecases.errors import Invalid, MissingGroups, NotFound
+from ..usecases.errors import Invalid, MissingGroups, ModelRefused, NotFound
 from . import security
+from .i18n import catalogue
 from .i18n import translate as _
 from .navigation import role_label
 from .security import staff_required
 
 bp = Blueprint("designer", __name__)
-_ELEMENT = re.compile(r"element ([\w.-]+)")
 
 
 @bp.get("/designer", endpoint="models")
@@ -125,10 +125,35 @@ def save(draft_id: int) -> Response:
 
 
 def _problems(exc: Invalid) -> list[dict[str, Any]]:
+    """Each problem's text in the reader's language and the element it marks on the diagram."""
     if isinstance(exc, MissingGroups):
         return [{"text": _("Lane '{lane}' needs the group '{lane}', which this agency does not have.", lane=lane),
                  "elements": []} for lane in exc.missing_groups]
-    return [{"text": p, "elements": _ELEMENT.findall(p)} for p in (exc.problems or [str(exc)])]
+    if isinstance(exc, ModelRefused):
+        return [_refusal(p) for p in exc.refusals]
+    return [{"text": p, "elements": []} for p in (exc.problems or [str(exc)])]
+
+
+def _refusal(problem: Problem) -> dict[str, Any]:
+    where = [problem.file_name or ""]
+    if problem.line:
+        where.append(_("line {n}", n=problem.line))
+    if problem.element_id:
+        named = problem.element_name if problem.element_name not in (None, problem.element_id) else ""
+        where.append(_("element {id}", id=problem.element_id) + (f" “{named}”" if named else ""))
+    message = _message(problem)
+    prefix = ", ".join(w for w in where if w)
+    return {"text": f"{prefix}: {message}" if prefix else message, "message": message,
+            "elements": [problem.element_id] if problem.element_id else []}
+
+
+def _message(problem: Problem) -> str:
+    """Our own checks' messages come from the catalogue (worded ones with the designer's words filled in);
+    the engine's few others are shown as they are."""
+    known = catalogue()
+    if problem.template in known:
+        return _(problem.template, **dict(problem.values))
+    return _(problem.message) if problem.message in known else problem.message
 
 
 def _refused(exc: Invalid) -> str:

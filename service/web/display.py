@@ -83,6 +83,7 @@ def event_label(kind: str) -> str:
         "forwarded_petition_received": _("Forwarded petition received"),
         "document_issued": _("Document issued"), "petition_withdrawn": _("Petition withdrawn"),
         "deadline_extended": _("Deadline extended"),
+        "instance_migrated": _("Moved to a new version of the process"),
     }
     return names.get(kind, kind)
 

@@ -42,6 +42,7 @@ def attribute_label(name: str) -> str:
         "default_task_spec": _("default path"), "event_definition": _("event (timer, message…)"),
         "prescript": _("script before"), "postscript": _("script after"), "manual": _("manual or automatic"),
         "data_input_associations": _("data inputs"), "data_output_associations": _("data outputs"),
+        "decision_table": _("decision table (its rules)"),
     }
     return labels.get(name, name)
 

@@ -66,7 +66,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     accounts.add_user(ctx, Actor("system", "demo", frozenset(), True), UNIT_USER, DEMO_PASSWORD,
                       ["unit:science"], "demo", "Đơn vị Quản lý khoa học")
     app = create_app(settings, ctx)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # a developer sharing the machine gives the port they may use; by default any free one
+    server = make_server("127.0.0.1", int(os.environ.get("PETITIONFLOW_E2E_PORT", "0")), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     i18n.missing.clear()

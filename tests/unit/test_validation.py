@@ -29,6 +29,8 @@ def timer(tag: str, text: str) -> bytes:
     ("timeDuration", "P10D", 10 * 86400),
     ("timeDuration", "PT2H30M", 9000),
     ("timeCycle", "R6/P1D", 86400),
+    ("timeDuration", "PT1H", 3600),
+    ("timeCycle", "R3/PT1H", 3600),
     ("timeDate", "2030-12-01T09:00:00+07:00", None),
 ])
 def test_iso_timer_literals_written_without_quotes_run(tag: str, text: str, seconds: int | None) -> None:
@@ -57,7 +59,14 @@ def test_timer_bounds_still_hold_for_unquoted_literals() -> None:
 
 def test_a_timer_that_is_not_iso_shows_an_example() -> None:
     text = refused(timer("timeDuration", "3 days"))
-    assert "element wait_timer" in text and "P10D" in text and "R6/P1D" in text
+    assert "element wait_timer: the timer's duration '3 days' is not understood" in text
+    assert "P10D" in text and "R6/P1D" in text and "syntax" not in text
+
+
+@pytest.mark.parametrize("text", ["", "   ", "''"])
+def test_an_empty_timer_is_refused_before_it_fails_at_run_time(text: str) -> None:
+    text = refused(timer("timeCycle", text))
+    assert "element wait_timer: the timer has no time: write a duration such as P10D" in text
 
 
 def test_a_timer_without_a_time_gets_a_clear_message() -> None:
@@ -109,10 +118,23 @@ def test_a_decision_table_the_diagram_never_calls_is_ignored() -> None:
     assert model.key == "proc"
 
 
-def test_engine_reprs_never_reach_the_designer() -> None:
+@pytest.mark.parametrize(("association", "side"), [
+    ('<bpmn:dataOutputAssociation id="out"><bpmn:targetRef>missing</bpmn:targetRef></bpmn:dataOutputAssociation>',
+     "output"),
+    ('<bpmn:dataInputAssociation id="in"><bpmn:sourceRef>missing</bpmn:sourceRef>'
+     '<bpmn:targetRef>prepare</bpmn:targetRef></bpmn:dataInputAssociation>',
+     "input"),
+])
+def test_engine_reprs_never_reach_the_designer(association: str, side: str) -> None:
+    text = refused(definitions(process(linear([("task", "prepare", association)]))))
+    assert f"element prepare: a data {side} association of this element leads to nothing" in text
+    assert "connect it to a data object" in text and "<Element" not in text and " at 0x" not in text
+
+
+def test_schema_messages_name_bpmn_elements_without_namespaces() -> None:
     from workflows.checks import clearer
-    assert clearer("Cannot resolve dataOutputAssociation <Element {http://x}dataOutputAssociation at 0x7f12ab>") \
-        == "Cannot resolve dataOutputAssociation dataOutputAssociation"
+    assert clearer("Element '{http://www.omg.org/spec/BPMN/20100524/MODEL}task': Missing child") \
+        == "Element 'bpmn:task': Missing child"
 
 
 def test_the_bundle_leaves_out_decision_tables_the_diagram_never_calls(tmp_path: Path) -> None:
@@ -123,3 +145,31 @@ def test_the_bundle_leaves_out_decision_tables_the_diagram_never_calls(tmp_path:
     bundle = read_bundle(tmp_path / "flow.bpmn")
     assert sorted(bundle.resources) == ["broken.dmn", "decision.dmn"]  # a file that is not XML stays, to be reported
     assert parse_model(bundle.bpmn, bundle.resources).key == "proc"  # it holds no decision the diagram lacks
+
+
+def test_a_decision_the_bundle_lacks_is_named_on_its_task() -> None:
+    text = refused(diagrams.decision_diagram())
+    assert "element decide: the task calls the decision 'decision', which no decision table" in text
+    assert "No DMN Diagram" not in text
+
+
+def test_a_called_process_the_diagram_lacks_is_named_on_the_call_activity() -> None:
+    body = linear([("callActivity", "ask_other", "")]).replace(
+        '<bpmn:callActivity id="ask_other"', '<bpmn:callActivity id="ask_other" calledElement="other_process"')
+    text = refused(definitions(process(body)))
+    assert "element ask_other: the call activity calls the process 'other_process', which is not in this" in text
+    assert "Did you mean" not in text
+
+
+def test_a_sub_process_put_in_a_lane_would_give_its_steps_that_lane() -> None:
+    inner = linear([("userTask", "check", "")], prefix="in_")
+    body = linear([("subProcess", "handling", inner)])
+    lanes = ('<bpmn:laneSet id="ls"><bpmn:lane id="L_office" name="office"><bpmn:flowNodeRef>check</bpmn:flowNodeRef>'
+             '<bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>end</bpmn:flowNodeRef></bpmn:lane>'
+             '<bpmn:lane id="L_director" name="director"><bpmn:flowNodeRef>handling</bpmn:flowNodeRef>'
+             '</bpmn:lane></bpmn:laneSet>')
+    text = refused(definitions(process(lanes + body)))
+    assert "element check: the step is drawn in lane 'office' but would run in lane 'director'" in text
+    assert "sub-process handling" in text
+    fixed = definitions(process(lanes.replace("<bpmn:flowNodeRef>handling</bpmn:flowNodeRef>", "") + body))
+    assert parse_model(fixed).human_tasks["check"].lane == "office"

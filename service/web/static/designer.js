@@ -50,6 +50,16 @@
         p.elements.forEach(function (id) {
           if (registry.get(id)) { canvas.addMarker(id, "pf-problem"); marked.push(id); }
         });
+        // a click on the problem shows its element and opens it in the panel
+        var shown = p.elements.filter(function (id) { return registry.get(id); })[0];
+        if (shown) {
+          li.dataset.element = shown;
+          li.className = "pf-problem-link";
+          li.addEventListener("click", function () {
+            canvas.scrollToElement(registry.get(shown));
+            modeler.get("selection").select(registry.get(shown));
+          });
+        }
       });
     }
     function saveThen(next) {
