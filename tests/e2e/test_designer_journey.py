@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from service.domain.demo import DEMO_PASSWORD
 from sqlalchemy import select
 
+from service.domain import petitions, web_tasks
+from service.domain.demo import DEMO_PASSWORD
 from service.store.tables import HumanTask
-from service.usecases import accounts, models, petitions, sessions, tasks, web_tasks
+from service.usecases import accounts, models, sessions, tasks
 from service.usecases.context import Actor
 from tests.dates import service_today
 from tests.e2e.conftest import Live
