@@ -15,7 +15,7 @@ from workflows.errors import Problem
 
 from ..domain import web_queries
 from ..roles import LANE_ROLES
-from ..usecases import drafts, models
+from ..usecases import drafts, groups, models
 from ..usecases.errors import Invalid, MissingGroups, ModelRefused, NotFound
 from . import security
 from .i18n import catalogue
@@ -38,7 +38,14 @@ def _models_page(errors: dict[str, list[str]], values: dict[str, str] | None = N
     found = drafts.list_drafts(ctx, actor)
     return render_template("designer/models.html", versions=models.list_versions(ctx, agency=actor.agency),
                            use=web_queries.version_use(ctx, actor), drafts=found, errors=errors,
-                           values=values or {}, lanes=[(lane, role_label(lane)) for lane in LANE_ROLES])
+                           values=values or {}, lanes=list(_lane_choices().items()))
+
+
+def _lane_choices() -> dict[str, str]:
+    """The lanes a designer may draw, by the name the lane gets: the agency's groups, the default ones by
+    their role (labelled as people call it), its own by their label."""
+    found = groups.list_groups(security.context(), security.actor())
+    return {(g.key if g.default else g.label): (role_label(g.key) if g.default else g.label) for g in found}
 
 
 @bp.post("/designer/new")
@@ -46,9 +53,10 @@ def _models_page(errors: dict[str, list[str]], values: dict[str, str] | None = N
 def new_process() -> Response | tuple[str, int]:
     """A new process: a draft with a blank diagram (a start event in one lane)."""
     values = {k: request.form.get(k, "") for k in ("key", "name", "lane")}
+    lanes = _lane_choices()
     try:
         draft = drafts.new_process(security.context(), security.actor(), values["key"], values["name"],
-                                   values["lane"] if values["lane"] in LANE_ROLES else LANE_ROLES[0])
+                                   values["lane"] if values["lane"] in lanes else LANE_ROLES[0])
     except Invalid as exc:
         return _models_page(exc.fields or {"key": [str(exc)]}, values), 422
     return redirect(url_for("web.designer.edit", draft_id=draft.id))
@@ -85,10 +93,11 @@ def new_draft(version_id: int) -> Response:
 def edit(draft_id: int) -> str:
     """The modeler on a draft, with its forms and decision tables listed."""
     draft = drafts.get(security.context(), security.actor(), draft_id)
+    lanes = _lane_choices()
     config = {
         "forms": designer_kit.forms_in(draft.resources),
         "decisions": [{"id": i, "name": n} for i, n in designer_kit.decisions_in(draft.resources)],
-        "lanes": list(LANE_ROLES), "laneLabels": {lane: role_label(lane) for lane in LANE_ROLES},
+        "lanes": list(lanes), "laneLabels": lanes,
         "newForm": url_for("web.designer.new_form", draft_id=draft.id),
     }
     return render_template("designer/modeler.html", d=draft, config=config)

@@ -4,6 +4,9 @@ the group's label."""
 
 from __future__ import annotations
 
+import json
+import re
+
 from flask import Flask
 
 from service.usecases import drafts, instances
@@ -74,3 +77,23 @@ def test_deploying_a_lane_the_agency_lacks_names_the_group_then_its_member_works
     row = page.split("check_budget")[1].split("</tr>")[0]
     assert PLANNING in row and LANE.strip() not in row  # the group's label, not the lane as the diagram spells it
     assert f'<option value="group:{PLANNING.lower()}"' in page
+
+
+def test_the_designer_offers_the_agencys_own_groups_as_lanes(web: tuple[Flask, Context]) -> None:
+    app, ctx = web
+    admin = signed_in(app, "quantri")
+    token = csrf(admin.get("/admin/groups").text)
+    assert admin.post("/admin/groups", data={"csrf_token": token, "name": "Tổ Tiếp công dân"}).status_code == 302
+    designer = signed_in(app, "thietke")
+    page = designer.get("/designer").text
+    lane_select = page.split('name="lane"')[1].split("</select>")[0]
+    assert '<option value="Tổ Tiếp công dân">Tổ Tiếp công dân</option>' in lane_select
+    assert 'value="office"' in lane_select  # the default groups stay, labelled as people call them
+    made = designer.post("/designer/new", data={"csrf_token": csrf(page), "key": "tiep_cong_dan",
+                                                "name": "Tiếp công dân", "lane": "Tổ Tiếp công dân"})
+    assert made.status_code == 302
+    modeler = designer.get(made.headers["Location"]).text
+    lanes = re.search(r'"lanes": (\[[^\]]*\])', modeler)
+    assert lanes is not None and "Tổ Tiếp công dân" in json.loads(lanes.group(1)), modeler[-3000:]
+    draft = next(d for d in drafts.list_drafts(ctx, actor(ctx, "thietke")) if d.key == "tiep_cong_dan")
+    assert 'name="Tổ Tiếp công dân"' in drafts.get(ctx, actor(ctx, "thietke"), draft.id).bpmn_xml
