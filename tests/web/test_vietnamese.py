@@ -37,7 +37,7 @@ def check(page: str) -> None:
 @pytest.mark.parametrize(("method", "path", "status", "title"), [
     ("get", "/no-such-page", 404, "Không tìm thấy"),
     ("get", "/petitions/not-a-uuid", 404, "Không tìm thấy"),
-    ("post", "/public/track", 405, "Không thực hiện được ở đây"),
+    ("post", "/public/petition/received", 405, "Không thực hiện được ở đây"),
 ])
 def test_error_pages_speak_vietnamese(web: tuple[Flask, Context], method: str, path: str, status: int,
                                       title: str) -> None:
