@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -29,6 +29,14 @@ class Database:
     def unit_of_work(self, write: bool = True) -> UnitOfWork:
         """A unit of work; `write=False` for queries (no write lock taken on SQLite)."""
         return UnitOfWork(self._writes if write else self._reads)
+
+    def read(self) -> Connection:
+        """A plain connection for one read of few rows without the ORM (`with db.read() as conn:`).
+
+        For the hottest reads (a bearer token on every request), where a session's bookkeeping
+        costs more than the query; leaving the block ends the read transaction.
+        """
+        return self.engine.connect()
 
     def dispose(self) -> None:
         """Close every pooled connection."""
