@@ -130,13 +130,6 @@ def _entry(event: ev.EngineEvent) -> audit.Entry:
     return audit.Entry(event.kind, data, task_id=event.task_id, element_id=event.element_id)
 
 
-_AUDIT_COLUMNS = tuple(c.key for c in AuditEvent.__table__.columns if c.key != "id")
-
-
-def _audit_values(event: AuditEvent) -> dict[str, Any]:
-    return {key: getattr(event, key) for key in _AUDIT_COLUMNS}
-
-
 def persist(
     session: Session, inst: ProcessInstance, instance: Instance, result: ev.StepResult, actor: str, at: datetime,
     first: Sequence[audit.Entry], waits_before: Sequence[ev.WaitingMessage] | None,
@@ -160,13 +153,13 @@ def persist(
         inst.completed_at = at
     domain = hooks.of(instance.model.key)
     inst.confidential = domain.confidential(snapshot.data, inst.confidential)
-    trail = audit.chain_onto_instance(inst, actor, at, [*first, *(_entry(e) for e in result.events), *last])
+    trail = audit.chain_rows_onto_instance(inst, actor, at, [*first, *(_entry(e) for e in result.events), *last])
     session.add(inst)
     # The instance row goes first: a new one must exist before the rows that refer to it, and an
     # update meets the version check (and PostgreSQL's row lock) before anything else is written.
     session.flush()
     if trail:  # one INSERT for the step's events, on the connection (ORM bulk machinery cost ~0.3 ms)
-        session.connection().execute(insert(AuditEvent), [_audit_values(e) for e in trail])
+        session.connection().execute(insert(AuditEvent), trail)
     ready = {t.id: t for t in snapshot.ready_tasks}
     created = [ready[e.task_id] for e in result.events if e.kind == ev.TASK_CREATED and e.task_id in ready]
     due = _due_dates(session, inst, created, at, zone or DEFAULT_ZONE) if created else {}
