@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, inspect, or_, select, update
+from sqlalchemy import Table, Update, bindparam, delete, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -135,7 +135,17 @@ def _entry(event: ev.EngineEvent) -> audit.Entry:
 
 
 _INSTANCES = cast(Table, ProcessInstance.__table__)
-_STEP_COLUMNS = ("state", "status", "next_timer_at", "updated_at", "confidential", "audit_seq", "audit_head")
+_STEP_COLUMNS = ("state", "status", "next_timer_at", "updated_at", "confidential", "audit_seq", "audit_head", "version")
+
+
+def _step_update(columns: Sequence[str]) -> Update:
+    return (update(_INSTANCES)
+            .where(_INSTANCES.c.id == bindparam("loaded_id"), _INSTANCES.c.version == bindparam("loaded_version"))
+            .values({key: bindparam(key, type_=_INSTANCES.c[key].type) for key in columns}))
+
+
+_STEP_UPDATES = {False: _step_update(_STEP_COLUMNS), True: _step_update((*_STEP_COLUMNS, "completed_at"))}
+"""Built once, for a step that leaves the instance running and one that completes it."""
 
 
 def _update_instance(session: Session, inst: ProcessInstance, completed_at: datetime | None) -> None:
@@ -145,14 +155,15 @@ def _update_instance(session: Session, inst: ProcessInstance, completed_at: date
     version the command loaded (else `StaleDataError`, a lost race), and the loaded object is told
     the new values as committed so nothing of it is written twice.
     """
+    loaded_version = inst.version
     values: dict[str, Any] = {key: getattr(inst, key) for key in _STEP_COLUMNS}
+    values["version"] = loaded_version + 1
     if completed_at is not None:
         values["completed_at"] = completed_at
-    values["version"] = inst.version + 1
-    done = session.connection().execute(
-        update(_INSTANCES).where(_INSTANCES.c.id == inst.id, _INSTANCES.c.version == inst.version).values(values))
+    done = session.connection().execute(_STEP_UPDATES[completed_at is not None],
+                                        {**values, "loaded_id": inst.id, "loaded_version": loaded_version})
     if done.rowcount != 1:
-        raise StaleDataError(f"instance {inst.id} is no longer at version {inst.version}")
+        raise StaleDataError(f"instance {inst.id} is no longer at version {loaded_version}")
     for key, value in values.items():
         set_committed_value(inst, key, value)
 
