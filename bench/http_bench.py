@@ -109,7 +109,8 @@ def drive(base: str, tokens: dict[str, str], ctx: Any, users: int, per_user: int
 
 def run(kind: str) -> dict[str, Any]:
     """The three load levels against one server on a fresh database of `kind`."""
-    found: dict[str, Any] = {"server": "petitionflow serve --workers 2 (gunicorn, sync workers)", "levels": []}
+    server = "petitionflow serve --workers 2 (gunicorn gthread workers, PETITIONFLOW_WEB_THREADS threads each)"
+    found: dict[str, Any] = {"server": server, "levels": []}
     with databases.database(kind, "http") as url:
         ctx = databases.deployment(url)
         tokens = lane_tokens(ctx)

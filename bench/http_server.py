@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -22,7 +23,9 @@ OPERATOR = Actor.system_actor("demo")
 
 
 def free_port() -> int:
-    """A TCP port nobody listens on right now."""
+    """`BENCH_PORT` when set (a shared machine hands each developer a port), else a port nobody listens on."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

@@ -21,14 +21,14 @@ SUBMISSION: dict[str, Any] = {
     "confidential": False,
 }
 INTAKE = {key: SUBMISSION[key] for key in ("source", "petitioner_name", "petitioner_contact", "channel", "field",
-                                           "title", "content", "confidential")} | {"received_on": "2025-03-04"}
+                                           "title", "content", "confidential")} | {"received_on": "2025-03-04",
+                                                                               "petition_type": "kien_nghi"}
 BEFORE_MESSAGE: list[tuple[str, dict[str, Any]]] = [
     ("intake", INTAKE),
-    ("consolidate_inspectorate", {"field": "science", "urgency": "normal", "competence": "within",
-                                  "disposition": "proceed"}),
+    ("consolidate_inspectorate", {"field": "science", "urgency": "normal", "handling_result": "thu_ly"}),
     ("assign_unit", {"assigned_unit": UNIT, "draft_deadline": "P15D"}),
     ("draft_answer", {"draft_answer": "Sở sẽ hướng dẫn lập dự án chuyển giao công nghệ."}),
-    ("review_draft", {"review_decision": "approve"}),
+    ("review_draft", {"review_decision": "approve", "answer_mode": "dialogue"}),
 ]
 AFTER_MESSAGE: list[tuple[str, dict[str, Any]]] = [
     ("notify_results_inspectorate", {"notice_text": "Thông báo kết quả giải quyết.", "notified_on": "2025-10-01"}),

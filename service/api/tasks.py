@@ -24,6 +24,7 @@ from .schemas.tasks import (
     TaskPageSchema,
     TaskSchema,
 )
+from .task_json import completion_json
 
 blp = Blueprint("tasks", __name__, url_prefix=f"{PREFIX}/tasks", description="Human tasks")
 ETAG_HEADER = {"ETag": {"description": "the instance and its version: \"<instance id>:<version>\"",
@@ -107,4 +108,4 @@ class TaskComplete(MethodView):
     def post(self, body: dict[str, Any], task_id: uuid.UUID) -> Any:
         """Complete a task with the data its form collects; the process runs on to its next wait."""
         done = tasks.complete(context(), actor(), task_id, body["data"], if_match())
-        return with_etag(done, done.task.instance_id, done.task.instance_version)
+        return with_etag(completion_json(done), done.task.instance_id, done.task.instance_version)

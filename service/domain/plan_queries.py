@@ -8,19 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .. import plan_rules
 from ..store.petition_tables import Plan
 from ..store.tables import Agency
 
+_PLAN_BODY = (
+    select(Plan.body).where(Plan.agency_id == bindparam("agency_id"))
+    .order_by((Plan.year == bindparam("year")).desc(), Plan.year.desc(), Plan.id.desc()).limit(1)
+)
+"""Built once: every completion with a form reads it (the form's choices come from the plan)."""
+
 
 def plan_body_for(session: Session, agency_id: int, year: int) -> dict[str, Any] | None:
     """The body of the agency's plan for `year`, else of its newest plan; None when it has none."""
-    query = select(Plan.body).where(Plan.agency_id == agency_id)
-    body = session.execute(query.order_by((Plan.year == year).desc(), Plan.year.desc(), Plan.id.desc())
-                            .limit(1)).scalar_one_or_none()
+    body = session.execute(_PLAN_BODY, {"agency_id": agency_id, "year": year}).scalar_one_or_none()
     return dict(body) if body is not None else None
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..config import Settings
@@ -221,24 +221,36 @@ class Recipient:
     mode: str
 
 
+def _reachable(where: Any) -> Any:
+    return (select(User.id, User.username, User.display_name, User.email, NotificationPreference.mode)
+            .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+            .where(User.active.is_(True), User.email.is_not(None), User.email != "", where)
+            .order_by(User.username))
+
+
+_BY_USERNAME = _reachable(User.username == bindparam("username"))
+_BY_ROLE = _reachable(User.id.in_(select(RoleGrant.user_id).where(RoleGrant.agency_id == bindparam("agency_id"),
+                                                                  RoleGrant.role == bindparam("role"))))
+"""Built once: every step that opens a task asks who works it."""
+
+
 def _recipients(s: Session, where: Any) -> list[Recipient]:
-    rows = s.execute(
-        select(User.id, User.username, User.display_name, User.email, NotificationPreference.mode)
-        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
-        .where(User.active.is_(True), User.email.is_not(None), User.email != "", where)
-        .order_by(User.username)).all()
+    return _read_recipients(s, _reachable(where), {})
+
+
+def _read_recipients(s: Session, query: Any, params: dict[str, Any]) -> list[Recipient]:
+    rows = s.execute(query, params).all()
     return [Recipient(r[0], r[1], r[2] or r[1], r[3] or "", r[4] or DEFAULT_MODE) for r in rows]
 
 
 def task_recipients(s: Session, task: HumanTask) -> list[Recipient]:
     """Who works a task: its assignee, else everyone holding its lane's role (its unit's, for a unit lane)."""
     if task.assignee:
-        return _recipients(s, User.username == task.assignee)
+        return _read_recipients(s, _BY_USERNAME, {"username": task.assignee})
     role = f"{UNIT_PREFIX}{task.unit_code}" if task.candidate_role == "unit" and task.unit_code else task.candidate_role
     if not role or role == "unit":
         return []
-    holders = select(RoleGrant.user_id).where(RoleGrant.agency_id == task.agency_id, RoleGrant.role == role)
-    return _recipients(s, User.id.in_(holders))
+    return _read_recipients(s, _BY_ROLE, {"agency_id": task.agency_id, "role": role})
 
 
 def notify_role(s: Session, agency_id: int, role: str, kind: str, subject: str, body: str, urgent: bool = False,

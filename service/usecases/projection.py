@@ -7,10 +7,12 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import Table, Update, bindparam, delete, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from workflows import events as ev
 from workflows.engine import Instance
@@ -112,12 +114,14 @@ def correlation_key(correlations: dict[str, Any]) -> str:
 
 
 
+_HOLIDAYS = select(Holiday.day).where(or_(Holiday.agency_id == bindparam("agency_id"), Holiday.agency_id.is_(None)),
+                                      Holiday.day >= bindparam("start"))
+"""Built once: a step that opens a task with a working-day deadline reads it."""
+
+
 def holidays_from(session: Session, agency_id: int, start: date) -> set[date]:
     """The agency's and the province-wide holidays from `start` on, for counting working days."""
-    return set(session.execute(
-        select(Holiday.day).where(or_(Holiday.agency_id == agency_id, Holiday.agency_id.is_(None)),
-                                  Holiday.day >= start)
-    ).scalars())
+    return set(session.execute(_HOLIDAYS, {"agency_id": agency_id, "start": start}).scalars())
 
 
 def _due_dates(session: Session, inst: ProcessInstance, views: Sequence[ev.TaskView], at: datetime,
@@ -137,11 +141,38 @@ def _entry(event: ev.EngineEvent) -> audit.Entry:
     return audit.Entry(event.kind, data, task_id=event.task_id, element_id=event.element_id)
 
 
-_AUDIT_COLUMNS = tuple(c.key for c in AuditEvent.__table__.columns if c.key != "id")
+_INSTANCES = cast(Table, ProcessInstance.__table__)
+_STEP_COLUMNS = ("state", "status", "next_timer_at", "updated_at", "confidential", "audit_seq", "audit_head", "version")
 
 
-def _audit_values(event: AuditEvent) -> dict[str, Any]:
-    return {key: getattr(event, key) for key in _AUDIT_COLUMNS}
+def _step_update(columns: Sequence[str]) -> Update:
+    return (update(_INSTANCES)
+            .where(_INSTANCES.c.id == bindparam("loaded_id"), _INSTANCES.c.version == bindparam("loaded_version"))
+            .values({key: bindparam(key, type_=_INSTANCES.c[key].type) for key in columns}))
+
+
+_STEP_UPDATES = {False: _step_update(_STEP_COLUMNS), True: _step_update((*_STEP_COLUMNS, "completed_at"))}
+"""Built once, for a step that leaves the instance running and one that completes it."""
+
+
+def _update_instance(session: Session, inst: ProcessInstance, completed_at: datetime | None) -> None:
+    """The step's UPDATE of a loaded instance row with its version check, as one Core statement.
+
+    What the ORM's flush would send, without its unit-of-work pass: the row must still be at the
+    version the command loaded (else `StaleDataError`, a lost race), and the loaded object is told
+    the new values as committed so nothing of it is written twice.
+    """
+    loaded_version = inst.version
+    values: dict[str, Any] = {key: getattr(inst, key) for key in _STEP_COLUMNS}
+    values["version"] = loaded_version + 1
+    if completed_at is not None:
+        values["completed_at"] = completed_at
+    done = session.connection().execute(_STEP_UPDATES[completed_at is not None],
+                                        {**values, "loaded_id": inst.id, "loaded_version": loaded_version})
+    if done.rowcount != 1:
+        raise StaleDataError(f"instance {inst.id} is no longer at version {loaded_version}")
+    for key, value in values.items():
+        set_committed_value(inst, key, value)
 
 
 def persist(
@@ -159,6 +190,8 @@ def persist(
     too_large = limits.state_too_large(state)  # checked before anything of the step is written
     if too_large:
         raise LimitExceeded(f"the process failed: {too_large}")
+    loaded = inspect(inst)
+    unchanged = loaded.persistent and not loaded.modified  # else the ORM writes it, with what else changed
     inst.state = state
     inst.status = "completed" if snapshot.completed else "running"
     inst.next_timer_at = snapshot.next_timer_at
@@ -167,13 +200,16 @@ def persist(
         inst.completed_at = at
     domain = hooks.of(instance.model.key)
     inst.confidential = domain.confidential(snapshot.data, inst.confidential)
-    trail = audit.chain_onto_instance(inst, actor, at, [*first, *(_entry(e) for e in result.events), *last])
-    session.add(inst)
+    trail = audit.chain_rows_onto_instance(inst, actor, at, [*first, *(_entry(e) for e in result.events), *last])
     # The instance row goes first: a new one must exist before the rows that refer to it, and an
     # update meets the version check (and PostgreSQL's row lock) before anything else is written.
-    session.flush()
+    if unchanged:
+        _update_instance(session, inst, at if snapshot.completed else None)
+    else:
+        session.add(inst)
+        session.flush()
     if trail:  # one INSERT for the step's events, on the connection (ORM bulk machinery cost ~0.3 ms)
-        session.connection().execute(insert(AuditEvent), [_audit_values(e) for e in trail])
+        session.connection().execute(insert(AuditEvent), trail)
     ready = {t.id: t for t in snapshot.ready_tasks}
     created = [ready[e.task_id] for e in result.events if e.kind == ev.TASK_CREATED and e.task_id in ready]
     due = _due_dates(session, inst, created, at, zone or DEFAULT_ZONE) if created else {}
