@@ -84,6 +84,10 @@ def event_label(kind: str) -> str:
         "document_issued": _("Document issued"), "petition_withdrawn": _("Petition withdrawn"),
         "deadline_extended": _("Deadline extended"),
         "instance_migrated": _("Moved to a new version of the process"),
+        "instance_suspended": _("Handling suspended"), "instance_resumed": _("Handling resumed"),
+        "instance_terminated": _("Handling ended by an administrator"),
+        "incident_opened": _("A step failed and awaits an administrator"),
+        "incident_resolved": _("Failed step resolved"),
     }
     return names.get(kind, kind)
 

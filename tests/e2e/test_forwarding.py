@@ -3,11 +3,12 @@
 The Office of the demo department forwards a petition to the Sơn La Department of Home Affairs, which runs
 on the same deployment: it picks the department from the forwarding form's list; the reception of Home
 Affairs finds the petition in its task list, and each side's petition page names the other's number.
-The module runs its own server on the port this branch was given, over its own database.
+The module runs its own server on a free port, over its own database.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +31,6 @@ from tests.dates import service_today
 from tests.e2e.conftest import ARGS, CHROMIUM, DESKTOP, Console, Live, _missing, sign_in
 from tests.e2e.helpers import fill_form, open_task, ready_task, submit_task
 
-PORT = 5104
 RECEIVER = ("sonla-noivu", "Sở Nội vụ tỉnh Sơn La")
 RECEPTION_B = "tiepnhan.noivu"
 TITLE = "Phản ánh việc tuyển dụng viên chức không công khai"
@@ -38,8 +38,8 @@ TITLE = "Phản ánh việc tuyển dụng viên chức không công khai"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """The demo deployment (its departments' plans loaded) on 127.0.0.1:5104, with a receptionist of Home
-    Affairs whose home is that department."""
+    """The demo deployment (its departments' plans loaded) on a free port of 127.0.0.1 (or
+    PETITIONFLOW_E2E_PORT's), with a receptionist of Home Affairs whose home is that department."""
     problem = _missing()
     if problem:
         pytest.skip(problem)
@@ -51,11 +51,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     accounts.ensure_agency(ctx, *RECEIVER)
     accounts.add_user(ctx, Actor("system", RECEIVER[0], frozenset(), True), RECEPTION_B, DEMO_PASSWORD,
                       ["reception"], RECEIVER[0], "Lường Thị Nhận")
-    http = make_server("127.0.0.1", PORT, create_app(settings, ctx), threaded=True)
+    http = make_server("127.0.0.1", int(os.environ.get("PETITIONFLOW_E2E_PORT", "0")), create_app(settings, ctx),
+                       threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     i18n.missing.clear()
-    yield Live(f"http://127.0.0.1:{PORT}", ctx)
+    yield Live(f"http://127.0.0.1:{http.server_port}", ctx)
     http.shutdown()
     ctx.db.dispose()
 
