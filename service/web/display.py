@@ -46,7 +46,9 @@ def code_label(code: Any) -> str:
         "unknown": _("Not set"),
     }
     planned = field_names().get(str(code))  # a field the agency's plan names (e.g. a new department's)
-    return planned or names.get(str(code), str(code))
+    if planned and planned != str(code):  # a plan whose units only list a field's code does not name it
+        return planned
+    return names.get(str(code), str(code))
 
 
 def forward_status(link: Any) -> str:

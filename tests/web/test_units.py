@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from service.domain import petitions, staffing
-from service.domain.demo import pack_units, unit_username
+from service.domain.demo import DEMO_PASSWORD, pack_units, unit_username
 from service.store.tables import AuditEvent, HumanTask
 from service.usecases import access, accounts, tasks
 from service.usecases.context import Context
@@ -94,3 +94,16 @@ def test_a_task_is_never_moved_to_a_unit_where_nobody_works(web: tuple[Flask, Co
         assert moved.unit_code == "technology" and moved.assignee is None
     finally:
         accounts.set_active(ctx, SYSTEM, unit_username("ip"), True)
+
+
+def test_a_department_whose_plan_only_lists_field_codes_sees_the_fields_named(web: tuple[Flask, Context]) -> None:
+    app, _ = web
+    client = app.test_client()
+    token = csrf(client.get("/signin").text)
+    assert client.post("/signin", data={"username": "tiepnhan", "password": DEMO_PASSWORD, "agency": "sonla-khcn",
+                                        "csrf_token": token}).status_code == 302
+    page = client.get("/petitions/new").text
+    field_select = page.split('name="field"')[1].split("</select>")[0]
+    assert ">Khoa học<" in field_select and ">science<" not in field_select, field_select
+    listing = client.get("/petitions").text
+    assert ">standards<" not in listing and "Tiêu chuẩn, đo lường, chất lượng" in listing
