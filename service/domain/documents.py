@@ -55,6 +55,9 @@ OUTCOMES = {"answered": "đã trả lời tại hội nghị đối thoại", "w
 the conference records for an agenda item (`failed`, `beyond_competence`)."""
 HANDLING_NOTICES = ("thu_ly", "chuyen_don", "huong_dan")
 """Handling decisions that send the petitioner a notice (a filed petition gets none: anonymous, duplicate...)."""
+SENT_ON = {"chuyen_don": "forwarded", "huong_dan": "guided"}
+"""A forwarding slip or a guidance letter is issued when its step is done (`final_outcome`), not at the handling
+decision: the Office chooses the competent agency (on the deployment or not) at that step."""
 UNSIGNED = "……………………"
 """The signer's name when neither the plan nor the issuing user gives one: a line to write it on."""
 REPORTERS = ("office", "inspectorate", "director", "admin")
@@ -161,8 +164,9 @@ def due_kinds(p: Petition, data: Mapping[str, Any], dialogue: Dialogue | None) -
     """The kinds a petition's data calls for after a step (see the module's doc)."""
     kinds = ["receipt"]
     notice = data.get("notice_kind")  # the handling decision's notice, as the pack's decision table names it
-    if isinstance(notice, str) and notice and data.get("handling_result") in HANDLING_NOTICES and (
-            data.get("handling_result") == "thu_ly" or data.get("forward_to")):  # a slip names its addressee
+    decided = data.get("handling_result")
+    if isinstance(notice, str) and notice and decided in HANDLING_NOTICES and (
+            decided == "thu_ly" or data.get("final_outcome") == SENT_ON.get(str(decided))):
         kinds.append(notice)
     if dialogue is not None and dialogue.planned_on is not None:
         kinds.append("invitation")

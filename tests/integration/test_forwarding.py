@@ -18,6 +18,7 @@ from sqlalchemy import select
 from service.app import create_app
 from service.domain import documents, petitions
 from service.domain.petitions import PetitionInfo
+from service.store.document_tables import Document
 from service.store.petition_tables import Petition
 from service.store.tables import AuditEvent, HumanTask
 from service.usecases import accounts, audit, task_queries, tasks
@@ -194,3 +195,20 @@ def test_forwarding_outside_the_deployment_issues_only_the_slip(pair: tuple[Depa
     kinds = {d.kind for d in documents.list_for_petition(science.ctx, science.staff("director"), p.id)}
     assert kinds == {"receipt", "forwarding"}
     assert agency_events(science.ctx, science.agency, "petition_forwarded") == []
+
+
+def test_the_slip_is_issued_when_the_petition_is_forwarded_and_names_where_it_went(
+        pair: tuple[Department, Department]) -> None:
+    science, home_affairs = pair
+    p = science.submit(RECEIVED, petition_type="phan_anh", source="citizen", field="science",
+                       title="Phản ánh việc tuyển dụng", content="Nội dung phản ánh",
+                       petitioner_name="Nguyễn Văn An")
+    science.at(DECIDED)
+    # the decision names a competent body in passing; the Office then forwards to a department on the deployment
+    consolidate(science, p, handling_result="chuyen_don", forward_to="Chi cục Quản lý thị trường")
+    assert {d.kind for d in documents.list_for_petition(science.ctx, science.staff("director"), p.id)} == {"receipt"}
+    forward(science, p, forward_agency=home_affairs.agency)
+    with science.ctx.uow(write=False) as uow:
+        [slip] = uow.session.execute(select(Document).where(Document.petition_id == p.id,
+                                                            Document.kind == "forwarding")).scalars()
+        assert slip.data["forward_to"] == str(home_affairs.plan["agency"]["name"])
