@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..store.petition_tables import Petition
+from ..store.tables import Agency
 from ..usecases import clock, throttle, values
 from ..usecases.context import Context
 from ..usecases.errors import NotFound
@@ -29,6 +31,8 @@ class PublicStatus:
     closed_at: datetime | None
     outcome: str | None
     answer: str | None
+    forwarded_to: str | None = None
+    """The agency on this deployment the petition was forwarded to, with the number it has there."""
 
 
 def new_tracking_code() -> str:
@@ -47,6 +51,15 @@ def tracking_forms(typed: str) -> list[str]:
         if canonical != raw:
             forms.append(canonical)
     return forms
+
+
+def _forwarded_to(session: Session, found: Petition) -> str | None:
+    """"<agency name>, số <number>" of the petition a forwarding created on this deployment, if any."""
+    if found.forwarded_to_id is None:
+        return None
+    there = session.execute(select(Agency.name, Petition.code).join(Agency, Agency.id == Petition.agency_id)
+                            .where(Petition.id == found.forwarded_to_id)).first()
+    return f"{there[0]}, số {there[1]}" if there is not None else None
 
 
 def track(ctx: Context, tracking_code: str, address: str | None = None) -> PublicStatus:
@@ -71,7 +84,8 @@ def track(ctx: Context, tracking_code: str, address: str | None = None) -> Publi
             if forms else None
         if found is not None:
             answer = None if found.confidential else found.answer
-            return PublicStatus(found.code, found.stage, found.submitted_at, found.closed_at, found.outcome, answer)
+            return PublicStatus(found.code, found.stage, found.submitted_at, found.closed_at, found.outcome, answer,
+                                _forwarded_to(uow.session, found))
     if key:
         with ctx.uow() as uow:
             throttle.count(uow.session, key, throttle.tracking_rule(ctx.settings), clock.now())

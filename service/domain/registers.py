@@ -35,11 +35,11 @@ ENDED = "completed"
 """The outcome of a petition whose process ended without naming one."""
 TERMINATED = "terminated"
 """The outcome of a petition whose instance was terminated."""
-ANSWER_KEYS = {"notice_text": None, "written_reply": "written_reply"}
-"""Data keys that carry what the petitioner is sent (the notice of results, the signed written reply),
-most final first, each with the outcome that must be recorded before it counts (None: as soon as it is
-written): the unit writes the reply before the director signs it, and an unsigned reply is not an answer.
-Drafts and internal notes are never among them."""
+ANSWER_KEYS = {"written_reply": "written_reply", "notice_text": None}
+"""Data keys that carry what the petitioner is sent (the signed written reply, else the notice of results
+after a dialogue), the substance first, each with the outcome that must be recorded before it counts
+(None: as soon as it is written): the unit writes the reply before the director signs it, and an unsigned
+reply is not an answer. Drafts and internal notes are never among them."""
 
 
 def before_completion(session: Session, process_key: str, element_id: str, inst: ProcessInstance,

@@ -49,7 +49,7 @@ def test_public_petition_to_written_reply_through_the_api(app: Flask, ctx: Conte
     assert len(receipt["tracking_code"]) >= 16 and receipt["code"].startswith("DEMO-")
     tracked = public.get(f"/api/v1/public/petitions/{receipt['tracking_code']}").json or {}
     assert tracked == {"code": receipt["code"], "stage": "intake", "submitted_at": tracked["submitted_at"],
-                       "closed_at": None, "outcome": None, "answer": None}
+                       "closed_at": None, "outcome": None, "answer": None, "forwarded_to": None}
     assert public.get("/api/v1/petitions").status_code == 401
     assert public.get("/api/v1/public/petitions/not-a-real-code").status_code == 404
 
@@ -94,8 +94,9 @@ def test_public_petition_to_written_reply_through_the_api(app: Flask, ctx: Conte
 
     final = public.get(f"/api/v1/public/petitions/{receipt['tracking_code']}").json or {}
     assert final["stage"] == "closed" and final["outcome"] == "written_reply"
-    assert final["answer"] == "Sở đã trả lời bằng văn bản số 12/SKHCN." and final["closed_at"]
-    assert set(final) == {"code", "stage", "submitted_at", "closed_at", "outcome", "answer"}
+    assert final["answer"] == "Văn bản trả lời số 12/SKHCN." and final["closed_at"]  # the signed reply, not the notice
+    assert set(final) == {"code", "stage", "submitted_at", "closed_at", "outcome", "answer", "forwarded_to"}
+    assert final["forwarded_to"] is None
     trail = Api(app, "kiemtoan").get(f"/api/v1/audit?business_key={receipt['code']}&limit=1000")
     assert trail.status_code == 200
     events = (trail.json or {})["items"]

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from service.app import create_app
-from service.domain import documents, petitions
+from service.domain import documents, petition_tracking, petitions
 from service.domain.petitions import PetitionInfo
 from service.store.document_tables import Document
 from service.store.petition_tables import Petition
@@ -212,3 +212,7 @@ def test_the_slip_is_issued_when_the_petition_is_forwarded_and_names_where_it_we
         [slip] = uow.session.execute(select(Document).where(Document.petition_id == p.id,
                                                             Document.kind == "forwarding")).scalars()
         assert slip.data["forward_to"] == str(home_affairs.plan["agency"]["name"])
+    public = petition_tracking.track(science.ctx, science.petition(p).tracking_code)
+    there = received_from(home_affairs, p)
+    assert public.forwarded_to == f"{home_affairs.plan['agency']['name']}, số {there.code}"
+    assert public.answer is None

@@ -9,7 +9,7 @@ import pytest
 
 from service.domain import petition_tracking
 from service.usecases.context import Context
-from tests.integration.department import Department, prepare_for_review
+from tests.integration.department import Department, notify, prepare_for_review
 
 PLAN = "000_sonla_khcn_2022.toml"
 
@@ -31,3 +31,5 @@ def test_the_written_reply_is_the_answer_only_once_signed(ctx: Context, monkeypa
     signed = dept.petition(p)
     assert signed.answer == "Sở trả lời: thời gian cấp phép rút còn 10 ngày."
     assert petition_tracking.track(dept.ctx, signed.tracking_code).answer == signed.answer
+    notify(dept, p)  # the notice of results tells the petitioner the reply was sent: the reply stays the answer
+    assert dept.petition(p).answer == "Sở trả lời: thời gian cấp phép rút còn 10 ngày."

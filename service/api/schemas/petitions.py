@@ -204,6 +204,8 @@ class PublicStatusSchema(Schema):
     closed_at = fields.DateTime(allow_none=True)
     outcome = fields.String(allow_none=True)
     answer = fields.String(allow_none=True)
+    forwarded_to = fields.String(allow_none=True, metadata={
+        "description": "The agency on this deployment the petition was forwarded to, with its number there"})
 
 
 class DialogueCreateSchema(Schema):
