@@ -185,23 +185,3 @@ def reworded(problem: Problem, root: etree._Element) -> Problem:
             element_id=caller, file_name=problem.file_name, process=process.group(1),
             known=process.group(2).strip() or "—")
     return problem
-
-
-def lane_problems(root: etree._Element, file_name: str, engine_lanes: Mapping[str, str | None]) -> list[Problem]:
-    """Steps the engine will give another lane than the one they are drawn in: the engine gives every step
-    inside a sub-process the sub-process's lane, when the sub-process itself is put in a lane."""
-    drawn = {(ref.text or "").strip(): str(lane.get("name") or lane.get("id"))
-             for lane in root.iter(f"{{{BPMN}}}lane") for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
-    problems: list[Problem] = []
-    for element_id, runs_in in sorted(engine_lanes.items()):
-        if runs_in is None or drawn.get(element_id, runs_in) == runs_in:
-            continue
-        node = next(root.iterfind(f".//*[@id='{element_id}']"), None)
-        holder = next((a for a in (node.iterancestors(f"{{{BPMN}}}subProcess") if node is not None else [])
-                       if drawn.get(str(a.get("id"))) == runs_in), None)
-        problems.append(Problem.worded(
-            "the step is drawn in lane '{drawn}' but would run in lane '{runs}', the lane of its sub-process "
-            "{subprocess}: take the sub-process out of that lane (a sub-process drawn across lanes belongs in none)",
-            element_id=element_id, file_name=file_name, drawn=drawn[element_id], runs=runs_in,
-            subprocess=str(holder.get("id")) if holder is not None else "?"))
-    return problems

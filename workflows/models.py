@@ -191,11 +191,6 @@ def _parse_model(
         subprocess_specs = parser.get_subprocess_specs(key)
     except (ValidationException, SpiffWorkflowException) as exc:
         raise ModelError([_problem_from_engine(exc, file_name)]) from None
-    problems += checks.lane_problems(root, file_name, {
-        str(ts.bpmn_id): ts.lane for process in [spec, *subprocess_specs.values()]
-        for ts in process.task_specs.values() if getattr(ts, "bpmn_id", None) in human})
-    if problems:
-        raise ModelError(problems)
     bound_collections([spec, *subprocess_specs.values()])
     _wire_loops([spec, *subprocess_specs.values()])
     return ProcessModel(

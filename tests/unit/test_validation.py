@@ -159,17 +159,3 @@ def test_a_called_process_the_diagram_lacks_is_named_on_the_call_activity() -> N
     text = refused(definitions(process(body)))
     assert "element ask_other: the call activity calls the process 'other_process', which is not in this" in text
     assert "Did you mean" not in text
-
-
-def test_a_sub_process_put_in_a_lane_would_give_its_steps_that_lane() -> None:
-    inner = linear([("userTask", "check", "")], prefix="in_")
-    body = linear([("subProcess", "handling", inner)])
-    lanes = ('<bpmn:laneSet id="ls"><bpmn:lane id="L_office" name="office"><bpmn:flowNodeRef>check</bpmn:flowNodeRef>'
-             '<bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>end</bpmn:flowNodeRef></bpmn:lane>'
-             '<bpmn:lane id="L_director" name="director"><bpmn:flowNodeRef>handling</bpmn:flowNodeRef>'
-             '</bpmn:lane></bpmn:laneSet>')
-    text = refused(definitions(process(lanes + body)))
-    assert "element check: the step is drawn in lane 'office' but would run in lane 'director'" in text
-    assert "sub-process handling" in text
-    fixed = definitions(process(lanes.replace("<bpmn:flowNodeRef>handling</bpmn:flowNodeRef>", "") + body))
-    assert parse_model(fixed).human_tasks["check"].lane == "office"

@@ -61,6 +61,7 @@ def test_a_timer_in_words_names_its_text_in_vietnamese() -> None:
 def test_an_unknown_lane_marks_the_lane() -> None:
     bpmn = diagrams.definitions(diagrams.process(
         '<bpmn:laneSet id="ls"><bpmn:lane id="Lane_x" name="nowhere"><bpmn:flowNodeRef>start</bpmn:flowNodeRef>'
-        '</bpmn:lane></bpmn:laneSet>' + diagrams.linear([("userTask", "review", "")])))
+        '<bpmn:flowNodeRef>review</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>'
+        + diagrams.linear([("userTask", "review", "")])))
     [problem] = _problems(refusal(bpmn))
     assert problem["elements"] == ["Lane_x"] and "nowhere" in problem["text"]
