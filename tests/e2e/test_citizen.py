@@ -22,8 +22,9 @@ def test_citizen_submits_and_tracks(open_page: Any, live: Live) -> None:
     assert len(code) >= 12
     check_vietnamese(page)
     shot(page, "citizen-received")
-    page.click("a.button")
+    page.click("form[action='/public/track'] button[type=submit]")  # the code is posted, not put in the address
     page.wait_for_selector("[data-testid=track-status]")
+    assert code not in page.url
     assert page.locator("[data-testid=public-stage]").inner_text() == "Đang xử lý"
     assert "Nguyễn Thị Dân" not in page.content()  # the public view shows no names
     check_vietnamese(page)

@@ -28,7 +28,7 @@ from service.usecases import accounts, sessions, tasks
 from service.usecases.context import Actor, Context
 from service.web import i18n
 from tests.dates import service_today
-from tests.e2e.conftest import ARGS, CHROMIUM, DESKTOP, Console, Live, _missing, sign_in
+from tests.e2e.conftest import DESKTOP, Console, Live, _missing, sign_in
 from tests.e2e.helpers import fill_form, open_task, ready_task, submit_task
 
 RECEIVER = ("sonla-noivu", "Sở Nội vụ tỉnh Sơn La")
@@ -61,22 +61,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     ctx.db.dispose()
 
 
-@pytest.fixture(scope="module")
-def chromium(server: Live) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page_of(chromium: Any, server: Live, console: Console) -> Iterator[Any]:
+def page_of(browser: Any, server: Live, console: Console) -> Iterator[Any]:
+    """Pages of the session's browser (one Playwright per process) on this module's server."""
     contexts: list[Any] = []
 
     def make(user: str) -> Any:
-        context = chromium.new_context(viewport=DESKTOP, base_url=server.url)
+        context = browser.new_context(viewport=DESKTOP, base_url=server.url)
         contexts.append(context)
         page = console.watch(context.new_page())
         page.set_default_timeout(15_000)
