@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain import receptions, reports
-from ..usecases import access
+from ..usecases import access, audit_queries
 from ..usecases.context import Actor
 from ..usecases.task_queries import OVERSEERS
 from .i18n import translate as _
@@ -43,7 +43,7 @@ def navigation(actor: Actor | None) -> list[NavItem]:
     if actor.has(*reports.READERS):
         items.append(NavItem("web.reports.periodic", _("Reports")))
         items.append(NavItem("web.registers.petition_register", _("Registers")))
-    if actor.has(*AUDIT_ROLES):
+    if actor.has(*audit_queries.READERS):  # an administrator manages accounts; reading the trail is the auditors'
         items.append(NavItem("web.audit.search", _("Audit trail")))
     if actor.has(*DESIGN_ROLES):
         items.append(NavItem("web.designer.models", _("Process models")))

@@ -97,3 +97,4 @@ def test_the_designer_offers_the_agencys_own_groups_as_lanes(web: tuple[Flask, C
     assert lanes is not None and "Tổ Tiếp công dân" in json.loads(lanes.group(1)), modeler[-3000:]
     draft = next(d for d in drafts.list_drafts(ctx, actor(ctx, "thietke")) if d.key == "tiep_cong_dan")
     assert 'name="Tổ Tiếp công dân"' in drafts.get(ctx, actor(ctx, "thietke"), draft.id).bpmn_xml
+

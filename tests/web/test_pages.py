@@ -110,3 +110,15 @@ def test_roles_open_their_pages_only(web: tuple[Flask, Context]) -> None:
     assert signed_in(app, "vanphong").get("/reports").status_code == 200
     assert signed_in(app, "donvi").get("/reports").status_code == 403
     assert Actor("public", "demo").has("auditor") is False
+
+
+def test_the_menu_offers_the_audit_trail_only_to_those_who_may_read_it(web: tuple[Flask, Context]) -> None:
+    app, _ = web
+    for username, offered in (("quantri", False), ("kiemtoan", True)):
+        client = signed_in(app, username)
+        menu = client.get("/", follow_redirects=True).text.split("<nav")[1].split("</nav>")[0]
+        assert ('href="/audit"' in menu) is offered, (username, menu)
+        if offered:
+            assert client.get("/audit").status_code == 200
+        else:
+            assert client.get("/audit").status_code == 403
