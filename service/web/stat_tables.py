@@ -82,7 +82,7 @@ def resolution_table(st: Statistics) -> Table:
         [Head(_("Row no."), rows=2), Head(_("Kind of petition"), rows=2), Head(_("To resolve"), rows=2),
          Head(_("Carried over from the previous period"), rows=2), Head(_("Accepted in the period"), rows=2),
          Head(_("Resolved in the period"), cols=3), Head(_("Being resolved"), cols=3),
-         Head(_("Time limit (days)"), rows=2)],
+         Head(_("Time limit of a petition without a statutory deadline (days)"), rows=2)],
         [Head(_("Total")), Head(_("In time")), Head(_("Late")), Head(_("Total")), Head(_("Within the time limit")),
          Head(_("Late"))],
     ]
