@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import g, has_request_context
 
 from ..domain import plans
+from ..domain.forwarding import SENDER as FORWARDED_BY
 from . import security
 from .i18n import bilingual
 from .i18n import translate as _
@@ -53,4 +54,6 @@ def actor_label(username: str | None) -> str:
     if username in (None, ""):
         return "—"
     names = {"public": _("A citizen"), "system": _("System")}
+    if str(username).startswith(FORWARDED_BY):  # a petition another agency of the deployment forwarded
+        return _("Forwarded by agency {agency}", agency=str(username)[len(FORWARDED_BY):])
     return names.get(str(username), str(username))
