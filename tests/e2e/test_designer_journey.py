@@ -57,7 +57,7 @@ def _running_petition(live: Live) -> Any:
     info = petitions.submit(live.ctx, reception, fields)
     assert info.instance_id is not None
     tasks.complete(live.ctx, reception, ready_task(live.ctx, info.instance_id, "intake"),
-                   {**fields, "received_on": service_today().isoformat()})
+                   {**fields, "received_on": service_today().isoformat(), "petition_type": "kien_nghi"})
     ready_task(live.ctx, info.instance_id, "consolidate_inspectorate")
     return info
 
