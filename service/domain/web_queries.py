@@ -31,7 +31,8 @@ TIMELINE_EVENTS = ("instance_started", "task_completed", "task_cancelled", "task
                    "attachment_uploaded", "petition_withdrawn", "deadline_extended", "dialogue_cancelled",
                    "instance_migrated", "instance_completed")
 """What an instance's history shows people: their steps and what happened to the petition (a document
-issued, a timer, a message, a move to a new version), not the engine's own steps (gateways, scripts that only set variables)."""
+issued, a timer, a message, a move to a new version), not the engine's own steps (gateways, scripts that
+only set variables)."""
 
 
 @dataclass(frozen=True)
