@@ -233,9 +233,9 @@ def _move_the_step_into_the_group_lane(page: Any) -> None:
     for step in range(1, 11):
         page.mouse.move(end_x, y + (end_y - y) * step / 10)
     page.mouse.up()
-    ends = page.evaluate(f"""() => {{ const e = window.petitionflowModeler.get('elementRegistry').get('{STEP}');
-      return [e.y + e.height / 2, e.parent.id]; }}""")
-    assert ends == [target, "handling"], (ends, target)
+    moved = page.evaluate(f"""() => {{ const e = window.petitionflowModeler.get('elementRegistry').get('{STEP}');
+      return [e.y, e.y + e.height, e.parent.id]; }}""")
+    assert band_top <= moved[0] and moved[1] <= band_top + band_height and moved[2] == "handling", (moved, band_top)
     ends = page.evaluate(f"""() => {{ const e = window.petitionflowModeler.get('elementRegistry').get('{STEP}');
       return [e.incoming.map(f => f.source.id), e.outgoing.map(f => f.target.id)]; }}""")
     assert ends == [[BEFORE], [AFTER]], ends
