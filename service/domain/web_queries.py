@@ -32,7 +32,8 @@ TIMELINE_EVENTS = ("instance_started", "task_completed", "task_cancelled", "task
                    "instance_migrated", "instance_suspended", "instance_resumed", "instance_terminated",
                    "incident_opened", "incident_resolved", "instance_completed")
 """What an instance's history shows people: their steps and what happened to the petition (a document
-issued, a timer, a message), not the engine's own steps (gateways, scripts that only set variables)."""
+issued, a timer, a message, a move to a new version), not the engine's own steps (gateways, scripts that
+only set variables)."""
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ class TaskRow:
     completed_at: datetime | None
     completed_by: str | None
     overdue: bool
+    candidate_role: str | None = None
+    """The role that works the task (`group:<key>` for an agency's own group, whose lane names it)."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def row_of(task: HumanTask, version: int, business_key: str | None, now: datetim
     overdue = task.status == "ready" and task.due_at is not None and task.due_at < now
     return TaskRow(task.id, task.instance_id, version, business_key, task.element_id, task.name, task.lane,
                    task.unit_code, task.form_key, task.assignee, task.status, task.due_at, task.created_at,
-                   task.completed_at, task.completed_by, overdue)
+                   task.completed_at, task.completed_by, overdue, task.candidate_role)
 
 
 def _scoped(actor: Actor, scope: str, agency_id: int) -> Select[HumanTask, int, str | None]:

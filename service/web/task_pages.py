@@ -114,7 +114,7 @@ def render_task(task_id: uuid.UUID, values: dict[str, Any] | None = None, errors
     shown_errors = {k: [error_text(m, shown.get(k)) for m in v] for k, v in (errors or {}).items()}
     form_fields = formrender.fields(detail.form, shown, shown_errors)
     _mark_unstaffed_units(form_fields, staffing.units_with_staff(ctx, actor))
-    works = access.works(actor, _role(detail.task), detail.task.unit_code) or actor.has("admin")
+    works = access.works(actor, detail.task.candidate_role, detail.task.unit_code) or actor.has("admin")
     may_act = detail.task.status == "ready" and works and detail.task.assignee in (None, actor.username)
     on_dialogue_page = detail.task.element_id in (dialogues.AGENDA_TASK, dialogues.CONFERENCE_TASK)
     movable = (detail.task.status == "ready" and detail.task.lane == "unit" and actor.has(*staffing.MOVERS))
@@ -157,10 +157,6 @@ def _mark_unstaffed_units(form_fields: list[formrender.Field], staffed: list[str
 
 
 _task_page = render_task
-
-
-def _role(task: task_queries.TaskRow) -> str | None:
-    return "unit" if task.lane == "unit" else task.lane
 
 
 @bp.get("/tasks/<uuid:task_id>")

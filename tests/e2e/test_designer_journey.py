@@ -1,7 +1,9 @@
-"""A designer's whole journey on the real pages: a new step in the petition's handling sub-process, with a
-new form, a deadline and a reminder timer; a gateway condition and a decision table cell changed; a planted
+"""A designer's whole journey on the real pages: an admin adds a group to the department and grants it; the
+designer adds that group's lane and a new step in it inside the petition's handling sub-process, with a new
+form, a deadline and a reminder timer; a gateway condition and a decision table cell changed; a planted
 problem marked on the diagram and fixed; the version published, compared with the one before, a running
-petition moved onto it; and a person of the step's lane completes the new step from their task list."""
+petition moved onto it; and a member of the group completes the new step from their task list, which the
+office does not see."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lxml import etree
 from sqlalchemy import select
 
@@ -17,6 +20,7 @@ from service.domain.demo import DEMO_PASSWORD
 from service.store.tables import HumanTask
 from service.usecases import accounts, models, sessions, tasks
 from service.usecases.context import Actor
+from service.usecases.errors import Forbidden
 from tests.dates import service_today
 from tests.e2e.conftest import Live
 from tests.e2e.helpers import check_vietnamese, ready_task
@@ -25,20 +29,22 @@ from tests.e2e.test_designer_panel import _drag, _group, _open_draft, _select
 AGENCY = "quangngai-khcn"
 """A department no other browser test works in, so the version published here changes no other test's
 petition process (each agency runs its own versions, else the shared pack)."""
-LANE = "office"
-"""The lane the new step goes into (groups as data will name it otherwise); `LANE_USER` works it."""
-LANE_USER = {"office": "vanphong"}[LANE]
+LANE, LANE_USER = "office", "vanphong"
+"""The lane the new step is dropped in (on a flow of its band), and a person who works it."""
+GROUP, GROUP_KEY, GROUP_USER = "Tổ Pháp chế", "tổ pháp chế", "ttthongtin"
+"""The group the admin adds, the key its lane matches by, and the person (of another lane) it is granted to;
+the designer adds its lane below `LANE` and moves the new step there."""
 FLOW, BEFORE, AFTER = "f_classify_route", "classify", "route"
 """The flow in the handling sub-process the new step is dropped on, inside `LANE`'s band, and its ends."""
-STEP = "journey_office_check"
-STEP_NAME = "Văn phòng rà soát hồ sơ / Office checks the file"
+STEP = "journey_legal_check"
+STEP_NAME = "Tổ Pháp chế rà soát hồ sơ / The legal team checks the file"
 STEP_LINK = '.djs-element[data-element-id="{id}"]'
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 
 
 def snap(page: Any, name: str) -> Path:
-    path = Path(f"/tmp/designer-{name}.png")
+    path = Path(f"/tmp/lanejourney-{name}.png")
     page.screenshot(path=str(path), full_page=True)
     return path
 
@@ -168,6 +174,76 @@ def _add_step_on_the_flow(page: Any) -> None:
     assert f"({LANE})" in page.inner_text("[data-testid=pf-lane]")
 
 
+def _add_the_group(open_page: Any) -> None:
+    """The admin's groups page: the new group, then granted to `GROUP_USER`."""
+    admin = _signed_in(open_page, "quantri")
+    admin.goto("/admin/groups")
+    admin.fill("[data-testid=group-form] input[name=name]", GROUP)
+    admin.click("[data-testid=group-form] button[type=submit]")
+    admin.wait_for_url("**/admin/groups?done=*")
+    admin.select_option("[data-testid=grant-form] select[name=group]", GROUP_KEY)
+    admin.select_option("[data-testid=grant-form] select[name=username]", GROUP_USER)
+    admin.click("[data-testid=grant-form] button[type=submit]")
+    admin.wait_for_url("**/admin/groups?done=*")
+    assert GROUP_USER in admin.inner_text(f'[data-testid="group-{GROUP_KEY}"]')
+    snap(admin, "group-granted")
+    admin.close()
+
+
+def _lane_named(page: Any, name: str) -> list[float]:
+    """The lane named `name`: [x, y, width, height]."""
+    found = page.evaluate("""name => window.petitionflowModeler.get('elementRegistry').filter(e =>
+      e.type === 'bpmn:Lane' && e.businessObject.name === name).map(e => [e.x, e.y, e.width, e.height])""", name)
+    assert len(found) == 1, (name, found)
+    return [float(v) for v in found[0]]
+
+
+def _add_the_group_lane(page: Any) -> None:
+    """The office lane's context pad adds a lane below it; the panel names it after the new group."""
+    x, y, width, height = _lane_named(page, LANE)
+    page.evaluate(f"""() => window.petitionflowModeler.get('canvas').viewbox({{x: {x + width - 600},
+      y: {y}, width: 700, height: 520}})""")
+    before = page.evaluate("""() => window.petitionflowModeler.get('elementRegistry')
+      .filter(e => e.type === 'bpmn:Lane').map(e => e.id)""")
+    _select(page, f"Lane_{LANE}", connection=True)
+    page.click('.djs-context-pad .entry[data-action="lane-insert-below"]')
+    added = page.evaluate("""before => window.petitionflowModeler.get('elementRegistry')
+      .filter(e => e.type === 'bpmn:Lane' && before.indexOf(e.id) < 0).map(e => [e.id, e.y])""", before)
+    assert len(added) == 1 and added[0][1] == y + height, (added, y + height)
+    _select(page, added[0][0], connection=True)
+    _group(page, "pf-laneRole")
+    page.select_option("#bio-properties-panel-pf-laneRole", label=GROUP)
+    page.wait_for_function("([id, name]) => window.petitionflowModeler.get('elementRegistry').get(id)"
+                           ".businessObject.name === name", arg=[added[0][0], GROUP])
+    snap(page, "lane-added")
+
+
+def _move_the_step_into_the_group_lane(page: Any) -> None:
+    """Drag the new step straight down into the group's band of the sub-process; it keeps its flows."""
+    _x, band_top, _width, band_height = _lane_named(page, GROUP)
+    box = page.evaluate(f"""() => {{ const e = window.petitionflowModeler.get('elementRegistry').get('{STEP}');
+      return [e.x + e.width / 2, e.y + e.height / 2]; }}""")
+    target = band_top + band_height / 2
+    page.evaluate(f"""() => window.petitionflowModeler.get('canvas').viewbox({{x: {box[0] - 350},
+      y: {box[1] - 100}, width: 700, height: 520}})""")
+    x, y = _on_screen(page, box[0], box[1])
+    page.mouse.move(x, y)
+    page.mouse.down()
+    end_x, end_y = _on_screen(page, box[0], target)
+    for step in range(1, 11):
+        page.mouse.move(end_x, y + (end_y - y) * step / 10)
+    page.mouse.up()
+    moved = page.evaluate(f"""() => {{ const e = window.petitionflowModeler.get('elementRegistry').get('{STEP}');
+      return [e.y, e.y + e.height, e.parent.id]; }}""")
+    assert band_top <= moved[0] and moved[1] <= band_top + band_height and moved[2] == "handling", (moved, band_top)
+    ends = page.evaluate(f"""() => {{ const e = window.petitionflowModeler.get('elementRegistry').get('{STEP}');
+      return [e.incoming.map(f => f.source.id), e.outgoing.map(f => f.target.id)]; }}""")
+    assert ends == [[BEFORE], [AFTER]], ends
+    page.wait_for_function("id => window.petitionflowModeler.get('selection').get()[0].id === id", arg=STEP)
+    _group(page, "pf-lane")
+    assert f"({GROUP})" in page.inner_text("[data-testid=pf-lane]")
+
+
 def _bind_a_new_form(page: Any) -> None:
     """The panel's new-form button saves the diagram and opens the form editor; one text field is added."""
     _group(page, "pf-form")  # the new step is still selected
@@ -244,16 +320,19 @@ def _set_timer(page: Any, event_id: str, kind: str, value: str) -> None:
                            arg=[event_id, kind, value])
 
 
-def test_a_designer_adds_a_step_publishes_and_the_lane_completes_it(open_page: Any, live: Live) -> None:
+def test_a_designer_adds_a_groups_step_publishes_and_the_group_completes_it(open_page: Any, live: Live) -> None:
     accounts.grant_roles(live.ctx, Actor("system", "demo", frozenset(), True), "thietke", AGENCY, ["designer"])
     designer = _actor(live, "thietke")
     old = models.list_versions(live.ctx, "petition", AGENCY)[0].version
     running = _running_petition(live)
+    _add_the_group(open_page)
 
     page = _signed_in(open_page, "thietke")
     _open_draft(page, "petition")
     draft_id = _draft_id(page)
+    _add_the_group_lane(page)
     _add_step_on_the_flow(page)
+    _move_the_step_into_the_group_lane(page)
     snap(page, "step-added")
     _bind_a_new_form(page)
     _back_to_draft(page, draft_id)
@@ -297,8 +376,10 @@ def test_a_designer_adds_a_step_publishes_and_the_lane_completes_it(open_page: A
     # the sub-process, resized by the space tool, stays out of every lane (else the engine gives its lane
     # to every step inside)
     assert root.find(".//bpmn:lane/bpmn:flowNodeRef[.='handling']", NS) is None
-    for moved in (STEP, AFTER, "gw_competence"):  # the space tool moved the steps after it
+    for moved in (AFTER, "gw_competence"):  # the space tool moved the steps after it
         assert root.find(f".//bpmn:lane[@name='{LANE}']/bpmn:flowNodeRef[.='{moved}']", NS) is not None, moved
+    lanes = [lane.get("name") for lane in root.iterfind(f".//bpmn:lane[bpmn:flowNodeRef='{STEP}']", NS)]
+    assert lanes == [GROUP], lanes
     cycle = root.find(f".//bpmn:boundaryEvent[@id='{timer}']//bpmn:timeCycle", NS)
     assert cycle is not None and cycle.text == '"R3/PT1H"'
 
@@ -320,15 +401,28 @@ def test_a_designer_adds_a_step_publishes_and_the_lane_completes_it(open_page: A
     assert f"phiên bản {new}" in page.locator("[data-testid=moved-one]").inner_text()
     snap(page, "moved")
 
-    # the inspectorate decides (its own page, not this journey), then the office does the new step
+    # the inspectorate decides (its own page, not this journey), then the group's member does the new step;
+    # the office, whose lane it was dropped in, neither lists it among its tasks nor may complete it (it
+    # oversees the department's tasks, so it may read it)
     web_tasks.complete(live.ctx, _actor(live, "thanhtra"),
                        ready_task(live.ctx, running.instance_id, "consolidate_inspectorate"),
                        {"field": "science", "urgency": "normal", "handling_result": "thu_ly"})
-    ready_task(live.ctx, running.instance_id, STEP)
-    person = _signed_in(open_page, LANE_USER)
+    task_id = ready_task(live.ctx, running.instance_id, STEP)
+    with live.ctx.uow(write=False) as uow:
+        role = uow.session.execute(select(HumanTask.candidate_role).where(HumanTask.id == task_id)).scalar_one()
+    assert role == f"group:{GROUP_KEY}"
+    office = _signed_in(open_page, LANE_USER)
+    office.goto("/tasks")
+    office.wait_for_selector("[data-testid=task-table], [data-testid=no-tasks]")
+    assert office.locator("tr", has_text=running.code).filter(has_text="Tổ Pháp chế rà soát").count() == 0
+    office.close()
+    with pytest.raises(Forbidden):
+        tasks.complete(live.ctx, _actor(live, LANE_USER), task_id, {})
+    person = _signed_in(open_page, GROUP_USER)
     person.goto("/tasks")
     snap(person, "task-list")
-    row = person.locator("tr", has_text=running.code).filter(has_text="Văn phòng rà soát hồ sơ")
+    row = person.locator("tr", has_text=running.code).filter(has_text="Tổ Pháp chế rà soát hồ sơ")
+    assert GROUP in row.inner_text()  # the task list names the lane's group
     row.locator("a").first.click()
     person.wait_for_selector("[data-testid=task-form]")
     person.locator("[data-testid=task-form] input[type=text]").first.fill("Hồ sơ đủ")
@@ -341,4 +435,4 @@ def test_a_designer_adds_a_step_publishes_and_the_lane_completes_it(open_page: A
     with live.ctx.uow(write=False) as uow:
         done = uow.session.execute(select(HumanTask.status, HumanTask.completed_by).where(
             HumanTask.instance_id == running.instance_id, HumanTask.element_id == STEP)).one()
-    assert tuple(done) == ("completed", LANE_USER)
+    assert tuple(done) == ("completed", GROUP_USER)

@@ -77,6 +77,10 @@ def test_deploying_a_lane_the_agency_lacks_names_the_group_then_its_member_works
     row = page.split("check_budget")[1].split("</tr>")[0]
     assert PLANNING in row and LANE.strip() not in row  # the group's label, not the lane as the diagram spells it
     assert f'<option value="group:{PLANNING.lower()}"' in page
+    link = re.search(r'href="(/tasks/[0-9a-f-]{36})"[^<]*$', page.split("check_budget")[0])
+    assert link is not None
+    assert 'data-testid="task-form"' in member.get(link.group(1)).text  # the member may do it on its page
+    assert 'data-testid="task-form"' not in signed_in(app, "vanphong").get(link.group(1)).text  # the office reads it
 
 
 def test_the_designer_offers_the_agencys_own_groups_as_lanes(web: tuple[Flask, Context]) -> None:
