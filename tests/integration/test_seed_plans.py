@@ -80,7 +80,8 @@ def test_000_sonla_science_2022_periodic_q3_and_adhoc(ctx: Context, monkeypatch:
         finish_outcome(dept, p, outcome)
     outcomes = _close_out(dept)
     assert sorted(outcomes.values()) == EXPECTED["000"]
-    assert dept.petition(citizen).answer == f"Thông báo kết quả giải quyết: {citizen.title}"
+    assert dept.petition(citizen).answer == f"Văn bản trả lời: {citizen.title}"  # the signed reply, not its notice
+    assert dept.petition(staff).answer == f"Thông báo kết quả giải quyết: {staff.title}"  # after the dialogue
     run_reports(dept, expected_reports=2)
     check_statistics(dept)
 
