@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -123,7 +123,7 @@ def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str,
         "reply_text": _reply_text(s, p, data),
         "resolution_days": "".join(ch for ch in str(data.get("resolution_deadline") or "") if ch.isdigit()) or "……",
     }
-    dialogue = s.get(Dialogue, p.dialogue_id) if p.dialogue_id else None
+    dialogue = s.get(Dialogue, p.dialogue_id, populate_existing=True) if p.dialogue_id else None
     if dialogue is not None:
         values |= {"dialogue_title": dialogue.title, "dialogue_venue": dialogue.venue or "(chưa xác định)",
                    "dialogue_date": (dialogue.planned_on.strftime("%d/%m/%Y") if dialogue.planned_on
@@ -160,21 +160,22 @@ def _reply_text(s: Session, p: Petition, data: Mapping[str, Any]) -> str:
     return next((str(recorded[k]).strip() for k in REPLY_KEYS if k in recorded), "")
 
 
-def due_kinds(p: Petition, data: Mapping[str, Any], dialogue: Dialogue | None) -> list[str]:
-    """The kinds a petition's data calls for after a step (see the module's doc)."""
+def due_kinds(closed: bool, data: Mapping[str, Any], dialogue_dated: bool) -> list[str]:
+    """The kinds a petition's data calls for after a step (see the module's doc): `closed` when the petition
+    is, `dialogue_dated` when it is on the agenda of a dialogue that has its date."""
     kinds = ["receipt"]
     notice = data.get("notice_kind")  # the handling decision's notice, as the pack's decision table names it
     decided = data.get("handling_result")
     if isinstance(notice, str) and notice and decided in HANDLING_NOTICES and (
             decided == "thu_ly" or data.get("final_outcome") == SENT_ON.get(str(decided))):
         kinds.append(notice)
-    if dialogue is not None and dialogue.planned_on is not None:
+    if dialogue_dated:
         kinds.append("invitation")
     if isinstance(data.get("dialogue_result"), Mapping):
         kinds.append("minutes")
     if data.get("written_reply") and data.get("sign_decision") == "sign":  # once the director signed it
         kinds.append("written_reply")
-    if p.closed_at is not None:
+    if closed:
         kinds.append("notice_of_results")
     return kinds
 
@@ -240,16 +241,20 @@ def _store(s: Session, agency_id: int, kind: str, values: dict[str, Any], petiti
     return document
 
 
-def issue_due(s: Session, instance_id: uuid.UUID, data: Mapping[str, Any], actor: str, at: datetime,
+def issue_due(s: Session, petition: Row[Any], data: Mapping[str, Any], actor: str, at: datetime,
               zone: str | None = None) -> None:
-    """After a step of a petition's process: issue the documents its data now calls for (same transaction)."""
-    p = s.execute(select(Petition).where(Petition.instance_id == instance_id)
-                  .execution_options(populate_existing=True)).scalar_one_or_none()
-    if p is None:
+    """After a step of a petition's process: issue the documents its data now calls for (same transaction).
+    `petition` is its register row as the step left it (`id`, `closed_at`, `dialogue_id`)."""
+    connection = s.connection()
+    dated = petition.dialogue_id is not None and connection.execute(
+        select(Dialogue.planned_on).where(Dialogue.id == petition.dialogue_id)).scalar() is not None
+    due = due_kinds(petition.closed_at is not None, data, dated)
+    have = set(connection.execute(select(Document.kind).where(Document.petition_id == petition.id)).scalars())
+    if not set(due) - have:
         return
-    dialogue = s.get(Dialogue, p.dialogue_id, populate_existing=True) if p.dialogue_id else None
-    have = set(s.execute(select(Document.kind).where(Document.petition_id == p.id)).scalars())
-    for kind in due_kinds(p, data, dialogue):
+    p = s.execute(select(Petition).where(Petition.id == petition.id)
+                  .execution_options(populate_existing=True)).scalar_one()
+    for kind in due:
         if kind not in have:
             issue(s, p, kind, actor, at, zone, data)
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -36,7 +36,7 @@ from ..config import Settings
 from ..store.deadline_tables import DeadlineAlert
 from ..store.petition_tables import Petition
 from ..store.tables import Agency, Holiday, HumanTask, ProcessInstance
-from ..usecases import audit, clock, notifications
+from ..usecases import audit, clock, notifications, projection
 from ..usecases import calendar as days
 from ..usecases.context import Actor, Context
 from ..usecases.errors import Conflict, Forbidden, Invalid, NotFound
@@ -54,9 +54,8 @@ REASON_LENGTH = 2000
 
 
 def holidays_of(s: Session, agency_id: int, start: date) -> set[date]:
-    """The agency's and the province-wide holidays from `start` on."""
-    return set(s.execute(select(Holiday.day).where(
-        or_(Holiday.agency_id == agency_id, Holiday.agency_id.is_(None)), Holiday.day >= start)).scalars())
+    """The agency's and the province-wide holidays from `start` on (read once per unit of work)."""
+    return projection.holidays_from(s, agency_id, start)
 
 
 def _working_after(s: Session, agency_id: int, start: datetime, duration: str, zone: str) -> datetime | None:
@@ -73,12 +72,9 @@ def _rule(data: Mapping[str, Any]) -> dict[str, Any]:
             "petition_type": str(data.get("petition_type") or "")}
 
 
-def project(s: Session, inst: ProcessInstance, snapshot: ev.Snapshot, at: datetime, zone: str | None) -> None:
-    """After a step of a petition: set its statutory deadline when the step settled one (same transaction)."""
-    p = s.execute(select(Petition).where(Petition.instance_id == inst.id)
-                  .execution_options(populate_existing=True)).scalar_one_or_none()
-    if p is None:
-        return
+def project(s: Session, p: Row[Any], snapshot: ev.Snapshot, at: datetime, zone: str | None) -> None:
+    """After a step of a petition (`p`: its row as the step left it, with `id`, `agency_id`, `submitted_at`,
+    `deadline_at` and `deadline_rule`): set its statutory deadline when the step settled one (same transaction)."""
     zone = zone or Settings.timezone
     data = snapshot.data
     values: dict[str, Any] = {}

@@ -46,11 +46,15 @@ class RegisterHooks(ProcessHooks):
     def after_step(self, session: Session, inst: ProcessInstance, model: ProcessModel, result: ev.StepResult,
                    actor: str, at: datetime, zone: str | None) -> None:
         snapshot = result.snapshot
+        if self.process_key == registers.PETITION_PROCESS:
+            petition = registers.project_petition(session, inst, snapshot, at, zone)  # the row, read once
+            publications.record(session, inst, model, result, actor, at)
+            if petition is not None:
+                documents.issue_due(session, petition, snapshot.data, actor, at, zone)
+            return
         registers.project(session, inst, self.process_key, snapshot, at, zone)
         publications.record(session, inst, model, result, actor, at)
-        if self.process_key == registers.PETITION_PROCESS:
-            documents.issue_due(session, inst.id, snapshot.data, actor, at, zone)
-        elif self.process_key == registers.DIALOGUE_PROCESS:
+        if self.process_key == registers.DIALOGUE_PROCESS:
             documents.issue_invitations(session, inst.id, actor, at, zone)
 
     def terminated(self, session: Session, inst: ProcessInstance, at: datetime) -> None:

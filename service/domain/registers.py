@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import Row, func, update
 from sqlalchemy.orm import Session
 
 from workflows import events as ev
@@ -127,15 +127,30 @@ def _dialogue_details(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+STEP_COLUMNS = (Petition.id, Petition.agency_id, Petition.submitted_at, Petition.closed_at, Petition.dialogue_id,
+                Petition.deadline_at, Petition.deadline_rule)
+"""What the rest of a step's work needs of the petition row, returned by its one UPDATE (read once per step)."""
+
+
+def project_petition(session: Session, inst: ProcessInstance, snapshot: ev.Snapshot, at: datetime,
+                     zone: str | None = None) -> Row[Any] | None:
+    """Update the petition row of `inst` after a step (its deadline counts days in `zone`); returns the row's
+    `STEP_COLUMNS` as they now stand, or None when the instance is no petition of the register."""
+    row = session.connection().execute(update(Petition).where(Petition.instance_id == inst.id)
+                                       .values(**_petition_values(snapshot, at)).returning(*STEP_COLUMNS)).first()
+    if row is None:
+        return None
+    if identity.protected(snapshot.data.get("petition_type")):  # a denouncer is not found by name
+        identity.protect_search(session, inst.id)
+    petition_deadlines.project(session, row, snapshot, at, zone)
+    return row
+
+
 def project(session: Session, inst: ProcessInstance, process_key: str, snapshot: ev.Snapshot, at: datetime,
             zone: str | None = None) -> None:
     """Update the register row of `inst`, if its process has one (a petition's deadline counts days in `zone`)."""
     if process_key == PETITION_PROCESS:
-        session.connection().execute(update(Petition).where(Petition.instance_id == inst.id)
-                                     .values(**_petition_values(snapshot, at)))
-        if identity.protected(snapshot.data.get("petition_type")):  # a denouncer is not found by name
-            identity.protect_search(session, inst.id)
-        petition_deadlines.project(session, inst, snapshot, at, zone)
+        project_petition(session, inst, snapshot, at, zone)
     elif process_key == DIALOGUE_PROCESS:
         held = bool(snapshot.data.get("held_on"))
         status = "closed" if snapshot.completed else "held" if held else "planning"

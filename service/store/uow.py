@@ -68,7 +68,9 @@ class UnitOfWork:
             raise ConcurrentUpdate(str(exc).splitlines()[0]) from None
 
     def commit(self) -> None:
-        """Write everything this command did, or nothing: a lost race raises `ConcurrentUpdate`."""
+        """Write everything this command did, or nothing: a lost race raises `ConcurrentUpdate`. What the
+        command kept for its own transaction in the session's `info` (holidays read once) goes with it."""
+        self.session.info.clear()
         try:
             self.session.commit()
         except (StaleDataError, IntegrityError, OperationalError) as exc:

@@ -120,8 +120,16 @@ _HOLIDAYS = select(Holiday.day).where(or_(Holiday.agency_id == bindparam("agency
 
 
 def holidays_from(session: Session, agency_id: int, start: date) -> set[date]:
-    """The agency's and the province-wide holidays from `start` on, for counting working days."""
-    return set(session.execute(_HOLIDAYS, {"agency_id": agency_id, "start": start}).scalars())
+    """The agency's and the province-wide holidays from `start` on, for counting working days.
+
+    Read once per unit of work and agency: a step's new tasks and the petition's own deadline count on the
+    same holidays (kept in the session's `info`, which ends with the transaction's session)."""
+    known: dict[int, tuple[date, frozenset[date]]] = session.info.setdefault("holidays_from", {})
+    cached = known.get(agency_id)
+    if cached is None or start < cached[0]:
+        cached = (start, frozenset(session.execute(_HOLIDAYS, {"agency_id": agency_id, "start": start}).scalars()))
+        known[agency_id] = cached
+    return {day for day in cached[1] if day >= start}
 
 
 def _due_dates(session: Session, inst: ProcessInstance, views: Sequence[ev.TaskView], at: datetime,
