@@ -6,7 +6,9 @@ through the `process_hooks` setting, so the runtime modules never import the dom
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -81,8 +83,29 @@ class PetitionReads(DomainReads):
         return identity.guard_events(session, actor, items)
 
     def form(self, session: Session, agency_id: int, year: int, form: dict[str, Any]) -> dict[str, Any]:
-        shaped = plan_rules.form_for_plan(form, plan_queries.plan_body_for(session, agency_id, year)) or form
+        shaped = _for_plan(form, plan_queries.plan_text_for(session, agency_id, year))
         return forwarding.shape_form(session, agency_id, shaped)
+
+
+_SHAPED: OrderedDict[tuple[int, str | None], tuple[dict[str, Any], dict[str, Any]]] = OrderedDict()
+_SHAPED_KEPT = 128
+
+
+def _for_plan(form: dict[str, Any], plan_text: str | None) -> dict[str, Any]:
+    """The form as the plan stored as `plan_text` shapes it, made once per form and plan text, then shared
+    (readers do not change it). Keyed by the form object of the process version's cache, kept alive beside
+    its entry so its id is not reused."""
+    key = (id(form), plan_text)
+    found = _SHAPED.get(key)
+    if found is not None and found[0] is form:
+        _SHAPED.move_to_end(key)
+        return found[1]
+    plan = json.loads(plan_text) if plan_text is not None else None
+    shaped = plan_rules.form_for_plan(form, plan if isinstance(plan, dict) else None) or form
+    _SHAPED[key] = (form, shaped)
+    while len(_SHAPED) > _SHAPED_KEPT:
+        _SHAPED.popitem(last=False)
+    return shaped
 
 
 def install(register: Callable[[str, ProcessHooks], None], set_reads: Callable[[DomainReads], None]) -> None:

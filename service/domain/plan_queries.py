@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from .. import plan_rules
@@ -20,6 +20,18 @@ _PLAN_BODY = (
     .order_by((Plan.year == bindparam("year")).desc(), Plan.year.desc(), Plan.id.desc()).limit(1)
 )
 """Built once: every completion with a form reads it (the form's choices come from the plan)."""
+
+
+_PLAN_TEXT = (
+    select(cast(Plan.body, Text)).where(Plan.agency_id == bindparam("agency_id"))
+    .order_by((Plan.year == bindparam("year")).desc(), Plan.year.desc(), Plan.id.desc()).limit(1)
+)
+
+
+def plan_text_for(session: Session, agency_id: int, year: int) -> str | None:
+    """The stored text of the plan `plan_body_for` reads: what a cache of what the plan shapes is keyed by."""
+    text = session.execute(_PLAN_TEXT, {"agency_id": agency_id, "year": year}).scalar_one_or_none()
+    return str(text) if text is not None else None
 
 
 def plan_body_for(session: Session, agency_id: int, year: int) -> dict[str, Any] | None:

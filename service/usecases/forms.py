@@ -193,9 +193,26 @@ _SCHEMAS: OrderedDict[tuple[str, tuple[bool, ...]], Schema] = OrderedDict()
 _SCHEMAS_KEPT = 256
 
 
+_CONTENT: OrderedDict[int, tuple[list[Any], str]] = OrderedDict()
+
+
+def _content_of(components: list[Any]) -> str:
+    """The canonical text of a form's components, written once per components list object: forms come
+    from the process versions' cache and are shared, never changed (the list is kept alive beside its text
+    so its id is not reused)."""
+    found = _CONTENT.get(id(components))
+    if found is not None and found[0] is components:
+        return found[1]
+    text = json.dumps(components, sort_keys=True, default=str)
+    _CONTENT[id(components)] = (components, text)
+    while len(_CONTENT) > _SCHEMAS_KEPT:
+        _CONTENT.popitem(last=False)
+    return text
+
+
 def _schema_for(components: list[Any], data: Mapping[str, Any]) -> Schema:
     """The form's schema, built once per form content and per set of hidden fields, then reused."""
-    key = (json.dumps(components, sort_keys=True, default=str), _hidden_flags(components, data))
+    key = (_content_of(components), _hidden_flags(components, data))
     found = _SCHEMAS.get(key)
     if found is None:
         found = _SCHEMAS[key] = _schema(components, data)
@@ -211,7 +228,8 @@ def check_submission(form: Mapping[str, Any] | None, data: Mapping[str, Any], ta
     cleaned: dict[str, Any] = dict(data)
     if form is not None and not errors:
         try:
-            cleaned = _schema_for(list(form.get("components") or []), data).load(dict(data))
+            components = form.get("components")
+            cleaned = _schema_for(components if isinstance(components, list) else [], data).load(dict(data))
         except ValidationError as exc:
             errors = _flatten(exc.messages)
     if errors:

@@ -6,6 +6,7 @@ the task's form shows.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -170,7 +171,7 @@ def get_task(ctx: Context, actor: Actor, task_id: uuid.UUID) -> TaskDetail:
     with ctx.uow(write=False) as uow:
         s = uow.session
         task, inst = load_visible(s, actor, task_id)
-        form = form_of(ctx, s, inst, task.form_key)
+        form = copy.deepcopy(form_of(ctx, s, inst, task.form_key))  # the shared shaped form stays as it is
         data, read = hooks.reads().task_data(s, actor, inst.id, _task_data(ctx, s, inst, task))  # a denouncer is hidden
         detail = TaskDetail(row_of(task, inst.version, inst.business_key), form, data, describe_form(form, data))
         confidential = inst.confidential
