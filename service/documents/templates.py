@@ -44,11 +44,31 @@ class Template:
     `SKHCN-QLKH` after the unit that drafted it but numbered in the department's one series of letters."""
 
 
+_LOADED: dict[tuple[Path, int, int], Template] = {}
+_LOADED_KEPT = 64
+
+
 def load(kind: str, directory: Path | str | None = None) -> Template:
-    """The template of `kind` from `directory` (bpmn/documents by default)."""
+    """The template of `kind` from `directory` (bpmn/documents by default); parsed once per version of its
+    file (a changed file, by its modification time and size, is read again)."""
     if kind not in KINDS:
         raise TemplateError(f"unknown document kind '{kind}'")
     path = Path(directory or DEFAULT_DIR) / f"{kind}.toml"
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise TemplateError(f"template {path.name}: {exc}") from exc
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    found = _LOADED.get(key)
+    if found is None:
+        found = _parse(kind, path)
+        if len(_LOADED) >= _LOADED_KEPT:
+            _LOADED.clear()
+        _LOADED[key] = found
+    return found
+
+
+def _parse(kind: str, path: Path) -> Template:
     try:
         raw = path.read_bytes()
         body = tomllib.loads(raw.decode("utf-8"))

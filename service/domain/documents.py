@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -87,13 +87,21 @@ def _hidden(actor: Actor, p: Petition) -> list[str] | None:
     return None if identity.may_see_identity(actor, p, p.submitted_by) else identity.secrets_of(p)
 
 
-def _next_number(s: Session, agency_id: int, year: int, kind: str) -> int:
-    insert = postgresql_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(DocumentCounter).values(agency_id=agency_id, year=year, kind=kind, last_number=1)
-    statement = statement.on_conflict_do_update(
+def _counter_upsert(insert: Any) -> Any:
+    statement = insert(DocumentCounter).values(agency_id=bindparam("agency_id"), year=bindparam("year"),
+                                               kind=bindparam("kind"), last_number=1)
+    return statement.on_conflict_do_update(
         index_elements=[DocumentCounter.agency_id, DocumentCounter.year, DocumentCounter.kind],
-        set_={"last_number": DocumentCounter.last_number + 1})
-    return int(s.execute(statement.returning(DocumentCounter.last_number)).scalar_one())
+        set_={"last_number": DocumentCounter.last_number + 1}).returning(DocumentCounter.last_number)
+
+
+_COUNTER_UPSERTS = {"postgresql": _counter_upsert(postgresql_insert), "sqlite": _counter_upsert(sqlite_insert)}
+"""Built once per dialect: every document issued takes its number with it."""
+
+
+def _next_number(s: Session, agency_id: int, year: int, kind: str) -> int:
+    statement = _COUNTER_UPSERTS["postgresql" if s.get_bind().dialect.name == "postgresql" else "sqlite"]
+    return int(s.connection().execute(statement, {"agency_id": agency_id, "year": year, "kind": kind}).scalar_one())
 
 
 def _agency_values(s: Session, agency: Agency, plan: Plan | None) -> dict[str, Any]:

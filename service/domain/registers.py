@@ -9,9 +9,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, func, update
+from sqlalchemy import Row, Table, Update, bindparam, func, update
 from sqlalchemy.orm import Session
 
 from workflows import events as ev
@@ -132,12 +132,31 @@ STEP_COLUMNS = (Petition.id, Petition.agency_id, Petition.submitted_at, Petition
 """What the rest of a step's work needs of the petition row, returned by its one UPDATE (read once per step)."""
 
 
+_PETITIONS = cast(Table, Petition.__table__)
+_STEP_UPDATES: dict[tuple[str, ...], Update] = {}
+
+
+def _step_update(columns: tuple[str, ...]) -> Update:
+    """The step's UPDATE … RETURNING of a petition row for this set of columns, built once per set (a step
+    writes one of a dozen sets: building the statement cost more than sending it)."""
+    found = _STEP_UPDATES.get(columns)
+    if found is None:
+        found = (update(_PETITIONS).where(_PETITIONS.c.instance_id == bindparam("step_instance"))
+                 .values({key: bindparam(key, type_=_PETITIONS.c[key].type) for key in columns})
+                 .returning(*(_PETITIONS.c[column.key] for column in STEP_COLUMNS)))
+        if len(_STEP_UPDATES) >= 256:
+            _STEP_UPDATES.clear()
+        _STEP_UPDATES[columns] = found
+    return found
+
+
 def project_petition(session: Session, inst: ProcessInstance, snapshot: ev.Snapshot, at: datetime,
                      zone: str | None = None) -> Row[Any] | None:
     """Update the petition row of `inst` after a step (its deadline counts days in `zone`); returns the row's
     `STEP_COLUMNS` as they now stand, or None when the instance is no petition of the register."""
-    row = session.connection().execute(update(Petition).where(Petition.instance_id == inst.id)
-                                       .values(**_petition_values(snapshot, at)).returning(*STEP_COLUMNS)).first()
+    values = _petition_values(snapshot, at)
+    row = session.connection().execute(_step_update(tuple(sorted(values))),
+                                       {**values, "step_instance": inst.id}).first()
     if row is None:
         return None
     if identity.protected(snapshot.data.get("petition_type")):  # a denouncer is not found by name
