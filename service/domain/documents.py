@@ -249,15 +249,20 @@ def _store(s: Session, agency_id: int, kind: str, values: dict[str, Any], petiti
     return document
 
 
+_DIALOGUE_DATE = select(Dialogue.planned_on).where(Dialogue.id == bindparam("dialogue_id"))
+_ISSUED_KINDS = select(Document.kind).where(Document.petition_id == bindparam("petition_id"))
+"""Built once: every step of a petition asks them."""
+
+
 def issue_due(s: Session, petition: Row[Any], data: Mapping[str, Any], actor: str, at: datetime,
               zone: str | None = None) -> None:
     """After a step of a petition's process: issue the documents its data now calls for (same transaction).
     `petition` is its register row as the step left it (`id`, `closed_at`, `dialogue_id`)."""
     connection = s.connection()
     dated = petition.dialogue_id is not None and connection.execute(
-        select(Dialogue.planned_on).where(Dialogue.id == petition.dialogue_id)).scalar() is not None
+        _DIALOGUE_DATE, {"dialogue_id": petition.dialogue_id}).scalar() is not None
     due = due_kinds(petition.closed_at is not None, data, dated)
-    have = set(connection.execute(select(Document.kind).where(Document.petition_id == petition.id)).scalars())
+    have = set(connection.execute(_ISSUED_KINDS, {"petition_id": petition.id}).scalars())
     if not set(due) - have:
         return
     p = s.execute(select(Petition).where(Petition.id == petition.id)

@@ -170,9 +170,8 @@ def complete_loaded(
     except TaskNotReady as exc:
         raise Conflict(str(exc)) from None
     at = clock.now()
-    task.status, task.completed_at, task.completed_by = "completed", at, actor.username
     persist(s, inst, instance, result, actor.username, at, first=[], waits_before=waits_before,
-            zone=ctx.settings.timezone)
+            zone=ctx.settings.timezone, completed=task)
     hooks.of(model.key).task_completed(ctx, s, actor, task.element_id, inst, result.snapshot.data)
     live.keep_after_commit(s, inst, instance, result.snapshot.waiting_messages)
     return instance_info(inst, None, result.snapshot.ready_tasks)
