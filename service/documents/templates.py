@@ -43,6 +43,11 @@ class Template:
     """The series the number is taken from, when it is not the symbol's: a letter (công văn) is signed
     `SKHCN-QLKH` after the unit that drafted it but numbered in the department's one series of letters."""
 
+    def uses(self, value: str) -> bool:
+        """Whether the template may print `value` (a `$value` or `${value}` placeholder) anywhere."""
+        text = "\n".join((self.name, self.symbol, self.summary, self.to, *self.body, *self.recipients, self.series))
+        return f"${value}" in text or f"${{{value}}}" in text
+
 
 _LOADED: dict[tuple[Path, int, int], Template] = {}
 _LOADED_KEPT = 64

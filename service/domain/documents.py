@@ -116,7 +116,10 @@ def _agency_values(s: Session, agency: Agency, plan: Plan | None) -> dict[str, A
             "report_recipients": "\n".join(str(r) for r in ((plan.body.get("superiors") if plan else None) or []))}
 
 
-def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str, Any]) -> dict[str, Any]:
+def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str, Any],
+                     reply: bool = True) -> dict[str, Any]:
+    """What a petition's document is filled with; the reply's text (which may read the petition's trail)
+    only when `reply`."""
     agency_code = s.execute(select(Agency.code).where(Agency.id == p.agency_id)).scalar_one()
     unit = plans.unit_names_in(s, agency_code).get(p.assigned_unit or "", "").split(" / ")[0].strip() \
         if p.assigned_unit else ""
@@ -128,7 +131,7 @@ def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str,
         "unit_name": unit or "đơn vị chuyên môn",
         "drafting_unit_abbr": layout.unit_abbreviation(unit) if unit else "VP",  # else the Office drafted it
         "forward_to": str(data.get("forward_to") or "cơ quan có thẩm quyền"), "reason": str(data.get("reason") or ""),
-        "reply_text": _reply_text(s, p, data),
+        "reply_text": _reply_text(s, p, data) if reply else "",
         "resolution_days": "".join(ch for ch in str(data.get("resolution_deadline") or "") if ch.isdigit()) or "……",
     }
     dialogue = s.get(Dialogue, p.dialogue_id, populate_existing=True) if p.dialogue_id else None
@@ -198,7 +201,8 @@ def issue(s: Session, p: Petition, kind: str, actor: str, at: datetime, zone: st
     tz = ZoneInfo(zone or DEFAULT_ZONE)
     agency = s.get_one(Agency, p.agency_id)
     plan = s.get(Plan, p.plan_id) if p.plan_id else None
-    values = _agency_values(s, agency, plan) | _petition_values(s, p, tz, data or {})
+    reply = templates.load(kind, directory).uses("reply_text")
+    values = _agency_values(s, agency, plan) | _petition_values(s, p, tz, data or {}, reply)
     return _store(s, agency.id, kind, values, p.id, actor, at, tz, directory)
 
 

@@ -239,7 +239,7 @@ def _recipients(s: Session, where: Any) -> list[Recipient]:
 
 
 def _read_recipients(s: Session, query: Any, params: dict[str, Any]) -> list[Recipient]:
-    rows = s.execute(query, params).all()
+    rows = s.connection().execute(query, params).all()  # users only: nothing pending needs flushing first
     return [Recipient(r[0], r[1], r[2] or r[1], r[3] or "", r[4] or DEFAULT_MODE) for r in rows]
 
 
