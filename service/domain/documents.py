@@ -117,12 +117,16 @@ def _agency_values(s: Session, agency: Agency, plan: Plan | None) -> dict[str, A
 
 
 def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str, Any],
-                     reply: bool = True) -> dict[str, Any]:
-    """What a petition's document is filled with; the reply's text (which may read the petition's trail)
-    only when `reply`."""
-    agency_code = s.execute(select(Agency.code).where(Agency.id == p.agency_id)).scalar_one()
-    unit = plans.unit_names_in(s, agency_code).get(p.assigned_unit or "", "").split(" / ")[0].strip() \
-        if p.assigned_unit else ""
+                     template: templates.Template | None = None) -> dict[str, Any]:
+    """What a petition's document is filled with. The values that cost reads (the reply's text from the
+    petition's trail, the unit's name from the forms and plans) only when `template` prints them."""
+    def wanted(*names: str) -> bool:
+        return template is None or any(template.uses(name) for name in names)
+
+    unit = ""
+    if p.assigned_unit and wanted("unit_name", "drafting_unit_abbr"):
+        agency_code = s.execute(select(Agency.code).where(Agency.id == p.agency_id)).scalar_one()
+        unit = plans.unit_names_in(s, agency_code).get(p.assigned_unit, "").split(" / ")[0].strip()
     values: dict[str, Any] = {
         "petition_code": p.code, "tracking_code": p.tracking_code, "petitioner_name": p.petitioner_name or "(ẩn danh)",
         "petitioner_contact": p.petitioner_contact or "không ghi", "title": p.title,
@@ -131,7 +135,7 @@ def _petition_values(s: Session, p: Petition, zone: ZoneInfo, data: Mapping[str,
         "unit_name": unit or "đơn vị chuyên môn",
         "drafting_unit_abbr": layout.unit_abbreviation(unit) if unit else "VP",  # else the Office drafted it
         "forward_to": str(data.get("forward_to") or "cơ quan có thẩm quyền"), "reason": str(data.get("reason") or ""),
-        "reply_text": _reply_text(s, p, data) if reply else "",
+        "reply_text": _reply_text(s, p, data) if wanted("reply_text") else "",
         "resolution_days": "".join(ch for ch in str(data.get("resolution_deadline") or "") if ch.isdigit()) or "……",
     }
     dialogue = s.get(Dialogue, p.dialogue_id, populate_existing=True) if p.dialogue_id else None
@@ -201,8 +205,7 @@ def issue(s: Session, p: Petition, kind: str, actor: str, at: datetime, zone: st
     tz = ZoneInfo(zone or DEFAULT_ZONE)
     agency = s.get_one(Agency, p.agency_id)
     plan = s.get(Plan, p.plan_id) if p.plan_id else None
-    reply = templates.load(kind, directory).uses("reply_text")
-    values = _agency_values(s, agency, plan) | _petition_values(s, p, tz, data or {}, reply)
+    values = _agency_values(s, agency, plan) | _petition_values(s, p, tz, data or {}, templates.load(kind, directory))
     return _store(s, agency.id, kind, values, p.id, actor, at, tz, directory)
 
 
