@@ -94,6 +94,12 @@ def fill(text: str, values: dict[str, Any]) -> str:
     return Filler(text).safe_substitute({k: "" if v is None else str(v) for k, v in values.items()})
 
 
+def number_text(number: int, symbol: str) -> str:
+    """A document's number and symbol as printed and cited: a number below 10 takes a leading 0
+    (NĐ 30/2020/NĐ-CP, Phụ lục I: "01/TB-SKHCN")."""
+    return f"{number:02d}/{symbol}"
+
+
 def build(template: Template, values: dict[str, Any], number: int, issued_on: date) -> Layout:
     """The document `template` makes from `values`, numbered `number`, dated `issued_on`."""
     symbol = fill(template.symbol, values)
@@ -109,7 +115,8 @@ def build(template: Template, values: dict[str, Any], number: int, issued_on: da
         signer_name = str(values.get("director_name") or "")
     return Layout(
         superior=str(values.get("superior", "")), issuer=str(values.get("issuer", "")),
-        number_line=f"Số: {number}/{symbol}", place_date=place_date(str(values.get("place", "")), issued_on),
+        number_line=f"Số: {number_text(number, symbol)}",
+        place_date=place_date(str(values.get("place", "")), issued_on),
         name=fill(template.name, values), summary=fill(template.summary, values), to=fill(template.to, values),
         paragraphs=tuple(fill(p, values) for p in template.body), signer_lines=signer_lines,
         signer_name=signer_name,

@@ -77,7 +77,7 @@ class DocumentInfo:
 
 
 def _info(d: Document, hidden: list[str] | None = None) -> DocumentInfo:
-    symbol_number = f"{d.number}/{d.symbol}"
+    symbol_number = layout.number_text(d.number, d.symbol)
     title = d.title if hidden is None else identity.redact_text(d.title, hidden)
     return DocumentInfo(d.id, d.petition_id, d.kind, symbol_number, title, d.issued_at, d.template_hash)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
+from ..documents import layout
 from ..roles import group_key
 from ..store.document_tables import Document
 from ..store.petition_tables import Dialogue, Petition
@@ -170,7 +171,7 @@ def history(ctx: Context, actor: Actor, instance_id: uuid.UUID) -> InstanceHisto
         issued = s.execute(select(Document).join(Petition, Petition.id == Document.petition_id)
                            .where(Petition.instance_id == inst.id).order_by(Document.issued_at)).scalars().all()
         papers = [HistoryEvent("document_issued", d.issued_by, d.issued_at, None, None, {
-            "number": f"{d.number}/{d.symbol}",
+            "number": layout.number_text(d.number, d.symbol),
             "title": d.title if hidden is None else identity.redact_text(d.title, hidden)}) for d in issued]
     events = [HistoryEvent(e.event_type, e.actor, e.at, e.element_id, e.task_id,
                            dict(e.data or {}) if hidden is None else identity.redact(dict(e.data or {}), hidden))

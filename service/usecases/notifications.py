@@ -35,6 +35,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..config import Settings
+from ..documents.layout import number_text
 from ..roles import UNIT_PREFIX
 from ..store.document_tables import Document
 from ..store.notification_tables import Notification, NotificationPreference
@@ -190,7 +191,8 @@ def document_issued(s: Session, document: Document) -> None:
     zone = ZoneInfo(_config.zone)
     values: dict[str, Any] = {
         "petitioner_name": p.petitioner_name or "", "petition_code": p.code, "tracking_code": p.tracking_code,
-        "title": p.title, "document_title": document.title, "document_number": f"{document.number}/{document.symbol}",
+        "title": p.title, "document_title": document.title,
+        "document_number": number_text(document.number, document.symbol),
         "issued_on": document.issued_at.astimezone(zone).strftime("%d/%m/%Y"), "agency_name": agency.name,
         "track_url": link("/public/track") if _config.public_url else "trang Tra cứu đơn của cơ quan",
     }

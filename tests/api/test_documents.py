@@ -23,7 +23,7 @@ def test_the_receipt_is_listed_and_downloaded_safely(app: Flask, ctx: Context, a
     listed = office.get(f"/api/v1/petitions/{sent['id']}/documents")
     assert listed.status_code == 200, listed.get_data(as_text=True)
     [receipt] = listed.json or []
-    assert receipt["kind"] == "receipt" and receipt["number"].startswith("1/GBN-")
+    assert receipt["kind"] == "receipt" and receipt["number"].startswith("01/GBN-")  # a leading 0 below 10 (NĐ 30/2020)
     assert {"title", "issued_at", "docx_url", "pdf_url"} <= set(receipt)
     docx = office.get(receipt["docx_url"])
     assert docx.status_code == 200

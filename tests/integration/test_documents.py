@@ -95,9 +95,9 @@ def test_numbers_per_kind_and_year_and_regeneration_keeps_them(sqlite_ctx: Conte
     third = dept.submit(date(2023, 1, 3), source="citizen", field="science", title="Ba", content="Nội dung.")
     office = dept.staff("office")
     numbers = [documents.list_for_petition(ctx, office, p.id)[0].number for p in (first, second, third)]
-    assert numbers == ["1/GBN-SKHCN", "2/GBN-SKHCN", "1/GBN-SKHCN"]
+    assert numbers == ["01/GBN-SKHCN", "02/GBN-SKHCN", "01/GBN-SKHCN"]  # a leading 0 below 10 (NĐ 30/2020)
     guidance = documents.request(ctx, office, first.id, "guidance", {})
-    assert guidance.number == "1/SKHCN-TTr"
+    assert guidance.number == "01/SKHCN-TTr"
     assert documents.request(ctx, office, first.id, "guidance", {}).id == guidance.id  # issued once
     one = documents.render(ctx, office, guidance.id, "docx", first.id)[2]
     assert check_number(one) == check_number(documents.render(ctx, office, guidance.id, "docx", first.id)[2])
