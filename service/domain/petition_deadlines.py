@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -45,6 +45,8 @@ ACCEPTED = "thu_ly"
 """The handling decision after which the resolution deadline runs (SHARED_NAMES: `handling_result`)."""
 REMIND_WORKING_DAYS = 2
 """A reminder goes out when this many working days or fewer are left before a deadline."""
+KIND_LABELS = {"overdue": "Cảnh báo quá hạn", "reminder": "Sắp đến hạn"}
+"""How an alert's title (and the e-mail it sends) begins, by its kind."""
 ESCALATE_TO = "director"
 """Who receives the "Cảnh báo quá hạn" when a deadline has passed (the head who assigns and signs)."""
 FOLLOW_UP = "inspectorate"
@@ -174,6 +176,12 @@ class AlertInfo:
     task_id: uuid.UUID | None
     read_at: datetime | None
 
+    @property
+    def about(self) -> str:
+        """What the alert is about: its title without the label of its kind, which a page shows apart."""
+        label = f"{KIND_LABELS.get(self.kind, '')}: "
+        return self.title.removeprefix(label)
+
 
 def _info(a: DeadlineAlert) -> AlertInfo:
     return AlertInfo(a.id, a.kind, a.role, a.title, a.due_at, a.created_at, a.petition_id, a.task_id, a.read_at)
@@ -260,10 +268,10 @@ def _alerts_for(subject: str, agency_id: int, petition_id: uuid.UUID | None, tas
         late = sum(1 for n in range((now.date() - due.date()).days)
                    if days.is_working_day(due.date() + timedelta(days=n + 1), holidays))
         return [base | {"kind": "overdue", "role": ESCALATE_TO, "days_late": late,
-                        "title": f"Cảnh báo quá hạn: {what}"[:400]}]
+                        "title": f"{KIND_LABELS['overdue']}: {what}"[:400]}]
     if now.date() >= _remind_from(due, holidays):
         return [base | {"kind": "reminder", "role": who[:64], "days_late": 0,
-                        "title": f"Sắp đến hạn: {what}"[:400]}]
+                        "title": f"{KIND_LABELS['reminder']}: {what}"[:400]}]
     return []
 
 
@@ -281,8 +289,12 @@ def list_alerts(ctx: Context, actor: Actor, unread_only: bool = True, limit: int
         query = select(DeadlineAlert).where(DeadlineAlert.agency_id == agency)
         if not actor.system:
             query = query.where(DeadlineAlert.role.in_(_roles_of(actor)))
-        if unread_only:
-            query = query.where(DeadlineAlert.read_at.is_(None))
+        if unread_only:  # and still standing: the task not yet done, the petition not yet closed
+            done = select(HumanTask.id).where(HumanTask.id == DeadlineAlert.task_id, HumanTask.status != "ready")
+            closed = select(Petition.id).where(Petition.id == DeadlineAlert.petition_id,
+                                               Petition.closed_at.is_not(None))
+            query = query.where(DeadlineAlert.read_at.is_(None), ~done.exists(),
+                                or_(DeadlineAlert.task_id.is_not(None), ~closed.exists()))
         rows = s.execute(query.order_by(DeadlineAlert.created_at.desc(), DeadlineAlert.id.desc())
                          .limit(max(1, min(limit, 1000)))).scalars()
         return [_info(a) for a in rows]

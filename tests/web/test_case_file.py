@@ -96,12 +96,20 @@ def test_deadlines_are_shown_and_marked_and_the_list_sorts_by_them(web: tuple[Fl
 
 def test_the_task_list_shows_the_overdue_alerts_of_the_readers_role(web: tuple[Flask, Context]) -> None:
     app, ctx = web
-    info, _draft = petition_at_draft(ctx)
+    info, draft = petition_at_draft(ctx)
     due_at = petitions.get(ctx, actor(ctx, "giamdoc"), info.id).due_at
     assert due_at is not None
     assert petition_deadlines.raise_alerts(ctx, due_at + timedelta(days=1)) >= 1
     page = signed_in(app, "giamdoc").get("/tasks")
     assert page.status_code == 200
     alerts = page.text.split('data-testid="deadline-alerts"')[1].split("</section>")[0]
-    assert "Cảnh báo quá hạn: Nghiên cứu, dự thảo" in alerts and info.code in alerts and " / " not in alerts
+    assert "Nghiên cứu, dự thảo" in alerts and info.code in alerts and " / " not in alerts
+    line = next(li for li in alerts.split("</li>") if info.code in li and "Nghiên cứu, dự thảo" in li)
+    assert line.count("Quá hạn") == 1 and "Cảnh báo quá hạn:" not in line  # the badge says it is late, once
     assert 'data-testid="deadline-alerts"' not in signed_in(app, "tiepnhan").get("/tasks").text  # not reception's
+    tasks.complete(ctx, actor(ctx, "unit_science"), draft, {"draft_answer": "Dự thảo trả lời.",
+                                                              "legal_basis": "Luật 2013"})
+    after = signed_in(app, "giamdoc").get("/tasks").text  # the late draft is done: the alert is no longer standing
+    standing = after.split('data-testid="deadline-alerts"')[1].split("</section>")[0] \
+        if 'data-testid="deadline-alerts"' in after else ""
+    assert not [li for li in standing.split("</li>") if info.code in li and "Nghiên cứu, dự thảo" in li]
