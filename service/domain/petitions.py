@@ -335,7 +335,9 @@ require_reader = _require_reader
 def visible(s: Session, actor: Actor, query: Select[Any]) -> Select[Any]:
     """Scope a petition query to the actor's agency and hide confidential items from those not handling them
     (the rule the task list and instances follow too: `access.handles_clause`)."""
-    query = query.join(Agency, Agency.id == Petition.agency_id).where(Agency.code == actor.agency)
+    # The agency as a value the planner knows before it plans (not a join): its index on (agency, submitted)
+    # then gives the petitions newest first, and a page stops after its rows instead of sorting every match.
+    query = query.where(Petition.agency_id == select(Agency.id).where(Agency.code == actor.agency).scalar_subquery())
     if actor.system:
         return query
     return query.where(_seen(actor))

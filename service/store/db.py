@@ -51,8 +51,10 @@ def make_engine(settings: Settings) -> Engine:
                                connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000})
         _tune_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
+    # No JIT: its compilation (200 ms and more) is triggered by the cost estimates of the visibility
+    # subqueries on searches and lists whose real work takes a few milliseconds.
     engine = create_engine(url, echo=settings.sql_echo, pool_size=10, max_overflow=10,
-                           pool_timeout=10, connect_args={"connect_timeout": 5})
+                           pool_timeout=10, connect_args={"connect_timeout": 5, "options": "-c jit=off"})
     _ping_when_idle(engine)
     return engine
 

@@ -3,9 +3,12 @@ petitioner's name and telephone, and ranks the best matches first, on SQLite and
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import select
+
 from service.domain import petition_search, petitions
 from service.usecases.context import Context
-from tests.conftest import actor, deploy_sample
+from tests.conftest import actor, deploy_sample, make_context
 
 RECEPTION = actor("tiepnhan", "reception")
 READER = actor("thanhtra", "inspectorate")
@@ -49,3 +52,20 @@ def test_sqlite_finds_words_through_its_fts5_index(ctx: Context) -> None:
             from sqlalchemy import text
             rows = conn.execute(text("SELECT rowid FROM petitions_fts WHERE petitions_fts MATCH '\"duc\"'")).all()
         assert len(rows) == 1
+
+
+@pytest.mark.postgres
+def test_postgresql_plans_a_search_with_the_agency_known_and_without_jit(postgres_url: str) -> None:
+    """At 100,000 petitions a common name took 394 ms on PostgreSQL: 213 ms compiling the query (JIT, set off
+    by the cost estimate of the visibility subquery) and a sort of every match, because the agency came
+    from a join the planner could not use to walk its (agency, submitted) index newest first."""
+    ctx = make_context(postgres_url)
+    try:
+        with ctx.db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW jit").scalar_one() == "off"
+        with ctx.uow(write=False) as uow:
+            query = petitions.visible(uow.session, actor("thanhtra", "inspectorate"), select(petitions.Petition.id))
+            sql = str(query.compile(dialect=uow.session.get_bind().dialect))
+        assert "JOIN agencies" not in sql and "(SELECT agencies.id" in sql
+    finally:
+        ctx.db.dispose()
