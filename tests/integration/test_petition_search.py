@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from service.domain import petition_search, petitions
+from service.store.petition_tables import Petition
 from service.usecases.context import Context
 from tests.conftest import actor, deploy_sample, make_context
 
@@ -64,7 +65,7 @@ def test_postgresql_plans_a_search_with_the_agency_known_and_without_jit(postgre
         with ctx.db.engine.connect() as conn:
             assert conn.exec_driver_sql("SHOW jit").scalar_one() == "off"
         with ctx.uow(write=False) as uow:
-            query = petitions.visible(uow.session, actor("thanhtra", "inspectorate"), select(petitions.Petition.id))
+            query = petitions.visible(uow.session, actor("thanhtra", "inspectorate"), select(Petition.id))
             sql = str(query.compile(dialect=uow.session.get_bind().dialect))
         assert "JOIN agencies" not in sql and "(SELECT agencies.id" in sql
     finally:
