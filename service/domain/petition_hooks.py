@@ -6,6 +6,7 @@ through the `process_hooks` setting, so the runtime modules never import the dom
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections import OrderedDict
@@ -88,7 +89,7 @@ class PetitionReads(DomainReads):
 
 
 _SHAPED: OrderedDict[tuple[int, str | None], tuple[dict[str, Any], dict[str, Any]]] = OrderedDict()
-_SHAPED_KEPT = 128
+_SHAPED_KEPT = 512
 
 
 def _for_plan(form: dict[str, Any], plan_text: str | None) -> dict[str, Any]:
@@ -97,14 +98,14 @@ def _for_plan(form: dict[str, Any], plan_text: str | None) -> dict[str, Any]:
     its entry so its id is not reused."""
     key = (id(form), plan_text)
     found = _SHAPED.get(key)
-    if found is not None and found[0] is form:
-        _SHAPED.move_to_end(key)
+    if found is not None and found[0] is form:  # first in, first out: no reordering for a web thread to race
         return found[1]
     plan = json.loads(plan_text) if plan_text is not None else None
     shaped = plan_rules.form_for_plan(form, plan if isinstance(plan, dict) else None) or form
     _SHAPED[key] = (form, shaped)
     while len(_SHAPED) > _SHAPED_KEPT:
-        _SHAPED.popitem(last=False)
+        with contextlib.suppress(KeyError):  # another thread emptied it first
+            _SHAPED.popitem(last=False)
     return shaped
 
 
