@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
@@ -113,3 +114,19 @@ def test_the_task_list_shows_the_overdue_alerts_of_the_readers_role(web: tuple[F
     standing = after.split('data-testid="deadline-alerts"')[1].split("</section>")[0] \
         if 'data-testid="deadline-alerts"' in after else ""
     assert not [li for li in standing.split("</li>") if info.code in li and "Nghiên cứu, dự thảo" in li]
+
+
+def test_the_petition_list_shows_the_type_and_the_statutory_deadline_apart_from_the_step_s(
+        web: tuple[Flask, Context]) -> None:
+    """A walk found 'Thời hạn' on the list was the current step's deadline, with no type: a complaint's
+    30 working days were nowhere on it."""
+    app, ctx = web
+    info, _draft = petition_at_draft(ctx, petition_type="khieu_nai", title="Khiếu nại về kết quả xét duyệt")
+    shown = petitions.get(ctx, actor(ctx, "thanhtra"), info.id)
+    assert shown.deadline_at is not None and shown.due_at is not None and shown.deadline_at != shown.due_at
+    page = signed_in(app, "thanhtra").get("/petitions").text
+    row = next(tr for tr in page.split("<tr>") if info.code in tr)
+    assert 'data-testid="petition-type">Đơn khiếu nại<' in row
+    statutory = row.split('data-testid="statutory-deadline">')[1].split("</td>")[0]
+    assert shown.deadline_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y") in statutory
+    assert "Hạn của bước đang xử lý" in page and "Thời hạn giải quyết theo quy định" in page
