@@ -83,7 +83,7 @@ def list_tasks(ctx: Context, actor: Actor, f: TaskFilter, limit: int = 200) -> T
         s = uow.session
         agency_id = access.agency_id_of(s, actor)
         own = [g for g in groups.agency_groups(s, agency_id).values() if not g.default]
-        query = task_queries._scoped(actor, f.scope, agency_id)
+        query = task_queries.scoped_query(actor, f.scope, agency_id)
         query = query.add_columns(Petition.code, Petition.title, Petition.field, Petition.urgency,
                                   Petition.dialogue_id, ProcessInstance.confidential, Dialogue.id, Dialogue.kind,
                                   Dialogue.title)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workflows.engine import Instance
@@ -86,14 +86,20 @@ def row_of(task: HumanTask, version: int, business_key: str | None, now: datetim
                    task.completed_at, task.completed_by, overdue, task.candidate_role)
 
 
-def _scoped(actor: Actor, scope: str, agency_id: int) -> Select[HumanTask, int, str | None]:
-    query = (select(*_COLUMNS).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-             .where(HumanTask.agency_id == agency_id, HumanTask.status == "ready"))
+def _filters(actor: Actor, scope: str, agency_id: int) -> tuple[list[ColumnElement[bool]], bool]:
+    """The conditions on the task rows of `scope`, and whether they read the instance row too."""
+    found: list[ColumnElement[bool]] = [HumanTask.agency_id == agency_id, HumanTask.status == "ready"]
     if scope == "mine":
-        return query.where(HumanTask.assignee == actor.username)
+        return [*found, HumanTask.assignee == actor.username], False
     if scope == "group":
-        return query.where(access.works_clause(actor))
-    return query.where(access.visible_clause(actor))
+        return [*found, access.works_clause(actor)], False
+    return [*found, access.visible_clause(actor)], True
+
+
+def scoped_query(actor: Actor, scope: str, agency_id: int) -> Select[HumanTask, int, str | None]:
+    """The open tasks of `scope`, each with its instance's version and business key."""
+    return select(*_COLUMNS).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(
+        *_filters(actor, scope, agency_id)[0])
 
 
 def list_tasks(
@@ -110,15 +116,21 @@ def list_tasks(
     now = clock.now()
     with ctx.uow(write=False) as uow:
         s = uow.session
-        query = _scoped(actor, scope, access.agency_id_of(s, actor))
+        filters, of_instance = _filters(actor, scope, access.agency_id_of(s, actor))
         if lane:
-            query = query.where(HumanTask.candidate_role == lane)
+            filters.append(HumanTask.candidate_role == lane)
         if overdue is not None:
             late = HumanTask.due_at.is_not(None) & (HumanTask.due_at < now)
-            query = query.where(late if overdue else ~late)
-        total = int(s.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-        order = ((HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id) if sort == "due"
-                 else (HumanTask.created_at, HumanTask.id))
+            filters.append(late if overdue else ~late)
+        # Counted on the task rows alone where the conditions allow: every task has its instance.
+        counted = select(func.count()).select_from(HumanTask)
+        if of_instance:
+            counted = counted.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        total = int(s.execute(counted.where(*filters)).scalar_one())
+        order: tuple[Any, ...] = (HumanTask.created_at, HumanTask.id)
+        if sort == "due":  # undated tasks last; overdue ones all have a date, which lets the index give the order
+            order = (HumanTask.due_at, *order) if overdue else (HumanTask.due_at.is_(None), HumanTask.due_at, *order)
+        query = select(*_COLUMNS).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(*filters)
         rows = s.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
         return TaskPage([row_of(t, v, b, now) for t, v, b in rows], total, page, per_page)
 

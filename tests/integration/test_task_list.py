@@ -1,0 +1,57 @@
+"""The task list's pages: counted and ordered as the lanes see them, overdue ones by due date, and a
+confidential instance's task left out of the overseers' `all` list unless they handle it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from service.store.tables import HumanTask
+from service.usecases import clock, instances, models, task_queries
+from service.usecases.context import Context
+from tests.conftest import ADMIN, actor
+from tests.unit.diagrams import lane_diagram
+
+OFFICE = actor("vanphong", "office")
+INSPECTOR = actor("thanhtra", "inspectorate")
+
+
+def _due_in(ctx: Context, task_ids: list[object], hours: list[float | None]) -> None:
+    now = clock.now()
+    with ctx.uow() as uow:
+        for task_id, h in zip(task_ids, hours, strict=True):
+            uow.session.execute(update(HumanTask).where(HumanTask.id == task_id)
+                                .values(due_at=None if h is None else now + timedelta(hours=h)))
+        uow.commit()
+
+
+def test_pages_are_counted_and_ordered_by_due_date(ctx: Context) -> None:
+    models.deploy(ctx, ADMIN, lane_diagram("office", "review"), {}, "review.bpmn")
+    started = [instances.start_instance(ctx, OFFICE, "legal_review", {}) for _ in range(6)]
+    ids = [s.open_tasks[0].id for s in started]
+    _due_in(ctx, ids, [-1, -30, None, 5, -2, -30])
+
+    overdue = task_queries.list_tasks(ctx, OFFICE, "group", overdue=True, sort="due", per_page=2)
+    assert overdue.total == 4
+    assert [t.id for t in overdue.items] == [ids[1], ids[5]]  # the same due date: the older task first
+    second = task_queries.list_tasks(ctx, OFFICE, "group", overdue=True, sort="due", page=2, per_page=2)
+    assert [t.id for t in second.items] == [ids[4], ids[0]] and second.total == 4
+
+    every = task_queries.list_tasks(ctx, OFFICE, "group", sort="due")
+    assert every.total == 6 and [t.id for t in every.items][2:] == [ids[4], ids[0], ids[3], ids[2]]  # undated last
+    on_time = task_queries.list_tasks(ctx, OFFICE, "group", overdue=False)
+    assert {t.id for t in on_time.items} == {ids[2], ids[3]} and on_time.total == 2
+    by_creation = task_queries.list_tasks(ctx, OFFICE, "group", overdue=True, sort="created")
+    assert [t.id for t in by_creation.items] == [ids[0], ids[1], ids[4], ids[5]]
+
+
+def test_the_all_list_counts_only_what_its_reader_may_see(ctx: Context) -> None:
+    models.deploy(ctx, ADMIN, lane_diagram("inspectorate", "review"), {}, "review.bpmn")
+    open_one = instances.start_instance(ctx, INSPECTOR, "legal_review", {})
+    secret = instances.start_instance(ctx, INSPECTOR, "legal_review", {"confidential": True})
+    listed = task_queries.list_tasks(ctx, OFFICE, "all")  # the Office oversees, but does not handle the secret one
+    assert listed.total == 1 and [t.id for t in listed.items] == [open_one.open_tasks[0].id]
+    director = task_queries.list_tasks(ctx, actor("giamdoc", "director"), "all", overdue=False)
+    assert director.total == 2 and secret.open_tasks[0].id in {t.id for t in director.items}
+    assert task_queries.list_tasks(ctx, INSPECTOR, "group").total == 2
