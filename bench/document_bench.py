@@ -22,7 +22,8 @@ VALUES = {"issuer": "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "issuer_name": "Sở Kho
           "director_name": "Nguyễn Văn An"}
 
 
-def _filled() -> layout.Layout:
+def filled_reply() -> layout.Layout:
+    """The written reply laid out with the sample values."""
     return layout.build(templates.load("written_reply"), VALUES, 12, date(2026, 11, 29))
 
 
@@ -30,8 +31,8 @@ def run(times: int | None = None) -> dict[str, Any]:
     """Median and p95 of making the document (template, layout, .docx and PDF) and of each rendering."""
     times = times or max(5, int(30 * min(SCALE, 1.0)))
     warmup = min(3, times - 1)
-    filled = _filled()
-    return {"ms": summary(repeat(lambda: (docx_render.render(_filled()), pdf_render.render(_filled())), times,
+    filled = filled_reply()
+    return {"ms": summary(repeat(lambda: (docx_render.render(filled_reply()), pdf_render.render(filled_reply())), times,
                                  warmup)),
             "docx_ms": summary(repeat(lambda: docx_render.render(filled), times, warmup)),
             "pdf_ms": summary(repeat(lambda: pdf_render.render(filled), times, warmup))}

@@ -84,6 +84,16 @@ def rows(r: dict[str, Any]) -> list[Row]:
             out.append((label, f"{name.replace('_', ' ')}: median / p95 (full scans)",
                         f"{_ms(ms['median'])} / {_ms(ms['p95'])} ({scans})",
                         f"p95 <= {limit:g} ms" if limit else "", _verdict(ms["p95"] <= limit) if limit else ""))
+        year = sc.get("statistics_of_a_year")
+        if year:
+            out.append((label, f"{year['year']} statistics / periodic report ({year['petitions_counted']:,} petitions):"
+                        " median / p95", f"{_ms(year['statistics_ms']['median'])} / {_ms(year['statistics_ms']['p95'])}"
+                        f"; {_ms(year['periodic_report_ms']['median'])} / {_ms(year['periodic_report_ms']['p95'])}",
+                        "", ""))
+        upload = sc.get("attachment_upload")
+        if upload:
+            out.append((label, f"attachment upload ({upload['bytes']:,} bytes PDF): median / p95",
+                        f"{_ms(upload['ms']['median'])} / {_ms(upload['ms']['p95'])}", "", ""))
     growth = r.get("growth") or {}
     if growth:
         e = growth["engine"]

@@ -19,7 +19,7 @@ from service.store.tables import ProcessInstance
 from service.usecases import audit_queries, task_queries
 from service.usecases.context import Actor, Context
 
-from . import bulk, databases, journey
+from . import bulk, databases, journey, yearly_bench
 from .settings import scaled
 from .stats import summary
 
@@ -118,8 +118,8 @@ def run(kind: str) -> dict[str, Any]:
         for name, (one, maker) in queries(ctx).items():
             calls = [maker(i) for i in range(times + 3)]
             found[name] = {"ms": _measure(calls, times), "explain": explain(ctx, one)}
-        found["search_p95_ms"] = found["petition_search"]["ms"].get("p95")
         page = task_queries.list_tasks(ctx, GROUP[1], scope="group", overdue=True, sort="due")
         found["task_list_page"]["sample"] = {"total": page.total, "items": len(page.items)}
+        found.update(yearly_bench.run(ctx))
         ctx.db.dispose()
     return found

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 KEYS = ("http_completion_ms", "floor_ms", "http_over_floor", "pg16_throughput_per_s", "growth_200_over_10_sqlite",
-        "growth_200_over_10_pg", "tasklist_p95_ms_100k", "search_p95_ms_100k", "timer_delay_p95_ms", "document_ms")
+        "growth_200_over_10_pg", "tasklist_p95_ms_100k", "search_p95_ms_100k", "timer_delay_p95_ms", "document_ms",
+        "statistics_year_ms_100k", "attachment_upload_ms")
+"""The issue's ten keys, then the medians of the year's statistics and of an upload (section 4)."""
 FULL_SCALE_PETITIONS = 100_000
 
 
@@ -30,16 +32,14 @@ def _level(results: dict[str, Any], kind: str, users: int) -> dict[str, Any] | N
     return next((lv for lv in levels if isinstance(lv, dict) and lv.get("users") == users), None)
 
 
-def _at_full_scale(results: dict[str, Any], figure: str) -> float | None:
-    """The worst p95 of `figure` over the databases whose scale run held 100,000 petitions."""
+def _worst(results: dict[str, Any], *path: str, full_scale: bool = True) -> float | None:
+    """The highest figure at `path` over the databases of the scale section (those that held 100,000
+    petitions when `full_scale`)."""
     found: list[float] = []
     for scale in (results.get("scale") or {}).values():
-        if (_get(scale, "data", "petitions") or 0) < FULL_SCALE_PETITIONS:
+        if full_scale and (_get(scale, "data", "petitions") or 0) < FULL_SCALE_PETITIONS:
             continue
-        if figure == "search":
-            value = scale.get("search_p95_ms", _get(scale, "petition_search", "ms", "p95"))
-        else:
-            value = _get(scale, "task_list_page", "ms", "p95")
+        value = _get(scale, *path)
         if _number(value) is not None:
             found.append(float(value))
     return _number(max(found)) if found else None
@@ -62,10 +62,12 @@ def build(results: dict[str, Any]) -> dict[str, float | None]:
         "pg16_throughput_per_s": _number(_get(pg16, "completions_per_s")),
         "growth_200_over_10_sqlite": _number(_get(results, "growth", "service", "sqlite", "ratio_200_to_10")),
         "growth_200_over_10_pg": _number(_get(results, "growth", "service", "postgresql", "ratio_200_to_10")),
-        "tasklist_p95_ms_100k": _at_full_scale(results, "tasklist"),
-        "search_p95_ms_100k": _at_full_scale(results, "search"),
+        "tasklist_p95_ms_100k": _worst(results, "task_list_page", "ms", "p95"),
+        "search_p95_ms_100k": _worst(results, "petition_search", "ms", "p95"),
         "timer_delay_p95_ms": _number(max(delays)) if delays else None,
         "document_ms": _number(document_ms),
+        "statistics_year_ms_100k": _worst(results, "statistics_of_a_year", "statistics_ms", "median"),
+        "attachment_upload_ms": _worst(results, "attachment_upload", "ms", "median", full_scale=False),
     }
     assert tuple(summary) == KEYS
     return summary
