@@ -23,6 +23,7 @@ import itertools
 import math
 import re
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping
@@ -248,6 +249,28 @@ class _Evaluator(EvalWithCompoundTypes):  # type: ignore[misc]
 
 # -- running -------------------------------------------------------------------------------
 
+_IDLE = threading.local()
+"""Each thread's evaluators not in use. Making one costs more than most evaluations (its table of
+node handlers, and a reference cycle for the garbage collector), and a step evaluates dozens."""
+
+
+@contextmanager
+def _evaluator(names: Mapping[str, Any]) -> Iterator[_Evaluator]:
+    """An evaluator of diagram expressions over `names`, this thread's own while the block runs (an
+    evaluation inside another, through a function, gets another one)."""
+    idle: list[_Evaluator] | None = getattr(_IDLE, "evaluators", None)
+    if idle is None:
+        idle = _IDLE.evaluators = []
+    evaluator = idle.pop() if idle else _Evaluator(operators=EXPRESSION_OPERATORS, functions=dict(SAFE_FUNCTIONS))
+    evaluator.names = names
+    try:
+        yield evaluator
+    finally:
+        evaluator.names = {}
+        if len(idle) < 4:
+            idle.append(evaluator)
+
+
 def evaluate_expression(expression: str, lookup: Callable[[str], Any]) -> Any:
     """Evaluate an expression outside a diagram (a form's condition) under the diagrams' rules.
 
@@ -373,11 +396,9 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         names: dict[str, Any] = dict(DEFAULT_NAMES)
         names.update(external_context or {})
         names.update(context)
-        evaluator = _Evaluator(
-            operators=EXPRESSION_OPERATORS, names=names, functions=dict(SAFE_FUNCTIONS)
-        )
         try:
-            return evaluator.eval(expression.strip(), _parsed_expression(expression))
+            with _evaluator(names) as evaluator:
+                return evaluator.eval(expression.strip(), _parsed_expression(expression))
         except InvalidExpression as exc:
             raise ScriptError(str(exc)) from None
         except (RecursionError, MemoryError) as exc:
