@@ -27,6 +27,8 @@ from . import attachment_pages, formrender, security
 from .diagram import element_names
 from .i18n import bilingual, format_day
 from .i18n import translate as _
+from .names import field_codes
+from .petition_pages import FIELDS
 from .security import staff_required
 
 bp = Blueprint("tasks", __name__)
@@ -92,7 +94,8 @@ def task_list() -> str:
     listing = web_queries.list_tasks(security.context(), actor, f)
     may_all = actor.has(*task_queries.OVERSEERS)
     alerts = petition_deadlines.list_alerts(security.context(), actor, limit=20)  # reminders, "Cảnh báo quá hạn"
-    return render_template("tasks/list.html", listing=listing, f=f, may_all=may_all, alerts=alerts)
+    return render_template("tasks/list.html", listing=listing, f=f, may_all=may_all, alerts=alerts,
+                           fields=field_codes(FIELDS))
 
 
 def _expected() -> Expected | None:

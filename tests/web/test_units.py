@@ -107,3 +107,16 @@ def test_a_department_whose_plan_only_lists_field_codes_sees_the_fields_named(we
     assert ">Khoa học<" in field_select and ">science<" not in field_select, field_select
     listing = client.get("/petitions").text
     assert ">standards<" not in listing and "Tiêu chuẩn, đo lường, chất lượng" in listing
+
+
+def test_the_task_list_offers_the_fields_of_the_readers_department(web: tuple[Flask, Context]) -> None:
+    """The environment department's task list filters by its own fields (land, water, …), not science's."""
+    app, _ = web
+    client = app.test_client()
+    token = csrf(client.get("/signin").text)
+    assert client.post("/signin", data={"username": "vanphong", "password": DEMO_PASSWORD,
+                                        "agency": "thainguyen-tnmt", "csrf_token": token}).status_code == 302
+    page = client.get("/tasks").text
+    field_select = page.split('name="field"')[1].split("</select>")[0]
+    assert 'value="land"' in field_select and 'value="water"' in field_select, field_select
+    assert 'value="science"' not in field_select
