@@ -96,10 +96,14 @@ def _filters(actor: Actor, scope: str, agency_id: int) -> tuple[list[ColumnEleme
     return [*found, access.visible_clause(actor)], True
 
 
+def _with_instance(filters: list[ColumnElement[bool]]) -> Select[HumanTask, int, str | None]:
+    """The task rows meeting `filters`, each with its instance's version and business key."""
+    return select(*_COLUMNS).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(*filters)
+
+
 def scoped_query(actor: Actor, scope: str, agency_id: int) -> Select[HumanTask, int, str | None]:
     """The open tasks of `scope`, each with its instance's version and business key."""
-    return select(*_COLUMNS).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(
-        *_filters(actor, scope, agency_id)[0])
+    return _with_instance(_filters(actor, scope, agency_id)[0])
 
 
 def list_tasks(
@@ -130,8 +134,7 @@ def list_tasks(
         order: tuple[Any, ...] = (HumanTask.created_at, HumanTask.id)
         if sort == "due":  # undated tasks last; overdue ones all have a date, which lets the index give the order
             order = (HumanTask.due_at, *order) if overdue else (HumanTask.due_at.is_(None), HumanTask.due_at, *order)
-        query = select(*_COLUMNS).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(*filters)
-        rows = s.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+        rows = s.execute(_with_instance(filters).order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
         return TaskPage([row_of(t, v, b, now) for t, v, b in rows], total, page, per_page)
 
 
