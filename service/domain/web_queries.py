@@ -77,32 +77,34 @@ class TaskFilter:
 
 def list_tasks(ctx: Context, actor: Actor, f: TaskFilter, limit: int = 200) -> TaskListing:
     """Open tasks in scope (`mine`, `group`, `all`), overdue first then by due date, with petition facets."""
-    task_queries.list_tasks(ctx, actor, f.scope, per_page=1)  # the same rights as the API's task list
+    task_queries.check_listing(actor, f.scope)  # the same rights as the API's task list
     now = clock.now()
     with ctx.uow(write=False) as uow:
         s = uow.session
         agency_id = access.agency_id_of(s, actor)
         own = [g for g in groups.agency_groups(s, agency_id).values() if not g.default]
-        query = task_queries.scoped_query(actor, f.scope, agency_id)
-        query = query.add_columns(Petition.code, Petition.title, Petition.field, Petition.urgency,
-                                  Petition.dialogue_id, ProcessInstance.confidential, Dialogue.id, Dialogue.kind,
-                                  Dialogue.title)
-        query = query.outerjoin(Petition, Petition.instance_id == HumanTask.instance_id)
-        query = query.outerjoin(Dialogue, Dialogue.instance_id == HumanTask.instance_id)
+        conditions, of_instance = task_queries.filters(actor, f.scope, agency_id)
         late = HumanTask.due_at.is_not(None) & (HumanTask.due_at < now)
-        every = query.subquery()
-        counts = s.execute(select(every.c.candidate_role, func.count(),
-                                  func.sum(case((every.c.due_at < now, 1), else_=0)))
-                           .group_by(every.c.candidate_role)).all()
-        for column, value in ((HumanTask.candidate_role, f.lane), (Petition.field, f.field),
-                              (Petition.urgency, f.urgency), (Petition.dialogue_id, f.dialogue_id)):
-            if value is not None:
-                query = query.where(column == value)
+        counts = s.execute(task_queries.task_rows(conditions, of_instance, HumanTask.candidate_role, func.count(),
+                                                  func.sum(case((HumanTask.due_at < now, 1), else_=0)))
+                           .group_by(HumanTask.candidate_role)).all()
+        if f.lane is not None:
+            conditions.append(HumanTask.candidate_role == f.lane)
         if f.overdue_only:
-            query = query.where(late)
-        total = int(s.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-        query = query.order_by(case((late, 0), else_=1), HumanTask.due_at.is_(None), HumanTask.due_at,
-                               HumanTask.created_at, HumanTask.id).limit(limit)
+            conditions.append(late)
+        facets = [column == value for column, value in ((Petition.field, f.field), (Petition.urgency, f.urgency),
+                                                         (Petition.dialogue_id, f.dialogue_id)) if value is not None]
+        if facets:  # a filter on the petition: only its tasks
+            conditions.append(HumanTask.instance_id.in_(select(Petition.instance_id).where(*facets)))
+        total = int(s.execute(task_queries.task_rows(conditions, of_instance, func.count())).scalar_one())
+        order = (case((late, 0), else_=1), HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at,
+                 HumanTask.id)
+        shown = task_queries.task_rows(conditions, of_instance).order_by(*order).limit(limit)
+        query = (task_queries.with_instance(shown)
+                 .add_columns(Petition.code, Petition.title, Petition.field, Petition.urgency, Petition.dialogue_id,
+                              ProcessInstance.confidential, Dialogue.id, Dialogue.kind, Dialogue.title)
+                 .outerjoin(Petition, Petition.instance_id == HumanTask.instance_id)
+                 .outerjoin(Dialogue, Dialogue.instance_id == HumanTask.instance_id).order_by(*order))
         rows: list[Any] = list(s.execute(query).all())
         denunciations = identity.protected_of_instances(s, [r[0].instance_id for r in rows])
         secret = {i: identity.secrets_of(p) for i, p in denunciations.items()

@@ -1,20 +1,23 @@
-"""The task list's pages: counted and ordered as the lanes see them, overdue ones by due date, and a
-confidential instance's task left out of the overseers' `all` list unless they handle it."""
+"""The task lists (the API's pages and the staff's page): counted and ordered as the lanes see them,
+overdue ones by due date, and a confidential instance's task left out of the overseers' `all` list
+unless they handle it."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from service.domain import petitions, web_queries
 from service.store.tables import HumanTask
 from service.usecases import clock, instances, models, task_queries
 from service.usecases.context import Context
-from tests.conftest import ADMIN, actor
+from tests.conftest import ADMIN, actor, deploy_sample
 from tests.unit.diagrams import lane_diagram
 
 OFFICE = actor("vanphong", "office")
 INSPECTOR = actor("thanhtra", "inspectorate")
+RECEPTION = actor("tiepnhan", "reception")
 
 
 def _due_in(ctx: Context, task_ids: list[object], hours: list[float | None]) -> None:
@@ -55,3 +58,29 @@ def test_the_all_list_counts_only_what_its_reader_may_see(ctx: Context) -> None:
     director = task_queries.list_tasks(ctx, actor("giamdoc", "director"), "all", overdue=False)
     assert director.total == 2 and secret.open_tasks[0].id in {t.id for t in director.items}
     assert task_queries.list_tasks(ctx, INSPECTOR, "group").total == 2
+
+
+def test_the_page_s_list_filters_by_the_petition_and_counts_every_lane(ctx: Context) -> None:
+    """The staff's page (`web_queries`): counts per lane over the whole scope, the petition's facets and the
+    lane narrowing only the rows, overdue ones first."""
+    deploy_sample(ctx, "petition.bpmn")
+    made = [petitions.submit(ctx, RECEPTION, {"source": "citizen", "field": field, "title": f"Đơn {n}",
+                                              "content": "Nội dung", "petitioner_name": "Lò Văn Đức"})
+            for n, field in enumerate(["science", "technology", "science"])]
+    with ctx.uow(write=False) as uow:
+        tasks_of = {i: t for t, i in uow.session.execute(select(HumanTask.id, HumanTask.instance_id))}
+    ids = [tasks_of[p.instance_id] for p in made]
+    _due_in(ctx, ids, [5, None, -2])
+
+    every = web_queries.list_tasks(ctx, RECEPTION, web_queries.TaskFilter())
+    assert [i.task.id for i in every.items] == [ids[2], ids[0], ids[1]]  # overdue, then by due date, undated last
+    assert (every.total, every.overdue, every.by_lane) == (3, 1, {"reception": 3})
+    assert [i.petition_code for i in every.items] == [made[2].code, made[0].code, made[1].code]
+    science = web_queries.list_tasks(ctx, RECEPTION, web_queries.TaskFilter(field="science"))
+    assert [i.task.id for i in science.items] == [ids[2], ids[0]] and science.total == 2
+    assert science.by_lane == {"reception": 3}  # the counts stay those of the whole scope
+    late = web_queries.list_tasks(ctx, RECEPTION, web_queries.TaskFilter(overdue_only=True))
+    assert [i.task.id for i in late.items] == [ids[2]] and late.total == 1
+    assert web_queries.list_tasks(ctx, RECEPTION, web_queries.TaskFilter(lane="office")).items == []
+    capped = web_queries.list_tasks(ctx, RECEPTION, web_queries.TaskFilter(), limit=2)
+    assert [i.task.id for i in capped.items] == [ids[2], ids[0]] and capped.total == 3
