@@ -77,8 +77,11 @@ def rows(r: dict[str, Any]) -> list[Row]:
         out.append((label, "data", f"{data['petitions']:,} petitions, {data['rows']['human_tasks']:,} tasks, "
                     f"{data['rows']['audit_events']:,} audit rows; filled in {data['fill_seconds']} s", "", ""))
         targets: tuple[tuple[str, float | None], ...] = (
-            ("task_list_page", 20.0), ("petition_search", None), ("audit_of_one_petition", None))
+            ("task_list_page", 20.0), ("staff_task_page", None), ("petition_search", 50.0),
+            ("audit_of_one_petition", None))
         for name, limit in targets:
+            if name not in sc:
+                continue
             ms = sc[name]["ms"]
             scans = sum(len(p["full_scans_of_big_tables"]) for p in sc[name]["explain"])
             out.append((label, f"{name.replace('_', ' ')}: median / p95 (full scans)",

@@ -1,4 +1,5 @@
-"""Section 4: the task list, petition search and one petition's audit trail with 100,000 petitions.
+"""Section 4: the task list (the API's page and the staff's), petition search and one petition's audit
+trail with 100,000 petitions.
 
 Each query runs through its use case (what the API calls); the SQL it sends is captured and
 explained, to check that it is answered from indexes.
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import event, select, text
 
-from service.domain import petitions
+from service.domain import petitions, web_queries
 from service.store.tables import ProcessInstance
 from service.usecases import audit_queries, task_queries
 from service.usecases.context import Actor, Context
@@ -84,9 +85,13 @@ def queries(ctx: Context) -> dict[str, tuple[Callable[[], Any], Callable[[int], 
     words = ["sở hữu trí tuệ", "cấp phép", "DEMO-B-0004", "bức xạ", "chậm giải quyết", "so huu tri tue",
              "CHAM GIAI QUYET", "Nguyễn Văn", "0912"]
 
-    def task_page(i: int) -> Callable[[], Any]:
-        return lambda: task_queries.list_tasks(ctx, GROUP[i % len(GROUP)], scope="group", overdue=True,
+    def task_page(i: int) -> Callable[[], Any]:  # each lane's first page, in turn all its tasks and the overdue
+        overdue = True if (i // len(GROUP)) % 2 else None
+        return lambda: task_queries.list_tasks(ctx, GROUP[i % len(GROUP)], scope="group", overdue=overdue,
                                                sort="due", page=1, per_page=50)
+
+    def staff_page(i: int) -> Callable[[], Any]:  # the page staff work from: up to 200 tasks with their petitions
+        return lambda: web_queries.list_tasks(ctx, GROUP[i % len(GROUP)], web_queries.TaskFilter())
 
     def search(i: int) -> Callable[[], Any]:
         return lambda: petitions.list_petitions(ctx, SEARCHER, text=words[i % len(words)], limit=50)
@@ -95,7 +100,8 @@ def queries(ctx: Context) -> dict[str, tuple[Callable[[], Any], Callable[[int], 
         target: uuid.UUID = some[i % len(some)]
         return lambda: audit_queries.list_events(ctx, AUDITOR, audit_queries.AuditFilter(instance_id=target))
 
-    return {"task_list_page": (task_page(1), task_page), "petition_search": (search(0), search),
+    return {"task_list_page": (task_page(1), task_page), "staff_task_page": (staff_page(1), staff_page),
+            "petition_search": (search(0), search),
             "audit_of_one_petition": (trail(0), trail)}
 
 
