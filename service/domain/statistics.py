@@ -183,10 +183,13 @@ def count(s: Session, actor: Actor, agency_id: int, period: Period, config: dict
     cross: Counter[tuple[str, str, str, str]] = Counter()
     fields_seen: set[str] = set()
     accepted = str(frame.get("accepted", "thu_ly"))
+    index_of: dict[str | None, int] = {}  # the layout's row of each petition type, found once a type
     for kind, fld, competence, handling, submitted, closed, statutory in s.execute(scoped):
         submitted, closed, statutory = _aware(submitted), _aware(closed), _aware(statutory)
         assert submitted is not None
-        index = _type_index(types, kind)
+        index = index_of.get(kind)
+        if index is None:
+            index = index_of[kind] = _type_index(types, kind)
         row = rows[index]
         carried = submitted < low
         row["n"]["carried" if carried else "received"] += 1
