@@ -63,6 +63,18 @@ def run(script: str, **data: Any) -> dict[str, Any]:
     return context
 
 
+def test_an_evaluator_kept_for_the_next_expression_forgets_the_last_one_s_data() -> None:
+    env = RestrictedEnvironment()
+    assert env.evaluate("amount > 10", {"amount": 12}) is True
+    with pytest.raises(ScriptError, match="amount"):
+        env.evaluate("amount > 10", {})  # the names of the earlier evaluation are gone
+    with sandbox._evaluator({"x": 1}) as outer, sandbox._evaluator({"x": 2}) as inner:
+        assert outer is not inner  # one inside another gets its own
+        assert (outer.eval("x"), inner.eval("x")) == (1, 2)
+    with sandbox._evaluator({}) as again:
+        assert again in (outer, inner) and again.names == {}
+
+
 def test_scripts_loop_build_dicts_and_add_in_place() -> None:
     result = run(
         "total = 0\nby_field = {}\nfor p in petitions:\n"
