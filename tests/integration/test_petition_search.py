@@ -85,6 +85,8 @@ def test_postgresql_walks_the_newest_petitions_for_common_words_and_finds_rare_o
         older = [_submit(ctx, f"Đơn số {n}", "Nội dung khác.") for n in range(3)]
         content = [_submit(ctx, f"Đề nghị {n}", "Hỗ trợ giống cà phê cho bà con.") for n in range(3)]
         titles = [_submit(ctx, f"Trồng cà phê {n}", "Nội dung.") for n in range(5)]
+        hidden = petitions.submit(ctx, RECEPTION, {"source": "citizen", "field": "science", "confidential": True,
+                                                   "title": "Tố cáo về giống cà phê", "content": "Nội dung mật."})
         assert older and content and titles and rare
         monkeypatch.setattr(petition_search, "RECENT_WALK", 6)
         sent: list[str] = []
@@ -104,10 +106,13 @@ def test_postgresql_walks_the_newest_petitions_for_common_words_and_finds_rare_o
         assert len(searches) == 2 and "anon_1" in searches[1]  # the number, then the walk: no trigram query
         monkeypatch.setattr(petition_search, "RECENT_WALK", 0)  # never walk: every tier ranks all its matches
         ranked = {q: page(*q) for q in asked}
+        director = [p.code for p in petitions.list_petitions(ctx, actor("giamdoc", "director"), text="cà phê", limit=3)]
         event.remove(ctx.db.engine, "before_cursor_execute", seen)
     finally:
         ctx.db.dispose()
     assert walked == ranked
+    assert all(hidden.code not in codes for codes in walked.values())  # the walk keeps the reader's scope
+    assert director[0] == hidden.code  # which the director's includes
     assert walked[("cà phê", 3, 0)] == [p.code for p in reversed(titles[2:])]
     assert walked[("ca phe", 8, 0)] == [p.code for p in [*reversed(titles), *reversed(content)]]
     assert walked[("bức xạ", 3, 0)] == [rare.code]
