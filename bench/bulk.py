@@ -32,7 +32,7 @@ TABLES = {  # table -> (column holding the instance id, columns copied; ids of s
     "petitions": ("instance_id", "id, agency_id, plan_id, code, tracking_code, instance_id, source, channel, field, "
                   "title, content, petitioner_name, petitioner_contact, confidential, stage, urgency, competence, "
                   "assigned_unit, outcome, answer, dialogue_id, submitted_by, submitted_at, answered_at, closed_at, "
-                  "search_head, search_body"),
+                  "search_head, search_body, body_key"),
     "human_tasks": ("instance_id", "id, instance_id, agency_id, element_id, name, lane, candidate_role, form_key, "
                     "assignee, status, due_at, created_at, completed_at, completed_by, unit_code"),
     "audit_events": ("instance_id", "agency_id, chain, seq, event_type, actor, at, instance_id, task_id, element_id, "

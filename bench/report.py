@@ -78,7 +78,7 @@ def rows(r: dict[str, Any]) -> list[Row]:
                     f"{data['rows']['audit_events']:,} audit rows; filled in {data['fill_seconds']} s", "", ""))
         targets: tuple[tuple[str, float | None], ...] = (
             ("task_list_page", 20.0), ("staff_task_page", None), ("petition_search", 50.0),
-            ("audit_of_one_petition", None))
+            ("intake_duplicate_check", None), ("audit_of_one_petition", None))
         for name, limit in targets:
             if name not in sc:
                 continue

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import event, select, text
 
-from service.domain import petitions, web_queries
-from service.store.tables import ProcessInstance
+from service.domain import intake_checks, petitions, web_queries
+from service.store.tables import Agency, ProcessInstance
 from service.usecases import audit_queries, task_queries
 from service.usecases.context import Actor, Context
 
@@ -82,6 +82,7 @@ def queries(ctx: Context) -> dict[str, tuple[Callable[[], Any], Callable[[int], 
     with ctx.uow(write=False) as uow:
         some = list(uow.session.execute(select(ProcessInstance.id).where(
             ProcessInstance.business_key.like("DEMO-B-%")).limit(200)).scalars())
+        agency_id = uow.session.execute(select(Agency.id).where(Agency.code == AGENCY)).scalar_one()
     words = ["sở hữu trí tuệ", "cấp phép", "DEMO-B-0004", "bức xạ", "chậm giải quyết", "so huu tri tue",
              "CHAM GIAI QUYET", "Nguyễn Văn", "0912"]
 
@@ -96,12 +97,19 @@ def queries(ctx: Context) -> dict[str, tuple[Callable[[], Any], Callable[[int], 
     def search(i: int) -> Callable[[], Any]:
         return lambda: petitions.list_petitions(ctx, SEARCHER, text=words[i % len(words)], limit=50)
 
+    def duplicate_check(i: int) -> Callable[[], Any]:  # what intake asks of every new petition's content
+        def call() -> Any:
+            with ctx.uow(write=False) as uow:
+                return intake_checks.find_duplicate(uow.session, agency_id, {
+                    "petitioner_name": "Người gửi mới", "content": f"Nội dung chưa có trong sổ, lần {i}"}, None)
+        return call
+
     def trail(i: int) -> Callable[[], Any]:
         target: uuid.UUID = some[i % len(some)]
         return lambda: audit_queries.list_events(ctx, AUDITOR, audit_queries.AuditFilter(instance_id=target))
 
     return {"task_list_page": (task_page(1), task_page), "staff_task_page": (staff_page(1), staff_page),
-            "petition_search": (search(0), search),
+            "petition_search": (search(0), search), "intake_duplicate_check": (duplicate_check(0), duplicate_check),
             "audit_of_one_petition": (trail(0), trail)}
 
 

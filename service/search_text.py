@@ -9,6 +9,7 @@ functions, no I/O; the migration that adds the columns uses them to fill existin
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -57,3 +58,9 @@ def head(code: str, title: str, petitioner_name: str, petitioner_contact: str) -
 def body(content: str) -> str:
     """The folded content of a petition (with a space at either end, so every word is between spaces)."""
     return f" {fold(content)} "
+
+
+def body_key(body: str) -> str:
+    """A short digest of a folded content (`body`'s result): petitions with the same content have the same
+    key, which an index finds at once where the content itself is too long to index."""
+    return hashlib.sha256(body.encode()).hexdigest()[:32]

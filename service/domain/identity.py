@@ -238,8 +238,9 @@ def protect_search(session: Session, instance_id: uuid.UUID) -> None:
     head = search_text.head(row.code, redact_text(row.title, secrets), "", "")
     body = search_text.body(redact_text(row.content, secrets))
     if head != row.search_head or body != row.search_body:
-        session.execute(update(Petition).where(Petition.id == row.id).values(search_head=head, search_body=body),
-                        execution_options={"synchronize_session": False})
+        session.execute(update(Petition).where(Petition.id == row.id).values(
+            search_head=head, search_body=body, body_key=search_text.body_key(body)),
+            execution_options={"synchronize_session": False})
 
 
 def guard_events(session: Session, actor: Actor,

@@ -155,7 +155,9 @@ def find_duplicate(s: Session, agency_id: int, values: Mapping[str, Any], exclud
     content = str(values.get("content") or "")
     bodies = {search_text.body(content),  # a denunciation's stored body has its denouncer's identity taken out
               search_text.body(identity.redact_text(content, identity.secrets_of(values)))}
-    query = (select(Petition).where(Petition.agency_id == agency_id, Petition.search_body.in_(sorted(bodies)))
+    keys = sorted(search_text.body_key(b) for b in bodies)  # indexed: the content itself would be read row by row
+    query = (select(Petition).where(Petition.agency_id == agency_id, Petition.body_key.in_(keys),
+                                    Petition.search_body.in_(sorted(bodies)))
              .order_by(Petition.submitted_at).limit(DUPLICATE_CANDIDATES))
     if exclude is not None:
         query = query.where(Petition.id != exclude)

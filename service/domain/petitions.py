@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import plan_rules
+from .. import plan_rules, search_text
 from ..store.petition_tables import IdempotencyKey, Petition, PetitionCounter
 from ..store.tables import Agency, HumanTask, ProcessInstance
 from ..usecases import access, clock, facts, files, instances, values
@@ -304,6 +304,7 @@ def _receive(s: Session, ctx: Context, actor: Actor, fields: dict[str, Any], pla
         **{k: v for k, v in fields.items() if k in _PLAIN}, **intake_checks.columns_of(fields),
     )
     petition.search_head, petition.search_body = identity.search_texts_of(petition)
+    petition.body_key = search_text.body_key(petition.search_body)
     s.add(petition)
     s.flush()  # the register row exists before the first step, which projects onto it (even when it ends there)
     draft, reply = (plan_rules.deadline(plan.body if plan else None, kind) for kind in ("draft", "reply"))

@@ -39,6 +39,7 @@ class Petition(Base):
     __table_args__ = (
         Index("ix_petitions_agency_stage", "agency_id", "stage"),
         Index("ix_petitions_agency_submitted", "agency_id", "submitted_at"),
+        Index("ix_petitions_agency_body", "agency_id", "body_key", "submitted_at"),
         Index("ix_petitions_dialogue", "dialogue_id"),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -72,6 +73,8 @@ class Petition(Base):
     """Number, title, petitioner's name and contact, folded (`service.search_text`)."""
     search_body: Mapped[str] = mapped_column(Text, default="")
     """The content, folded."""
+    body_key: Mapped[str | None] = mapped_column(String(32))
+    """`search_body`'s digest (`search_text.body_key`): intake finds an earlier petition of the same content by it."""
     petition_date: Mapped[date | None] = mapped_column(Date)
     """The date written on the petition (intake checks it is there)."""
     signed: Mapped[bool | None] = mapped_column(Boolean)
