@@ -20,15 +20,15 @@ from service.store.tables import Agency, ProcessInstance
 from service.usecases import audit_queries, task_queries
 from service.usecases.context import Actor, Context
 
-from . import bulk, databases, journey, yearly_bench
+from . import bulk, databases, yearly_bench
+from .service_journey import staff
 from .settings import scaled
 from .stats import summary
 
 AGENCY = "demo"
-GROUP = [Actor(journey.LANE_USERS[lane], AGENCY, frozenset({journey.LANE_ROLES[lane]}))
-         for lane in ("reception", "inspectorate", "office", "unit", "director", "infocenter")]
+GROUP = [staff(lane) for lane in ("reception", "inspectorate", "office", "unit", "director", "infocenter")]
 AUDITOR = Actor("kiemtoan", AGENCY, frozenset({"auditor"}))
-SEARCHER = Actor("thanhtra", AGENCY, frozenset({"inspectorate"}))
+SEARCHER = staff("inspectorate")
 AUDIT_SHARE = float(os.environ.get("BENCH_AUDIT_SHARE", "0.25"))
 
 

@@ -6,6 +6,7 @@ The filled petitions were received over the last 365 days, so the current year's
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import date
 from typing import Any
@@ -16,16 +17,15 @@ from service.documents import pdf_render
 from service.domain import attachments, reports, statistics
 from service.store.petition_tables import Petition
 from service.usecases import clock
-from service.usecases.context import Actor, Context
+from service.usecases.context import Context
 
-from . import journey
 from .document_bench import filled_reply
+from .service_journey import staff
 from .settings import scaled
 from .stats import repeat, summary
 
-AGENCY = "demo"
-DIRECTOR = Actor(journey.LANE_USERS["director"], AGENCY, frozenset({journey.LANE_ROLES["director"]}))
-INSPECTOR = Actor(journey.LANE_USERS["inspectorate"], AGENCY, frozenset({journey.LANE_ROLES["inspectorate"]}))
+DIRECTOR = staff("director")
+INSPECTOR = staff("inspectorate")
 
 
 def _year(ctx: Context) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def _upload(ctx: Context) -> dict[str, Any]:
     with ctx.uow(write=False) as uow:
         targets: list[uuid.UUID] = list(uow.session.execute(select(Petition.id).limit(100)).scalars())
     pdf = pdf_render.render(filled_reply())
-    turn = iter(range(10**6))
+    turn = itertools.count()
 
     def attach() -> Any:
         target = targets[next(turn) % len(targets)]
