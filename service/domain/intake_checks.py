@@ -145,9 +145,11 @@ def flags(values: Mapping[str, Any], duplicate: bool) -> list[str]:
     return found
 
 
-def find_duplicate(s: Session, agency_id: int, values: Mapping[str, Any], exclude: uuid.UUID | None) -> Petition | None:
+def find_duplicate(s: Session, agency_id: int, values: Mapping[str, Any], exclude: uuid.UUID | None,
+                   before: datetime | None = None) -> Petition | None:
     """The earliest petition of the agency from the same petitioner (name or identity document) with the same
-    content (folded: case, accents and spacing ignored); None for an anonymous petition."""
+    content (folded: case, accents and spacing ignored), received `before` the petition checked when it is
+    already in the register (a later copy of it is not what it repeats); None for an anonymous petition."""
     name = search_text.fold(str(values.get("petitioner_name") or ""))
     document = search_text.fold(str(values.get("identity_document") or ""))
     if not name and not document:
@@ -161,6 +163,8 @@ def find_duplicate(s: Session, agency_id: int, values: Mapping[str, Any], exclud
              .order_by(Petition.submitted_at).limit(DUPLICATE_CANDIDATES))
     if exclude is not None:
         query = query.where(Petition.id != exclude)
+    if before is not None:
+        query = query.where(Petition.submitted_at < before)
     for earlier in s.execute(query).scalars():
         if (name and search_text.fold(earlier.petitioner_name) == name) or (
                 document and search_text.fold(earlier.identity_document or "") == document):
@@ -168,10 +172,11 @@ def find_duplicate(s: Session, agency_id: int, values: Mapping[str, Any], exclud
     return None
 
 
-def assess(s: Session, agency_id: int, values: Mapping[str, Any], exclude: uuid.UUID | None) -> dict[str, Any]:
+def assess(s: Session, agency_id: int, values: Mapping[str, Any], exclude: uuid.UUID | None,
+           before: datetime | None = None) -> dict[str, Any]:
     """The data intake adds to a petition: its flags, whether it meets the conditions, the earlier petition it
     repeats (`duplicate_of`, `duplicate_of_code`)."""
-    earlier = find_duplicate(s, agency_id, values, exclude)
+    earlier = find_duplicate(s, agency_id, values, exclude, before)
     original = s.get(Petition, earlier.duplicate_of) if earlier is not None and earlier.duplicate_of else earlier
     found = flags(values, original is not None)
     assessed = {"intake_flags": found, "conditions_met": not any(f in BLOCKING for f in found),
@@ -195,4 +200,4 @@ def at_intake(s: Session, instance_id: uuid.UUID, data: Mapping[str, Any],
     if petition is None:
         return {}
     values = {**current, **data}
-    return assess(s, petition.agency_id, values, petition.id)
+    return assess(s, petition.agency_id, values, petition.id, petition.submitted_at)

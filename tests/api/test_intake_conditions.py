@@ -127,6 +127,24 @@ def test_a_duplicate_found_when_intake_corrects_the_petitioner(app: Flask, ctx: 
     assert after["duplicate_of"] == {"id": first["id"], "code": first["code"]}  # the same identity document
 
 
+def test_intake_of_the_first_petition_does_not_make_it_a_copy_of_a_later_one(app: Flask, ctx: Context) -> None:
+    """Found on the walk: the same petition sent twice, then intake of the first marked the first "Đơn trùng" of
+    the second, and the Inspectorate saw both as copies not to be handled again."""
+    deploy_sample(ctx, "petition.bpmn")
+    reception = Api(app, "tiepnhan")
+    first = _submit(reception)
+    again = _submit(reception)
+    assert again["duplicate_of"]["id"] == first["id"]
+    for petition in (first, again):
+        done = reception.post(f"/api/v1/tasks/{_intake_task(ctx, petition['instance_id'])}/complete", json={"data": {
+            **BASE, "received_on": service_today().isoformat(), "petition_date": service_today().isoformat()}})
+        assert done.status_code == 200, done.get_data(as_text=True)
+    original = reception.get(f"/api/v1/petitions/{first['id']}").json or {}
+    assert original["duplicate_of"] is None and "duplicate" not in original["intake_flags"]
+    copy = reception.get(f"/api/v1/petitions/{again['id']}").json or {}
+    assert copy["duplicate_of"] == {"id": first["id"], "code": first["code"]}
+
+
 def test_a_petition_signed_by_many_names_its_representatives(app: Flask, ctx: Context) -> None:
     deploy_sample(ctx, "petition.bpmn")
     reception = Api(app, "tiepnhan")
